@@ -1,0 +1,307 @@
+"""The case file format: people, ties, background facts and the procedural record.
+
+A case file follows the factoid model of prosopography: every person, tie, fact and
+event names the source that asserts it, and contradictory readings sit side by side.
+Vocabulary comes from the codebook; references between entries are checked by
+`reference_problems`, which reports locations that the line map turns into lines.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from case_procedure.codebook import (
+    NOT_STATED,
+    Body,
+    Conduct,
+    Decision,
+    Factory,
+    Ground,
+    Nationality,
+    Opposition,
+    Origin,
+    PartyStatus,
+    Sex,
+    StatementKind,
+    TieKind,
+)
+from case_procedure.dates import HistDate
+from case_procedure.sources import Source
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+SourceKeys = Annotated[list[Id], Field(min_length=1, description="Keys into the case's `sources`")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+
+class Certainty(StrEnum):
+    stated = "stated"  # the book says it
+    inferred = "inferred"  # our reading of what the book implies
+    contested = "contested"  # the book gives readings that disagree; see `readings`
+
+
+class Reading(Strict):
+    """One of several readings the book gives of the same thing."""
+
+    says: Text
+    date: HistDate | None = None
+    source: SourceKeys
+
+
+class Sourced(Strict):
+    source: SourceKeys
+    note: Text | None = None
+
+
+class Person(Sourced):
+    name: Text
+    role: Text = Field(description="Post or job at the time of the case, in our words")
+    factory: Factory = Factory(NOT_STATED)
+    party_status: PartyStatus = PartyStatus(NOT_STATED)
+    origin: Origin = Origin(NOT_STATED)
+    nationality: Nationality = Nationality(NOT_STATED)
+    sex: Sex = Sex(NOT_STATED)
+    opposition: Opposition = Opposition(NOT_STATED)
+    joined_party: HistDate | None = None
+
+
+class Tie(Sourced):
+    """`other` is `person`'s <kind>: person torbeeva, other torbeev, kind spouse."""
+
+    person: Id
+    other: Id
+    kind: TieKind
+    since: HistDate | None = None
+    until: HistDate | None = None
+    certainty: Certainty = Certainty.stated
+    readings: list[Reading] = []
+
+
+class Entry(Sourced):
+    """Something that happened on a date, as a source reports it."""
+
+    id: Id
+    date: HistDate
+    summary: Text
+    certainty: Certainty = Certainty.stated
+    readings: list[Reading] = []
+
+    @model_validator(mode="after")
+    def _contested_has_readings(self) -> "Entry":
+        if self.certainty == Certainty.contested and len(self.readings) < 2:
+            raise ValueError("a contested entry needs at least two readings, each with its source")
+        return self
+
+
+class Statement(Entry):
+    """A zaiavlenie or other written statement, or material one body passes to another."""
+
+    type: Literal["statement"]
+    kind: StatementKind
+    author: Id | None = Field(default=None, description="Person who wrote it (or leave out and give from_body)")
+    from_body: Body | None = None
+    subject: Id = Field(description="Person the statement is about")
+    to: list[Body] = Field(min_length=1)
+    concerns: list[Id] = Field(default=[], description="Ids of entries the statement reports on")
+
+    @model_validator(mode="after")
+    def _has_author(self) -> "Statement":
+        if self.author is None and self.from_body is None:
+            raise ValueError("a statement needs an author or a from_body")
+        return self
+
+
+class Vote(Strict):
+    decision: Decision
+    count: int = Field(ge=0)
+
+
+class Speaker(Strict):
+    person: Id
+    stance: Literal["against", "for", "neutral"]
+    proposed: Decision | None = None
+
+
+class Hearing(Entry):
+    """A body considers a person's case and (where the record says) decides."""
+
+    type: Literal["hearing"]
+    body: Body
+    subject: Id
+    decision: Decision | None = Field(default=None, description="Leave out when the record has no decision")
+    also: list[Decision] = Field(default=[], description="Further measures decided at the same hearing")
+    grounds: list[Ground] = []
+    charges: Text | None = Field(default=None, description="The grounds as the record words them, in our words")
+    votes: list[Vote] = []
+    attendance: int | None = Field(default=None, ge=1)
+    moved_by: Id | None = None
+    presided_by: Id | None = None
+    speakers: list[Speaker] = []
+    reviews: Id | None = Field(default=None, description="Id of the earlier hearing this one confirms or reverses")
+
+
+class Arrest(Entry):
+    type: Literal["arrest"]
+    person: Id
+    by: Body = Body("nkvd")
+    operation: Text | None = None
+
+
+class Expulsion(Entry):
+    """An expulsion outside the replayed record (a relative's, a colleague's)."""
+
+    type: Literal["expulsion"]
+    person: Id
+    by: Body | None = None
+
+
+class Sentence(Entry):
+    type: Literal["sentence"]
+    person: Id
+    by: Body = Body("court")
+    sentence: Text
+
+
+class Death(Entry):
+    type: Literal["death"]
+    person: Id
+    executed: bool = False
+
+
+class Exile(Entry):
+    type: Literal["exile"]
+    person: Id
+
+
+class Dismissal(Entry):
+    type: Literal["dismissal"]
+    person: Id
+    by: Body = Body("director")
+    post: Text
+
+
+class Appeal(Entry):
+    type: Literal["appeal"]
+    person: Id
+    to: list[Body] = Field(min_length=1)
+    against: Id | None = Field(default=None, description="Id of the hearing appealed against")
+
+
+class Reinstatement(Entry):
+    type: Literal["reinstatement"]
+    person: Id
+    by: Body | None = None
+
+
+class ConductEntry(Entry):
+    """Something a person did that a body may weigh: concealment, aid, refusal to renounce."""
+
+    type: Literal["conduct"]
+    person: Id
+    conduct: Conduct
+    toward: Id | None = Field(default=None, description="The person the conduct concerns")
+    concerns: list[Id] = Field(default=[], description="Ids of entries the conduct concerns")
+
+
+Event = Annotated[
+    Union[Statement, Hearing, Arrest, Expulsion, Sentence, Death, Exile, Dismissal, Appeal, Reinstatement,
+          ConductEntry],
+    Field(discriminator="type"),
+]
+
+
+class Fate(Sourced):
+    summary: Text
+    arrested: bool | None = Field(description="True, false, or null when the book does not say")
+    party_status: PartyStatus = Field(description="Standing at the end of what the book tells")
+    unknown: list[Text] = Field(default=[], description="What the book leaves unknown")
+
+
+class Case(Strict):
+    """One documented case: the accused, everyone who acts, and what happened, each with its source."""
+
+    id: Id
+    title: Text
+    accused: Id
+    factory: Factory
+    summary: Text
+    sources: dict[Id, Source] = Field(min_length=1)
+    people: dict[Id, Person] = Field(min_length=1)
+    ties: list[Tie] = []
+    background: list[Event] = Field(default=[], description="Dated facts that bear on the case, in any order")
+    record: list[Event] = Field(min_length=1, description="The procedural record, in date order")
+    fate: Fate
+
+    def hearings(self) -> list[Hearing]:
+        return [e for e in self.record if isinstance(e, Hearing) and e.subject == self.accused]
+
+    def entries(self) -> list[Event]:
+        return [*self.background, *self.record]
+
+
+# -- Reference checks ---------------------------------------------------------------------
+
+Loc = tuple[str | int, ...]
+PERSON_FIELDS = ("author", "subject", "person", "moved_by", "presided_by", "toward")
+
+
+def reference_problems(case: Case) -> list[tuple[Loc, str]]:
+    """Dangling references, duplicate ids and dates out of order, as (location, message)."""
+    problems: list[tuple[Loc, str]] = []
+    people, sources = set(case.people), set(case.sources)
+    ids: dict[str, Loc] = {}
+
+    def person(loc: Loc, value: str | None) -> None:
+        if value is not None and value not in people:
+            problems.append((loc, f"no person {value!r} in `people`"))
+
+    def cited(loc: Loc, keys: list[str]) -> None:
+        for i, key in enumerate(keys):
+            if key not in sources:
+                problems.append(((*loc, "source", i), f"no source {key!r} in `sources`"))
+
+    person(("accused",), case.accused)
+    cited(("fate",), case.fate.source)
+    for key, entry in case.people.items():
+        cited(("people", key), entry.source)
+    for i, tie in enumerate(case.ties):
+        person(("ties", i, "person"), tie.person)
+        person(("ties", i, "other"), tie.other)
+        cited(("ties", i), tie.source)
+        for j, reading in enumerate(tie.readings):
+            cited(("ties", i, "readings", j), reading.source)
+    for part in ("background", "record"):
+        for i, entry in enumerate(getattr(case, part)):
+            loc: Loc = (part, i)
+            if entry.id in ids:
+                problems.append(((*loc, "id"), f"id {entry.id!r} is used twice"))
+            ids[entry.id] = loc
+            cited(loc, entry.source)
+            for j, reading in enumerate(entry.readings):
+                cited((*loc, "readings", j), reading.source)
+            for name in PERSON_FIELDS:
+                person((*loc, name), getattr(entry, name, None))
+            for j, speaker in enumerate(getattr(entry, "speakers", [])):
+                person((*loc, "speakers", j, "person"), speaker.person)
+    for part in ("background", "record"):
+        for i, entry in enumerate(getattr(case, part)):
+            for name in ("concerns", "reviews", "against"):
+                value = getattr(entry, name, None)
+                for target in value if isinstance(value, list) else [value]:
+                    if target is not None and target not in ids:
+                        problems.append(((part, i, name), f"no entry with id {target!r}"))
+    for i in range(1, len(case.record)):
+        before, after = case.record[i - 1].date, case.record[i].date
+        if not before.may_precede(after):
+            problems.append((("record", i, "date"),
+                             f"date {after} comes before the previous entry's date {before}; "
+                             "the record must be in date order"))
+    if not case.hearings():
+        problems.append((("record",), f"the record has no hearing of the accused {case.accused!r}"))
+    return problems

@@ -1,0 +1,34 @@
+"""Errors about input files: each names the file, the line and the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """One or more problems in the files a command was given."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class RuleConflict(Exception):
+    """Two applicable rules prescribe different decisions and neither overrides the other."""
+
+
+class EngineError(Exception):
+    """The rules engine failed or reported an error it would otherwise have swallowed."""
