@@ -62,12 +62,12 @@ class Sourced(Strict):
 class Person(Sourced):
     name: Text
     role: Text = Field(description="Post or job at the time of the case, in our words")
-    factory: Factory = Factory(NOT_STATED)
-    party_status: PartyStatus = PartyStatus(NOT_STATED)
-    origin: Origin = Origin(NOT_STATED)
-    nationality: Nationality = Nationality(NOT_STATED)
-    sex: Sex = Sex(NOT_STATED)
-    opposition: Opposition = Opposition(NOT_STATED)
+    factory: Factory = NOT_STATED  # type: ignore[assignment]
+    party_status: PartyStatus = NOT_STATED  # type: ignore[assignment]
+    origin: Origin = NOT_STATED  # type: ignore[assignment]
+    nationality: Nationality = NOT_STATED  # type: ignore[assignment]
+    sex: Sex = NOT_STATED  # type: ignore[assignment]
+    opposition: Opposition = NOT_STATED  # type: ignore[assignment]
     joined_party: HistDate | None = None
 
 
@@ -149,7 +149,7 @@ class Hearing(Entry):
 class Arrest(Entry):
     type: Literal["arrest"]
     person: Id
-    by: Body = Body("nkvd")
+    by: Body = "nkvd"  # type: ignore[assignment]
     operation: Text | None = None
 
 
@@ -164,7 +164,7 @@ class Expulsion(Entry):
 class Sentence(Entry):
     type: Literal["sentence"]
     person: Id
-    by: Body = Body("court")
+    by: Body = "court"  # type: ignore[assignment]
     sentence: Text
 
 
@@ -182,7 +182,7 @@ class Exile(Entry):
 class Dismissal(Entry):
     type: Literal["dismissal"]
     person: Id
-    by: Body = Body("director")
+    by: Body = "director"  # type: ignore[assignment]
     post: Text
 
 

@@ -1,0 +1,188 @@
+"""The one adapter that owns durable-rules, and a plain-Python evaluator of the same rulesets.
+
+durable-rules 2.0.28 is old and fragile (anchors.md). This adapter:
+- runs no background threads (`Host._run` is disabled: its timers crash on deleted sessions);
+- registers each compiled ruleset once per process (a name cannot be registered twice);
+- asserts facts with unique ids in a fresh session and deletes the session afterwards
+  (at most 1,024 live sessions per ruleset);
+- checks every returned state for the exceptions durable-rules swallows;
+- keeps the trace in Python: the single action records which rule fired on which facts;
+- refuses, through `lint`, any ruleset shape the engine mishandles.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
+
+from durable.engine import Host, MessageNotHandledException
+
+from case_procedure.compiler import CompiledRuleset
+from case_procedure.errors import EngineError
+
+Fact = dict[str, Any]
+OPERATORS = {"$and", "$or", "$neq", "$gte", "$lte"}
+MAX_PROPERTIES = 255  # durable-rules error 302 above this
+
+
+@dataclass(frozen=True, order=True)
+class Firing:
+    rule_id: str
+    matched: tuple[str, ...]  # ids of the facts the rule's patterns matched, in pattern order
+
+
+class Engine(Protocol):
+    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[Fact]) -> list[Firing]: ...
+
+
+# -- Lint ----------------------------------------------------------------------------------
+
+def _condition_problems(condition: Any, where: str) -> list[str]:
+    if not isinstance(condition, dict) or len(condition) != 1:
+        return [f"{where}: a condition must be an object with one key"]
+    (key, value), = condition.items()
+    if key in ("$and", "$or"):
+        if not isinstance(value, list) or not value:
+            return [f"{where}: {key} needs a non-empty list"]
+        return [p for i, c in enumerate(value) for p in _condition_problems(c, f"{where}.{key}[{i}]")]
+    if key.startswith("$"):
+        if key not in OPERATORS:
+            return [f"{where}: operator {key} is not allowed"]
+        return _condition_problems(value, f"{where}.{key}") if key != "$neq" or isinstance(value, dict) else []
+    if isinstance(value, (dict, list)) or value is None:
+        return [f"{where}: {key} is compared with {type(value).__name__}; only literals are safe"]
+    return []
+
+
+def lint(ruleset: CompiledRuleset) -> list[str]:
+    """Shapes that durable-rules mishandles: cross-fact tests, missing discriminators, unknown operators."""
+    problems = []
+    for rule_id, rule in ruleset.definition.items():
+        where = f"{ruleset.name}.{rule_id}"
+        if set(rule) - {"all", "run"} or rule.get("run") != rule_id:
+            problems.append(f"{where}: a rule has only `all` and `run` (= its id)")
+        patterns = rule.get("all") or []
+        if not patterns:
+            problems.append(f"{where}: a rule needs at least one pattern")
+        for i, pattern in enumerate(patterns):
+            if not isinstance(pattern, dict) or len(pattern) != 1:
+                problems.append(f"{where}.all[{i}]: a pattern has exactly one alias")
+                continue
+            (alias, condition), = pattern.items()
+            first = condition.get("$and", [condition])[0] if isinstance(condition, dict) else None
+            if not (isinstance(first, dict) and isinstance(first.get("kind"), str) and len(first) == 1):
+                problems.append(f"{where}.{alias}: a pattern must first test a literal `kind` "
+                                "(otherwise it can match the session state and loop)")
+            problems += _condition_problems(condition, f"{where}.{alias}")
+    return problems
+
+
+def _check_facts(facts: list[Fact]) -> None:
+    ids = [f.get("id") for f in facts]
+    if len(set(ids)) != len(ids) or None in ids:
+        raise EngineError("every fact needs a unique id (durable-rules rejects repeated identities)")
+    for fact in facts:
+        if len(fact) > MAX_PROPERTIES:
+            raise EngineError(f"fact {fact['id']} has more than {MAX_PROPERTIES} properties")
+
+
+# -- durable-rules -------------------------------------------------------------------------
+
+class _QuietHost(Host):
+    """A Host without the dispatch and timer threads, whose actions all go to one callback."""
+
+    def __init__(self, on_fire: Callable[[str, Any], None]) -> None:
+        self._on_fire = on_fire
+        super().__init__()
+
+    def _run(self) -> None:  # the stock Host starts threading.Timer chains here
+        pass
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        return lambda c: self._on_fire(action_name, c)
+
+
+def _fact_ids(closure: Any) -> tuple[str, ...]:
+    matched = closure._m
+    if not isinstance(matched, dict):
+        raise EngineError("durable-rules passed a batch to a rule; count/cap rules are not supported")
+    return tuple(str(matched[alias]["id"]) for alias in sorted(matched, key=lambda a: int(a[1:])))
+
+
+class DurableEngine:
+    """Runs compiled rulesets on durable-rules, one session per call."""
+
+    def __init__(self) -> None:
+        self._host = _QuietHost(self._record)
+        self._registered: dict[str, str] = {}  # ruleset name -> digest
+        self._firings: list[Firing] = []
+        self._sessions = itertools.count()
+
+    def _record(self, rule_id: str, closure: Any) -> None:
+        self._firings.append(Firing(rule_id, _fact_ids(closure)))
+
+    def _register(self, ruleset: CompiledRuleset) -> None:
+        known = self._registered.get(ruleset.name)
+        if known == ruleset.digest:
+            return
+        if known is not None:
+            raise EngineError(f"ruleset {ruleset.name} changed after it was registered; durable-rules "
+                              "cannot replace a ruleset within one process")
+        problems = lint(ruleset)
+        if problems:
+            raise EngineError("ruleset rejected by the lint:\n" + "\n".join(problems))
+        # register_rulesets mutates its argument (it deletes "run"), hence the copy.
+        self._host.register_rulesets(copy.deepcopy(ruleset.as_json()))
+        self._registered[ruleset.name] = ruleset.digest
+
+    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[Fact]) -> list[Firing]:
+        self._register(ruleset)
+        _check_facts(facts)
+        session = f"{sid}#{next(self._sessions)}"
+        self._firings = []
+        started = False
+        try:
+            for fact in facts:
+                try:
+                    state = self._host.assert_fact(ruleset.name, {**fact, "sid": session})
+                except MessageNotHandledException:
+                    continue  # no rule tests facts of this kind
+                started = True
+                if isinstance(state, dict) and "exception" in state:
+                    raise EngineError(f"a rule action failed inside durable-rules: {state['exception']}")
+        finally:
+            if started:  # a session with no accepted fact has no state to delete
+                self._host.delete_state(ruleset.name, session)
+        return sorted(set(self._firings))
+
+
+# -- Plain Python ------------------------------------------------------------------------
+
+def _holds(condition: dict[str, Any], fact: Fact) -> bool:
+    (key, value), = condition.items()
+    if key == "$and":
+        return all(_holds(c, fact) for c in value)
+    if key == "$or":
+        return any(_holds(c, fact) for c in value)
+    if key in ("$neq", "$gte", "$lte"):
+        (name, literal), = value.items()
+        if name not in fact:
+            return False
+        return {"$neq": fact[name] != literal, "$gte": fact[name] >= literal, "$lte": fact[name] <= literal}[key]
+    return fact.get(key) == value
+
+
+class PythonEngine:
+    """Evaluates the same compiled rulesets without durable-rules: an oracle for tests and a baseline for benches."""
+
+    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[Fact]) -> list[Firing]:
+        _check_facts(facts)
+        firings = set()
+        for rule_id, rule in ruleset.definition.items():
+            options = [[f for f in facts if _holds(condition, f)]
+                       for pattern in rule["all"] for condition in pattern.values()]
+            for combination in itertools.product(*options):
+                firings.add(Firing(rule_id, tuple(str(f["id"]) for f in combination)))
+        return sorted(firings)

@@ -1,0 +1,319 @@
+"""What a body knew at a hearing, as flat facts that rules can test one at a time.
+
+The situation builder reads a case and one hearing of the accused and derives facts
+such as "the accused's spouse had been arrested and the accused reported it the next
+day". Relations between entries (dates, who concerns whom, what came before) are
+computed here, in Python, so that every rule pattern tests a single fact: joins with
+cross-fact tests crash durable-rules (see anchors.md).
+
+`CATALOGUE` lists every fact kind and its attributes with their allowed values; rule
+files are checked against it, so a rule cannot test a fact that is never produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from case_procedure import codebook
+from case_procedure.case import (
+    Appeal,
+    Arrest,
+    Case,
+    ConductEntry,
+    Event,
+    Expulsion,
+    Hearing,
+    Reinstatement,
+    Statement,
+)
+from case_procedure.dates import HistDate
+
+Value = Union[str, int, bool]
+
+# The ladder of bodies, lowest first; used for "a higher body has already decided".
+LADDER = ("shop_organization", "party_committee", "general_meeting", "district_committee", "city_committee",
+          "party_control")
+REPORT_STATES = ("prompt", "late", "none", "unknown")
+PROMPT_DAYS = 1  # the book: reported "immediately", in practice the next day
+CLOSENESS = ("close", "distant", "associate", "none")
+INVERSE_TIE = {"boss": "subordinate", "subordinate": "boss", "parent": "child", "child": "parent"}
+
+
+@dataclass(frozen=True)
+class Attribute:
+    description: str
+    values: tuple[str, ...] | None = None  # allowed text values; None with kind int/bool
+    kind: type = str
+
+
+def _terms(vocabulary: dict[str, codebook.Term]) -> tuple[str, ...]:
+    return tuple(vocabulary)
+
+
+BOOL, INT = bool, int
+CATALOGUE: dict[str, dict[str, Attribute]] = {
+    "hearing": {
+        "body": Attribute("The body hearing the case", _terms(codebook.BODIES)),
+        "first_hearing": Attribute("No body has heard the accused's case before", kind=BOOL),
+        "appeal_pending": Attribute("The accused appealed after the previous hearing", kind=BOOL),
+        "accused_expelled": Attribute("The accused stands expelled when the hearing opens", kind=BOOL),
+    },
+    "accused": {
+        "sex": Attribute("Sex of the accused", _terms(codebook.SEXES)),
+        "party_status": Attribute("Standing when the case began", _terms(codebook.PARTY_STATUSES)),
+        "origin": Attribute("Social origin", _terms(codebook.ORIGINS)),
+        "nationality": Attribute("Nationality", _terms(codebook.NATIONALITIES)),
+        "targeted_nationality": Attribute("Of a nationality the national operations targeted", kind=BOOL),
+        "opposition": Attribute("Past oppositionism", _terms(codebook.OPPOSITIONS)),
+        "arrested": Attribute("The accused had been arrested before the hearing", kind=BOOL),
+    },
+    "charge": {
+        "ground": Attribute("One ground charged at this hearing", _terms(codebook.GROUNDS)),
+        "family": Attribute("The family of that ground", tuple(codebook.GROUND_FAMILIES)),
+    },
+    "charges": {
+        "count": Attribute("How many grounds were charged", kind=INT),
+        "only_family": Attribute("The one family all grounds belong to, 'mixed', or 'none'",
+                                 (*codebook.GROUND_FAMILIES, "mixed", "none")),
+    },
+    "tie": {
+        "kind": Attribute("What the other person is to the accused", _terms(codebook.TIE_KINDS)),
+        "closeness": Attribute("close (spouse, parent, child, sibling, lover), distant relative, or associate",
+                               CLOSENESS[:3]),
+        "other_arrested": Attribute("The other person had been arrested before the hearing", kind=BOOL),
+        "other_expelled": Attribute("The other person had been expelled before the hearing", kind=BOOL),
+        "other_targeted_nationality": Attribute("The other person was of a targeted nationality", kind=BOOL),
+        "report": Attribute("Whether the accused reported the other's arrest or expulsion, and how soon",
+                            REPORT_STATES),
+    },
+    "conduct": {
+        "conduct": Attribute("What the accused did", _terms(codebook.CONDUCTS)),
+        "toward_closeness": Attribute("Closeness of the person the conduct concerns ('none' if no one)",
+                                      CLOSENESS),
+        "toward_arrested": Attribute("That person had been arrested before the hearing", kind=BOOL),
+    },
+    "statement": {
+        "statement_kind": Attribute("Kind of statement about the accused", _terms(codebook.STATEMENT_KINDS)),
+        "by_accused": Attribute("The accused wrote it", kind=BOOL),
+        "from_nkvd": Attribute("The NKVD wrote or passed it on", kind=BOOL),
+        "since_last_hearing": Attribute("It arrived after the accused's previous hearing", kind=BOOL),
+    },
+    "prior_decision": {
+        "body": Attribute("The body that decided earlier in this case", _terms(codebook.BODIES)),
+        "decision": Attribute("What it decided", _terms(codebook.DECISIONS)),
+        "severity": Attribute("Severity rank of that decision (0 mildest, 10 expulsion)", kind=INT),
+        "higher_body": Attribute("That body stands above the present one on the ladder", kind=BOOL),
+        "latest": Attribute("It is the most recent earlier decision", kind=BOOL),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact of a situation: flat attributes for the engine, plus what it was derived from."""
+
+    id: str
+    kind: str
+    attributes: dict[str, Value]
+    description: str
+    derived_from: tuple[str, ...] = ()
+
+    def engine_fact(self) -> dict[str, Value]:
+        return {"id": self.id, "kind": self.kind, **self.attributes}
+
+
+@dataclass(frozen=True)
+class Situation:
+    case_id: str
+    hearing: Hearing
+    facts: tuple[Fact, ...] = field(default_factory=tuple)
+
+    def fact(self, fact_id: str) -> Fact:
+        return next(f for f in self.facts if f.id == fact_id)
+
+
+# -- Helpers over the case ------------------------------------------------------------------
+
+def _known(case: Case, hearing: Hearing) -> list[Event]:
+    """Entries the body could know of: the record before the hearing, and background that may precede it."""
+    index = case.record.index(hearing)
+    background = [e for e in case.background if e.date.may_precede(hearing.date)]
+    return [*background, *case.record[:index]]
+
+
+def _rank(body: str) -> int:
+    return LADDER.index(body) if body in LADDER else -1
+
+
+def _report_state(reports: list[HistDate], event: HistDate) -> str:
+    if not reports:
+        return "none"
+    first = min(reports)
+    if (first.latest - event.earliest).days <= PROMPT_DAYS:
+        return "prompt"
+    if (first.earliest - event.latest).days > PROMPT_DAYS:
+        return "late"
+    return "unknown"
+
+
+def _closeness(kind: str | None) -> str:
+    if kind is None:
+        return "none"
+    return codebook.TIE_KINDS[kind].group or "none"
+
+
+def _ties_of(case: Case) -> dict[str, str]:
+    """Map each person tied to the accused to what that person is to the accused."""
+    ties: dict[str, str] = {}
+    for tie in case.ties:
+        if tie.person == case.accused:
+            ties.setdefault(tie.other, tie.kind)
+        elif tie.other == case.accused:
+            ties.setdefault(tie.person, INVERSE_TIE.get(tie.kind, tie.kind))
+    return ties
+
+
+def _targeted(case: Case, person: str) -> bool:
+    return codebook.NATIONALITIES[case.people[person].nationality].group == "targeted"
+
+
+# -- Fact builders, one per kind -------------------------------------------------------------
+
+EXPELLING = ("expulsion", "appeal_rejected")
+
+
+def _hearing_fact(case: Case, hearing: Hearing, earlier: list[Hearing]) -> Fact:
+    expelled = appeal = False
+    for entry in case.record[: case.record.index(hearing)]:
+        if isinstance(entry, Hearing) and entry.subject == case.accused:
+            appeal = False
+            if entry.decision:
+                expelled = entry.decision in EXPELLING
+        elif isinstance(entry, Reinstatement) and entry.person == case.accused:
+            expelled = False
+        elif isinstance(entry, Appeal) and entry.person == case.accused:
+            appeal = True
+    attributes: dict[str, Value] = {
+        "body": hearing.body,
+        "first_hearing": not earlier,
+        "appeal_pending": appeal,
+        "accused_expelled": expelled,
+    }
+    return Fact("hearing", "hearing", attributes, f"{hearing.body} hears the case on {hearing.date}", (hearing.id,))
+
+
+def _accused_fact(case: Case, known: list[Event]) -> Fact:
+    person = case.people[case.accused]
+    arrests = [e.id for e in known if isinstance(e, Arrest) and e.person == case.accused]
+    attributes: dict[str, Value] = {
+        "sex": person.sex,
+        "party_status": person.party_status,
+        "origin": person.origin,
+        "nationality": person.nationality,
+        "targeted_nationality": _targeted(case, case.accused),
+        "opposition": person.opposition,
+        "arrested": bool(arrests),
+    }
+    state = "arrested" if arrests else "not arrested"
+    return Fact("accused", "accused", attributes, f"the accused, {person.name} ({state})", tuple(arrests))
+
+
+def _charge_facts(hearing: Hearing) -> list[Fact]:
+    facts = [
+        Fact(f"charge-{i}", "charge", {"ground": g, "family": codebook.GROUNDS[g].group or ""},
+             f"charged with {g.replace('_', ' ')}", (hearing.id,))
+        for i, g in enumerate(hearing.grounds, start=1)
+    ]
+    families = {codebook.GROUNDS[g].group for g in hearing.grounds}
+    only = "none" if not families else (families.pop() if len(families) == 1 else "mixed")
+    summary = Fact("charges", "charges", {"count": len(hearing.grounds), "only_family": str(only)},
+                   f"{len(hearing.grounds)} ground(s) charged, family: {only}", (hearing.id,))
+    return [*facts, summary]
+
+
+def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
+    facts = []
+    for n, (other, kind) in enumerate(sorted(_ties_of(case).items()), start=1):
+        blows = [e for e in known if isinstance(e, (Arrest, Expulsion)) and e.person == other]
+        blows += [e for e in known if isinstance(e, Hearing) and e.subject == other and e.decision == "expulsion"]
+        blow_ids = {e.id for e in blows}
+        reports = [
+            e.date for e in known
+            if (isinstance(e, Statement) and e.author == case.accused and e.kind == "self_report"
+                or isinstance(e, ConductEntry) and e.person == case.accused and e.conduct == "disclosure")
+            and (blow_ids & set(e.concerns) or getattr(e, "subject", None) == other or getattr(e, "toward", None) == other)
+        ]
+        first_blow = min((e.date for e in blows), default=None)
+        attributes: dict[str, Value] = {
+            "kind": kind,
+            "closeness": _closeness(kind),
+            "other_arrested": any(isinstance(e, Arrest) for e in blows),
+            "other_expelled": any(isinstance(e, (Expulsion, Hearing)) for e in blows),
+            "other_targeted_nationality": _targeted(case, other),
+            "report": _report_state(reports, first_blow) if first_blow else "none",
+        }
+        name = case.people[other].name
+        facts.append(Fact(f"tie-{n}", "tie", attributes, f"{name} is the accused's {kind.replace('_', ' ')}",
+                          tuple(sorted(blow_ids))))
+    return facts
+
+
+def _conduct_facts(case: Case, known: list[Event]) -> list[Fact]:
+    ties = _ties_of(case)
+    arrested = {e.person for e in known if isinstance(e, Arrest)}
+    facts = []
+    conducts = [e for e in known if isinstance(e, ConductEntry) and e.person == case.accused]
+    for n, entry in enumerate(conducts, start=1):
+        attributes: dict[str, Value] = {
+            "conduct": entry.conduct,
+            "toward_closeness": _closeness(ties.get(entry.toward)) if entry.toward else "none",
+            "toward_arrested": entry.toward in arrested,
+        }
+        facts.append(Fact(f"conduct-{n}", "conduct", attributes, entry.summary, (entry.id,)))
+    return facts
+
+
+def _statement_facts(case: Case, known: list[Event], last: Hearing | None) -> list[Fact]:
+    since = case.record.index(last) if last else -1
+    facts = []
+    statements = [e for e in known if isinstance(e, Statement) and e.subject == case.accused]
+    for n, entry in enumerate(statements, start=1):
+        attributes: dict[str, Value] = {
+            "statement_kind": entry.kind,
+            "by_accused": entry.author == case.accused,
+            "from_nkvd": entry.from_body == "nkvd",
+            "since_last_hearing": entry in case.record and case.record.index(entry) > since,
+        }
+        facts.append(Fact(f"statement-{n}", "statement", attributes, entry.summary, (entry.id,)))
+    return facts
+
+
+def _prior_facts(hearing: Hearing, earlier: list[Hearing]) -> list[Fact]:
+    decided = [h for h in earlier if h.decision]
+    return [
+        Fact(f"prior-{n}", "prior_decision", {
+            "body": h.body,
+            "decision": h.decision or "",
+            "severity": codebook.severity(h.decision or ""),
+            "higher_body": _rank(h.body) > _rank(hearing.body),
+            "latest": h is decided[-1],
+        }, f"{h.body} decided {h.decision} on {h.date}", (h.id,))
+        for n, h in enumerate(decided, start=1)
+    ]
+
+
+def build(case: Case, hearing: Hearing) -> Situation:
+    """Derive the facts a rule set may test at one hearing of the accused."""
+    known = _known(case, hearing)
+    earlier = [e for e in known if isinstance(e, Hearing) and e.subject == case.accused]
+    facts = [
+        _hearing_fact(case, hearing, earlier),
+        _accused_fact(case, known),
+        *_charge_facts(hearing),
+        *_tie_facts(case, known),
+        *_conduct_facts(case, known),
+        *_statement_facts(case, known, earlier[-1] if earlier else None),
+        *_prior_facts(hearing, earlier),
+    ]
+    return Situation(case.id, hearing, tuple(facts))
