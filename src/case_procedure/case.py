@@ -32,7 +32,7 @@ from case_procedure.dates import HistDate
 from case_procedure.sources import Source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 SourceKeys = Annotated[list[Id], Field(min_length=1, description="Keys into the case's `sources`")]
 
 

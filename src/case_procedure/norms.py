@@ -197,7 +197,7 @@ class _Loaded:
 
 
 def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], chain: tuple[str, ...],
-             problems: list[Problem]) -> NormSet | None:
+             problems: list[Problem], broken: set[str]) -> NormSet | None:
     if name in done:
         return done[name]
     item = loaded[name]
@@ -215,9 +215,10 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
             problem(("extends",), f"norm sets extend each other in a circle: {' -> '.join((*chain, spec.extends))}")
             return None
         if spec.extends not in loaded:
-            problem(("extends",), f"no norm set {spec.extends!r} in the rules folder")
+            if spec.extends not in broken:  # a base that failed to load has reported its own problems
+                problem(("extends",), f"no norm set {spec.extends!r} in the rules folder")
             return None
-        base = _resolve(spec.extends, loaded, done, (*chain, name), problems)
+        base = _resolve(spec.extends, loaded, done, (*chain, name), problems, broken)
         if base is None:
             return None
         rules = {r.id: r for r in base.rules}
@@ -270,21 +271,25 @@ def load_norm_sets(directory: Path = RULES_DIR) -> dict[str, NormSet]:
     """Load and resolve every norm set in a folder, or raise InputError listing every problem."""
     problems: list[Problem] = []
     loaded: dict[str, _Loaded] = {}
+    broken: set[str] = set()
     for path in sorted(directory.glob("*.yaml")):
         try:
             spec, lines = load_model(path, NormSetFile)
         except InputError as exc:
             problems += exc.problems
+            broken.add(path.stem)
             continue
         found = file_problems(spec, path)
         problems += [problem_at(path, lines, loc, message) for loc, message in found]
-        if not found:
+        if found:
+            broken.add(path.stem)
+        else:
             loaded[spec.id] = _Loaded(spec, path, lines)
     if not loaded and not problems:
         problems.append(Problem(directory, None, "", "no norm set files (*.yaml) in this folder"))
     done: dict[str, NormSet] = {}
     for name in sorted(loaded):
-        _resolve(name, loaded, done, (), problems)
+        _resolve(name, loaded, done, (), problems, broken)
     if problems:
         raise InputError(problems)
     return done

@@ -200,7 +200,7 @@ def _hearing_fact(case: Case, hearing: Hearing, earlier: list[Hearing]) -> Fact:
         "appeal_pending": appeal,
         "accused_expelled": expelled,
     }
-    return Fact("hearing", "hearing", attributes, f"{hearing.body} hears the case on {hearing.date}", (hearing.id,))
+    return Fact("hearing", "hearing", attributes, f"the {hearing.body.replace('_', ' ')} hears the case ({hearing.date})", (hearing.id,))
 
 
 def _accused_fact(case: Case, known: list[Event]) -> Fact:
@@ -298,7 +298,7 @@ def _prior_facts(hearing: Hearing, earlier: list[Hearing]) -> list[Fact]:
             "severity": codebook.severity(h.decision or ""),
             "higher_body": _rank(h.body) > _rank(hearing.body),
             "latest": h is decided[-1],
-        }, f"{h.body} decided {h.decision} on {h.date}", (h.id,))
+        }, f"the {h.body.replace('_', ' ')} had decided {(h.decision or '').replace('_', ' ')} ({h.date})", (h.id,))
         for n, h in enumerate(decided, start=1)
     ]
 

@@ -1,0 +1,108 @@
+"""The replay trace: the JSON contract other tools rely on.
+
+`replay --format json` prints one `Trace`. Keys may be added in later versions,
+never renamed. `case-procedure schema trace` prints its JSON Schema.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from case_procedure.codebook import severity
+from case_procedure.sources import Source
+
+Agreement = Literal["agree", "harsher", "milder", "no-rule", "unrecorded"]
+AGREEMENTS: tuple[Agreement, ...] = ("agree", "harsher", "milder", "no-rule", "unrecorded")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CitedSource(Frozen):
+    chapter: str
+    section: str
+    pages: str
+    archive: str | None
+    citation: str
+
+    @classmethod
+    def of(cls, source: Source) -> "CitedSource":
+        archive = str(source.archive) if source.archive else None
+        return cls(chapter=source.chapter, section=source.section, pages=source.pages, archive=archive,
+                   citation=source.cite())
+
+
+class RuleRef(Frozen):
+    id: str
+    statement: str
+    reading: str
+    source: list[CitedSource]
+    file: str
+
+
+class MatchedFact(Frozen):
+    id: str
+    kind: str
+    attributes: dict[str, str | int | bool]
+    description: str
+    entries: list[str]  # ids of the case entries the fact was derived from
+
+
+class Prescribed(Frozen):
+    decision: str
+    also: list[str]
+    next_body: str | None
+    rule: RuleRef
+    matched: list[MatchedFact]
+    concurring: list[str]  # other applicable rules prescribing the same
+    overridden: list[str]  # applicable rules set aside by the rule's `overrides`
+
+
+class Recorded(Frozen):
+    decision: str
+    also: list[str]
+    grounds: list[str]
+
+
+class Step(Frozen):
+    hearing: str
+    date: str
+    body: str
+    norm_set: str | None
+    norm_set_uncertain: bool  # the hearing's date span crosses from one norm set into another
+    summary: str
+    prescribed: Prescribed | None
+    recorded: Recorded | None
+    agreement: Agreement
+
+
+class Outcome(Frozen):
+    prescribed: str | None  # the decision prescribed at the last hearing
+    recorded: str | None  # the last decision the record shows
+    fate: str
+    agreements: dict[str, int]
+
+
+class Trace(Frozen):
+    case: str
+    title: str
+    norm_set: str
+    steps: list[Step]
+    outcome: Outcome
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def agreement(prescribed: str | None, recorded: str | None) -> Agreement:
+    """Compare the prescribed decision with the recorded one by severity."""
+    if prescribed is None:
+        return "no-rule"
+    if recorded is None:
+        return "unrecorded"
+    difference = severity(prescribed) - severity(recorded)
+    return "agree" if difference == 0 else ("harsher" if difference > 0 else "milder")
