@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from case_procedure.case import Case, reference_problems
 from case_procedure.errors import InputError, Problem
 from case_procedure.yamlfile import load_model, problem_at
@@ -38,3 +40,9 @@ def load_cases(paths: list[Path]) -> list[Case]:
     if problems:
         raise InputError(problems)
     return cases
+
+
+def dump_case(case: Case) -> str:
+    """Write a case back to YAML; loading the result gives the same case."""
+    data = case.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

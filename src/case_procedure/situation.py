@@ -78,7 +78,7 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
                                  (*codebook.GROUND_FAMILIES, "mixed", "none")),
     },
     "tie": {
-        "kind": Attribute("What the other person is to the accused", _terms(codebook.TIE_KINDS)),
+        "tie_kind": Attribute("What the other person is to the accused", _terms(codebook.TIE_KINDS)),
         "closeness": Attribute("close (spouse, parent, child, sibling, lover), distant relative, or associate",
                                CLOSENESS[:3]),
         "other_arrested": Attribute("The other person had been arrested before the hearing", kind=BOOL),
@@ -107,6 +107,9 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "latest": Attribute("It is the most recent earlier decision", kind=BOOL),
     },
 }
+
+
+RESERVED = ("id", "kind", "sid")  # the engine's own properties; no attribute may use them
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,7 @@ def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
         ]
         first_blow = min((e.date for e in blows), default=None)
         attributes: dict[str, Value] = {
-            "kind": kind,
+            "tie_kind": kind,
             "closeness": _closeness(kind),
             "other_arrested": any(isinstance(e, Arrest) for e in blows),
             "other_expelled": any(isinstance(e, (Expulsion, Hearing)) for e in blows),

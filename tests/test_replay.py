@@ -1,0 +1,94 @@
+"""Replay: agreement, precedence, conflicts, determinism, and properties over generated cases."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from case_procedure.case import Case
+from case_procedure.corpus import load_case
+from case_procedure.engine import Firing, PythonEngine
+from case_procedure.errors import RuleConflict
+from case_procedure.replay import AUTO, prescribe, replay
+from case_procedure.situation import build
+from case_procedure.trace import AGREEMENTS, agreement
+from conftest import FIXTURES
+from strategies import case_data
+
+
+@pytest.mark.parametrize(
+    ("prescribed", "recorded", "expected"),
+    [("expulsion", "expulsion", "agree"), ("expulsion", "reprimand", "harsher"),
+     ("file_notation", "reprimand", "milder"), (None, "reprimand", "no-rule"), ("reprimand", None, "unrecorded"),
+     (None, None, "no-rule"), ("appeal_rejected", "expulsion", "agree"), ("reinstatement", "expulsion", "milder")],
+)
+def test_agreement(prescribed: str | None, recorded: str | None, expected: str) -> None:
+    assert agreement(prescribed, recorded) == expected
+
+
+def test_example_under_both_norm_sets(book, engine) -> None:
+    case = load_case(FIXTURES / "example.yaml")
+    strict = replay(case, "norms-1937", book, engine)
+    assert [(s.prescribed.rule.id, s.agreement) for s in strict.steps] == [
+        ("n37.concealment-expelled", "agree"), ("n37.concealment-expelled", "agree")]
+    lenient = replay(case, "norms-1938", book, engine)
+    first = lenient.steps[0].prescribed
+    assert (first.rule.id, first.decision, lenient.steps[0].agreement) == (
+        "n38.late-report-not-expelled", "reprimand", "milder")
+    assert "n37.concealment-expelled" in first.overridden
+    assert {f.kind for f in first.matched} == {"hearing", "charges", "charge", "accused"}
+
+
+def test_auto_picks_the_norm_set_in_force(book, engine) -> None:
+    case = load_case(FIXTURES / "example.yaml")
+    assert [s.norm_set for s in replay(case, AUTO, book, engine).steps] == ["norms-1937", "norms-1937"]
+
+
+def test_conflicting_rules_without_precedence_are_an_error(book) -> None:
+    normset = book.norm_sets["norms-1938"]
+    case = load_case(FIXTURES / "example.yaml")
+    situation = build(case, case.hearings()[0])
+    firings = [Firing("n37.concealment-expelled", ("hearing",)), Firing("n37.aid-to-relatives", ("hearing",))]
+    with pytest.raises(RuleConflict, match="n37.aid-to-relatives.*n37.concealment-expelled|n37.concealment"):
+        prescribe(normset, firings, situation)
+
+
+def test_precedence_sets_the_overridden_rule_aside(book) -> None:
+    normset = book.norm_sets["norms-1938"]
+    case = load_case(FIXTURES / "example.yaml")
+    situation = build(case, case.hearings()[0])
+    firings = [Firing("n37.concealment-expelled", ("charge-1",)), Firing("n38.late-report-not-expelled", ("charges",))]
+    chosen = prescribe(normset, firings, situation)
+    assert chosen is not None and chosen.rule.id == "n38.late-report-not-expelled"
+    assert chosen.overridden == ["n37.concealment-expelled"]
+
+
+@settings(max_examples=60)
+@given(case_data(), st.sampled_from(["norms-1937", "norms-1938", AUTO]))
+def test_every_step_names_a_rule_or_says_no_rule(book, engine, data: dict, norm_set: str) -> None:
+    case = Case.model_validate(data)
+    trace = replay(case, norm_set, book, engine)
+    assert len(trace.steps) == len(case.hearings())
+    for step in trace.steps:
+        assert step.agreement in AGREEMENTS
+        assert (step.prescribed is None) == (step.agreement == "no-rule")
+        if step.prescribed:
+            normset = book.norm_sets[step.norm_set]
+            assert normset.rule(step.prescribed.rule.id).rule.decide == step.prescribed.decision
+            assert step.prescribed.rule.source and step.prescribed.matched
+
+
+@settings(max_examples=40)
+@given(case_data(), st.sampled_from(["norms-1937", "norms-1938", AUTO]))
+def test_replaying_twice_gives_identical_json(book, engine, data: dict, norm_set: str) -> None:
+    case = Case.model_validate(data)
+    assert replay(case, norm_set, book, engine).to_json() == replay(case, norm_set, book, engine).to_json()
+
+
+@settings(max_examples=40)
+@given(case_data(), st.sampled_from(["norms-1937", "norms-1938"]))
+def test_durable_and_python_engines_give_the_same_trace(book, engine, data: dict, norm_set: str) -> None:
+    case = Case.model_validate(data)
+    assert replay(case, norm_set, book, engine) == replay(case, norm_set, book, PythonEngine())
