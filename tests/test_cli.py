@@ -1,0 +1,96 @@
+"""The command line: exit codes, messages without tracebacks, output formats."""
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from case_procedure.cli import app
+from conftest import FIXTURES, ROOT
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def fixture_folder(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    text = (FIXTURES / "example.yaml").read_text(encoding="utf-8")
+    (folder / "example.yaml").write_text(text.replace(old, new, 1) if old else text, encoding="utf-8")
+    return folder
+
+
+def test_check_passes_on_the_repository() -> None:
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+    assert "norm sets" in result.output
+
+
+def test_check_exits_2_naming_file_line_and_field(tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path, "author: petrov", "author: petrof")
+    result = invoke("check", "--cases", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder / 'example.yaml'}:45: record[0].author: no person 'petrof'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_reports_broken_rule_files(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "norms-1937.yaml").write_text("id: [broken\n")
+    result = invoke("check", "--cases", str(fixture_folder(tmp_path)), "--rules-dir", str(rules))
+    assert result.exit_code == 2 and "norms-1937.yaml:" in result.output and "Traceback" not in result.output
+
+
+def test_replay_json_follows_the_contract() -> None:
+    result = invoke("replay", str(FIXTURES / "example.yaml"), "--rules", "norms-1937", "--format", "json")
+    assert result.exit_code == 0, result.output
+    trace = json.loads(result.output)
+    assert {"case", "norm_set", "steps", "outcome"} <= set(trace)
+    for step in trace["steps"]:
+        assert {"date", "body", "prescribed", "recorded", "agreement"} <= set(step)
+        assert {"decision", "rule", "matched"} <= set(step["prescribed"])
+        assert {"id", "statement", "source"} <= set(step["prescribed"]["rule"])
+        assert set(step["recorded"]) >= {"decision"}
+
+
+def test_replay_twice_is_byte_identical() -> None:
+    args = ("replay", str(FIXTURES / "example.yaml"), "--rules", "auto", "--format", "json")
+    assert invoke(*args).output == invoke(*args).output
+
+
+def test_replay_text_fits_80_columns_and_markdown_has_a_table() -> None:
+    text = invoke("replay", str(FIXTURES / "example.yaml"), "--rules", "norms-1938")
+    assert text.exit_code == 0 and max(len(line) for line in text.output.splitlines()) <= 80
+    markdown = invoke("replay", str(FIXTURES / "example.yaml"), "--rules", "norms-1938", "--format", "markdown")
+    assert "| # | date | body |" in markdown.output
+
+
+def test_replay_with_an_unknown_norm_set_or_file() -> None:
+    result = invoke("replay", str(FIXTURES / "example.yaml"), "--rules", "norms-1999")
+    assert result.exit_code == 2 and "no norm set 'norms-1999'" in result.output
+    result = invoke("replay", "cases/nobody.yaml", "--rules", "norms-1937")
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_replay_with_a_bad_case_writes_nothing_to_stdout(tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path, "decision: expulsion\n", "decision: expelsion\n")
+    result = runner.invoke(app, ["replay", str(FIXTURES / "example.yaml"), str(folder / "example.yaml"),
+                                 "--rules", "norms-1937"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_schemas() -> None:
+    for name, marker in (("case", "Hearing"), ("rules", "Rule"), ("trace", "Step")):
+        result = invoke("schema", name)
+        assert result.exit_code == 0 and marker in json.loads(result.output)["$defs"]
+
+
+def test_rules_lists_every_norm_set() -> None:
+    result = invoke("rules")
+    assert result.exit_code == 0 and "norms-1937:" in result.output and "extends norms-1937" in result.output
