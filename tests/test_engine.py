@@ -6,19 +6,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from case_procedure.compiler import CompiledRuleset, compile_norm_set
+from case_procedure.compiler import CompiledRuleset, Firing, compile_norm_set
 from case_procedure.engine import DurableEngine, PythonEngine, lint
 from case_procedure.errors import EngineError
 
-RULESET = CompiledRuleset("adapter_test", {
-    "committee_on_honesty": {"all": [
-        {"m0": {"$and": [{"kind": "hearing"}, {"$or": [{"body": "party_committee"}, {"body": "general_meeting"}]}]}},
-        {"m1": {"$and": [{"kind": "charge"}, {"family": "honesty"}]}},
-    ], "run": "committee_on_honesty"},
-    "any_hearing": {"all": [{"m0": {"kind": "hearing"}}], "run": "any_hearing"},
-    "many_charges": {"all": [{"m0": {"$and": [{"kind": "charges"}, {"$gte": {"count": 2}}]}}],
-                     "run": "many_charges"},
-}, "v1")
+def single(name: str, condition: dict) -> tuple[str, dict]:
+    return name, {"all": [{"m": condition}], "run": name}
+
+
+RULESET = CompiledRuleset("adapter_test", dict([
+    single("committee_on_honesty#0",
+           {"$and": [{"kind": "hearing"}, {"$or": [{"body": "party_committee"}, {"body": "general_meeting"}]}]}),
+    single("committee_on_honesty#1", {"$and": [{"kind": "charge"}, {"family": "honesty"}]}),
+    single("any_hearing#0", {"kind": "hearing"}),
+    single("many_charges#0", {"$and": [{"kind": "charges"}, {"$gte": {"count": 2}}]}),
+    single("never#0", {"kind": "hearing"}),
+    single("never#1", {"$and": [{"kind": "charge"}, {"family": "slander"}]}),
+]), "v1")
 
 FACTS = [
     {"id": "hearing", "kind": "hearing", "body": "party_committee"},
@@ -33,6 +37,14 @@ def test_rules_fire_with_the_facts_they_matched(engine: DurableEngine) -> None:
     firings = engine.run(RULESET, "case/h1", FACTS)
     assert [(f.rule_id, f.matched) for f in firings] == [
         ("any_hearing", ("hearing",)), ("committee_on_honesty", ("hearing", "c1")), ("many_charges", ("charges",))]
+
+
+def test_a_rule_whose_patterns_match_only_in_part_does_not_apply_and_its_session_is_freed(
+        engine: DurableEngine) -> None:
+    # A partial match left in a deleted session corrupted durable-rules' heap when rules were joins.
+    for i in range(50):
+        assert engine.run(RULESET, f"partial-{i}", FACTS[:1]) == [
+            Firing("any_hearing", ("hearing",))]
 
 
 def test_no_background_threads(engine: DurableEngine) -> None:
@@ -81,6 +93,7 @@ def test_repeated_fact_ids_are_refused(engine: DurableEngine) -> None:
         ({"all": [{"m0": {"$and": [{"kind": "a"}, {"x": ["a", "b"]}]}}], "run": "r"}, "only literals"),
         ({"all": [{"m0": {"kind": "a"}}], "run": "r", "pri": 3}, "only `all` and `run`"),
         ({"all": [{"m0": {"kind": "a"}, "m1": {"kind": "b"}}], "run": "r"}, "exactly one alias"),
+        ({"all": [{"m0": {"kind": "a"}}, {"m1": {"kind": "b"}}], "run": "r"}, "exactly one pattern"),
     ],
 )
 def test_lint_rejects_what_durable_rules_mishandles(rule: dict, complaint: str) -> None:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from case_procedure.case import Case
 from case_procedure.corpus import load_case
-from case_procedure.engine import Firing, PythonEngine
+from case_procedure.compiler import Firing
+from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
 from case_procedure.replay import AUTO, prescribe, replay
 from case_procedure.situation import build

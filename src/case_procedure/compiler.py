@@ -1,8 +1,12 @@
 """Norm sets compiled to durable-rules JSON rulesets, one per norm set.
 
-Each rule becomes `{"all": [{alias: pattern}, ...], "run": rule_id}` where every
-pattern tests one fact against literals only: its `kind`, then the attribute tests.
-The `at` bodies become one more pattern on the `hearing` fact.
+A rule needs several facts (the hearing at one of its bodies, a charge, a tie...).
+Each of its patterns becomes a durable rule of its own, `<rule id>#<n>`, matching one
+fact against literals only: its `kind`, then the attribute tests. A rule applies when
+every one of its patterns matched some fact; that conjunction is taken in Python
+(`rules_applying`). durable-rules never holds a partial join, which is what crashes
+it when a session is deleted (heap corruption in `delete_state`, found with the
+first real case), and its documented join bugs cannot arise.
 """
 
 from __future__ import annotations
@@ -17,14 +21,41 @@ from case_procedure.norms import AtLeast, AtMost, NormSet, Not, Pattern, Test
 Condition = dict[str, Any]
 
 
+PATTERN_SEPARATOR = "#"
+
+
 @dataclass(frozen=True)
 class CompiledRuleset:
     name: str  # the durable ruleset name
-    definition: dict[str, dict[str, Any]]  # rule id -> durable rule
+    definition: dict[str, dict[str, Any]]  # "<rule id>#<n>" -> durable rule with one pattern
     digest: str
 
     def as_json(self) -> dict[str, Any]:
         return {self.name: self.definition}
+
+    def patterns_per_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for name in self.definition:
+            rule_id = name.rpartition(PATTERN_SEPARATOR)[0]
+            counts[rule_id] = counts.get(rule_id, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True, order=True)
+class Firing:
+    rule_id: str
+    matched: tuple[str, ...]  # ids of the facts its patterns matched, in pattern order
+
+
+def rules_applying(ruleset: CompiledRuleset, matches: set[tuple[str, str]]) -> list[Firing]:
+    """Rules all of whose patterns matched, from (pattern name, fact id) pairs."""
+    firings = []
+    for rule_id, count in ruleset.patterns_per_rule().items():
+        per_pattern = [sorted(f for p, f in matches if p == f"{rule_id}{PATTERN_SEPARATOR}{n}") for n in range(count)]
+        if all(per_pattern):
+            ordered = list(dict.fromkeys(fact for facts in per_pattern for fact in facts))
+            firings.append(Firing(rule_id, tuple(ordered)))
+    return sorted(firings)
 
 
 def ruleset_name(normset_id: str) -> str:
@@ -48,13 +79,15 @@ def compile_pattern(kind: str, tests: dict[str, Test]) -> Condition:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
-def compile_rule(at: list[str], when: list[Pattern], rule_id: str) -> dict[str, Any]:
+def compile_rule(at: list[str], when: list[Pattern], rule_id: str) -> dict[str, dict[str, Any]]:
     patterns = [compile_pattern("hearing", {"body": list(at)})]
     patterns += [compile_pattern(p.fact, p.tests()) for p in when]
-    return {"all": [{f"m{i}": pattern} for i, pattern in enumerate(patterns)], "run": rule_id}
+    names = [f"{rule_id}{PATTERN_SEPARATOR}{n}" for n in range(len(patterns))]
+    return {name: {"all": [{"m": pattern}], "run": name} for name, pattern in zip(names, patterns)}
 
 
 def compile_norm_set(normset: NormSet) -> CompiledRuleset:
-    definition = {r.id: compile_rule(list(r.rule.at), r.rule.when, r.id) for r in normset.rules}
+    definition = {name: rule for r in normset.rules for name, rule in compile_rule(list(r.rule.at), r.rule.when,
+                                                                                   r.id).items()}
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
     return CompiledRuleset(ruleset_name(normset.id), definition, digest)

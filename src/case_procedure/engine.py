@@ -5,6 +5,8 @@ durable-rules 2.0.28 is old and fragile (anchors.md). This adapter:
 - registers each compiled ruleset once per process (a name cannot be registered twice);
 - asserts facts with unique ids in a fresh session and deletes the session afterwards
   (at most 1,024 live sessions per ruleset);
+- gives it only single-pattern rules, taking the conjunction of a rule's patterns in
+  Python (see compiler.py: deleting a session that holds a partial join corrupts the heap);
 - checks every returned state for the exceptions durable-rules swallows;
 - keeps the trace in Python: the single action records which rule fired on which facts;
 - refuses, through `lint`, any ruleset shape the engine mishandles.
@@ -19,18 +21,12 @@ from typing import Any, Callable, Protocol
 
 from durable.engine import Host, MessageNotHandledException
 
-from case_procedure.compiler import CompiledRuleset
+from case_procedure.compiler import CompiledRuleset, Firing, rules_applying
 from case_procedure.errors import EngineError
 
 Fact = dict[str, Any]
 OPERATORS = {"$and", "$or", "$neq", "$gte", "$lte"}
 MAX_PROPERTIES = 255  # durable-rules error 302 above this
-
-
-@dataclass(frozen=True, order=True)
-class Firing:
-    rule_id: str
-    matched: tuple[str, ...]  # ids of the facts the rule's patterns matched, in pattern order
 
 
 class Engine(Protocol):
@@ -64,8 +60,8 @@ def lint(ruleset: CompiledRuleset) -> list[str]:
         if set(rule) - {"all", "run"} or rule.get("run") != rule_id:
             problems.append(f"{where}: a rule has only `all` and `run` (= its id)")
         patterns = rule.get("all") or []
-        if not patterns:
-            problems.append(f"{where}: a rule needs at least one pattern")
+        if len(patterns) != 1:
+            problems.append(f"{where}: a rule has exactly one pattern (joins crash durable-rules)")
         for i, pattern in enumerate(patterns):
             if not isinstance(pattern, dict) or len(pattern) != 1:
                 problems.append(f"{where}.all[{i}]: a pattern has exactly one alias")
@@ -104,11 +100,11 @@ class _QuietHost(Host):
         return lambda c: self._on_fire(action_name, c)
 
 
-def _fact_ids(closure: Any) -> tuple[str, ...]:
+def _fact_id(closure: Any) -> str:
     matched = closure._m
-    if not isinstance(matched, dict):
-        raise EngineError("durable-rules passed a batch to a rule; count/cap rules are not supported")
-    return tuple(str(matched[alias]["id"]) for alias in sorted(matched, key=lambda a: int(a[1:])))
+    if not isinstance(matched, dict) or len(matched) != 1:
+        raise EngineError("durable-rules passed a batch or a join to an action; only single patterns are used")
+    return str(next(iter(matched.values()))["id"])
 
 
 class DurableEngine:
@@ -117,11 +113,11 @@ class DurableEngine:
     def __init__(self) -> None:
         self._host = _QuietHost(self._record)
         self._registered: dict[str, str] = {}  # ruleset name -> digest
-        self._firings: list[Firing] = []
+        self._matches: set[tuple[str, str]] = set()  # (pattern name, fact id)
         self._sessions = itertools.count()
 
-    def _record(self, rule_id: str, closure: Any) -> None:
-        self._firings.append(Firing(rule_id, _fact_ids(closure)))
+    def _record(self, pattern_name: str, closure: Any) -> None:
+        self._matches.add((pattern_name, _fact_id(closure)))
 
     def _register(self, ruleset: CompiledRuleset) -> None:
         known = self._registered.get(ruleset.name)
@@ -141,7 +137,7 @@ class DurableEngine:
         self._register(ruleset)
         _check_facts(facts)
         session = f"{sid}#{next(self._sessions)}"
-        self._firings = []
+        self._matches = set()
         started = False
         try:
             for fact in facts:
@@ -155,7 +151,7 @@ class DurableEngine:
         finally:
             if started:  # a session with no accepted fact has no state to delete
                 self._host.delete_state(ruleset.name, session)
-        return sorted(set(self._firings))
+        return rules_applying(ruleset, self._matches)
 
 
 # -- Plain Python ------------------------------------------------------------------------
@@ -179,10 +175,6 @@ class PythonEngine:
 
     def run(self, ruleset: CompiledRuleset, sid: str, facts: list[Fact]) -> list[Firing]:
         _check_facts(facts)
-        firings = set()
-        for rule_id, rule in ruleset.definition.items():
-            options = [[f for f in facts if _holds(condition, f)]
-                       for pattern in rule["all"] for condition in pattern.values()]
-            for combination in itertools.product(*options):
-                firings.add(Firing(rule_id, tuple(str(f["id"]) for f in combination)))
-        return sorted(firings)
+        matches = {(name, str(fact["id"])) for name, rule in ruleset.definition.items()
+                   for fact in facts if _holds(rule["all"][0]["m"], fact)}
+        return rules_applying(ruleset, matches)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
-from case_procedure.compiler import CompiledRuleset, compile_norm_set
-from case_procedure.engine import Engine, Firing
+from case_procedure.compiler import CompiledRuleset, Firing, compile_norm_set
+from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import NormSet, ResolvedRule
 from case_procedure.trace import (
