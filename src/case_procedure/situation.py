@@ -235,6 +235,13 @@ def _charge_facts(hearing: Hearing) -> list[Fact]:
     return [*facts, summary]
 
 
+def _stands_expelled(person: str, blows: list[Event], known: list[Event]) -> bool:
+    """Expelled and not reinstated since, as far as the body could know."""
+    expulsions = [e.date for e in blows if isinstance(e, (Expulsion, Hearing))]
+    reinstatements = [e.date for e in known if isinstance(e, Reinstatement) and e.person == person]
+    return bool(expulsions) and (not reinstatements or max(reinstatements) < max(expulsions))
+
+
 def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
     facts = []
     for n, (other, kind) in enumerate(sorted(_ties_of(case).items()), start=1):
@@ -252,7 +259,7 @@ def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
             "tie_kind": kind,
             "closeness": _closeness(kind),
             "other_arrested": any(isinstance(e, Arrest) for e in blows),
-            "other_expelled": any(isinstance(e, (Expulsion, Hearing)) for e in blows),
+            "other_expelled": _stands_expelled(other, blows, known),
             "other_targeted_nationality": _targeted(case, other),
             "report": _report_state(reports, first_blow) if first_blow else "none",
         }
