@@ -242,6 +242,15 @@ def _stands_expelled(person: str, blows: list[Event], known: list[Event]) -> boo
     return bool(expulsions) and (not reinstatements or max(reinstatements) < max(expulsions))
 
 
+def _tie_description(name: str, attributes: dict[str, Value]) -> str:
+    kind = str(attributes["tie_kind"]).replace("_", " ")
+    fates = [word for word, key in (("arrested", "other_arrested"), ("expelled", "other_expelled")) if attributes[key]]
+    text = f"{name}: tie of kind '{kind}' to the accused"
+    if fates:
+        text += f"; {' and '.join(fates)} before the hearing; reported by the accused: {attributes['report']}"
+    return text
+
+
 def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
     facts = []
     for n, (other, kind) in enumerate(sorted(_ties_of(case).items()), start=1):
@@ -263,8 +272,7 @@ def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
             "other_targeted_nationality": _targeted(case, other),
             "report": _report_state(reports, first_blow) if first_blow else "none",
         }
-        name = case.people[other].name
-        facts.append(Fact(f"tie-{n}", "tie", attributes, f"{name} is the accused's {kind.replace('_', ' ')}",
+        facts.append(Fact(f"tie-{n}", "tie", attributes, _tie_description(case.people[other].name, attributes),
                           tuple(sorted(blow_ids))))
     return facts
 
