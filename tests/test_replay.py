@@ -101,3 +101,18 @@ def test_bundled_norm_sets_never_leave_a_conflict_unresolved(book, data: dict, n
     # Precedence is declared, never picked: any generated situation resolves to one outcome.
     case = Case.model_validate(data)
     replay(case, norm_set, book, PythonEngine())
+
+
+def test_auto_takes_the_norm_set_in_force_for_most_of_an_uncertain_span(book) -> None:
+    from case_procedure.case import Hearing
+
+    def hearing(date: str) -> Hearing:
+        return Hearing.model_validate({"id": "h", "type": "hearing", "date": date, "summary": "x", "body":
+                                       "party_committee", "subject": "a", "source": ["s"]})
+
+    assert book.in_force(hearing("1937-11"))[0].id == "norms-1937"
+    assert book.in_force(hearing("1937-11")) [1] is False
+    chosen, uncertain = book.in_force(hearing("1937-12-15/1938-04"))
+    assert (chosen.id, uncertain) == ("norms-1938", True)
+    assert book.in_force(hearing("1936-08/1937-05"))[0].id == "norms-1937"
+    assert book.in_force(hearing("1935-06")) == (None, False)

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from case_procedure.case import Text
 from case_procedure.codebook import Body, Decision
-from case_procedure.dates import HistDate
 from case_procedure.errors import InputError, Problem
 from case_procedure.situation import CATALOGUE
 from case_procedure.sources import Source
@@ -87,6 +86,11 @@ class InForce(Strict):
     def covers(self, day: dt.date) -> bool:
         return self.from_ <= day and (self.until is None or day <= self.until)
 
+    def days_within(self, low: dt.date, high: dt.date) -> int:
+        """How many days of the span low..high (inclusive) fall while the norm set is in force."""
+        start, end = max(low, self.from_), min(high, self.until or high)
+        return max(0, (end - start).days + 1)
+
 
 class NormSetFile(Strict):
     id: Key
@@ -128,8 +132,6 @@ class NormSet:
     def rule(self, rule_id: str) -> ResolvedRule:
         return next(r for r in self.rules if r.id == rule_id)
 
-    def in_force_on(self, date: HistDate) -> bool:
-        return self.in_force.covers(date.earliest)
 
 
 Loc = tuple[str | int, ...]

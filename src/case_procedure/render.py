@@ -28,8 +28,8 @@ def _step_text(number: int, step: Step) -> list[str]:
     lines = [f"{head}{tag:>{WIDTH - len(head)}}" if len(head) + len(tag) < WIDTH else f"{head} {tag}"]
     lines += _wrap(step.summary, "     ")
     if step.norm_set and step.norm_set_uncertain:
-        lines += _wrap(f"(dated {step.date}: the norm set in force may have changed during this span; "
-                       f"{step.norm_set} was in force at its start)", "     ")
+        lines += _wrap(f"(dated {step.date}: part of this span falls outside {step.norm_set}, "
+                       "which was in force for most of it)", "     ")
     recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
     lines += _wrap(recorded, " " * 17, "   recorded:     ")
     if step.prescribed is None:

@@ -45,12 +45,14 @@ class RuleBook:
         return self._compiled[normset.id]
 
     def in_force(self, hearing: Hearing) -> tuple[NormSet | None, bool]:
-        """The norm set in force on the hearing's earliest possible day, and whether its date span
-        reaches into another norm set's period."""
-        day = hearing.date.earliest
-        chosen = next((n for _, n in sorted(self.norm_sets.items()) if n.in_force.covers(day)), None)
-        at_end = next((n for _, n in sorted(self.norm_sets.items()) if n.in_force.covers(hearing.date.latest)), None)
-        return chosen, chosen is not at_end
+        """The norm set in force for most of the hearing's date span, and whether the span reaches
+        beyond it (into another norm set's period, or a period no norm set covers)."""
+        low, high = hearing.date.earliest, hearing.date.latest
+        overlaps = {n.id: n.in_force.days_within(low, high) for n in self.norm_sets.values()}
+        best = max(sorted(overlaps), key=lambda n: overlaps[n], default=None)
+        if best is None or overlaps[best] == 0:
+            return None, False
+        return self.norm_sets[best], overlaps[best] < (high - low).days + 1
 
 
 def _rule_ref(rule: ResolvedRule) -> RuleRef:

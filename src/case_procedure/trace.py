@@ -73,7 +73,7 @@ class Step(Frozen):
     date: str
     body: str
     norm_set: str | None
-    norm_set_uncertain: bool  # the hearing's date span crosses from one norm set into another
+    norm_set_uncertain: bool  # with --rules auto: part of the hearing's date span falls outside its norm set
     summary: str
     prescribed: Prescribed | None
     recorded: Recorded | None

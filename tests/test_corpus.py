@@ -1,0 +1,48 @@
+"""The bundled corpus: every case is valid and replays under every norm set."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from case_procedure.corpus import case_files, load_case
+from case_procedure.engine import PythonEngine
+from case_procedure.replay import AUTO, replay
+from conftest import ROOT
+
+CASES = case_files(ROOT / "cases")
+PROVEN = ["somov", "torbeeva", "malyshev"]  # the slice is proven on these: every hearing is decided by a rule
+OVERLAP_TOOL = ROOT.parent / "shared" / "tools" / "source-overlap"
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_replays_under_every_norm_set(path: Path, book, engine) -> None:
+    case = load_case(path)
+    for norm_set in [*book.norm_sets, AUTO]:
+        trace = replay(case, norm_set, book, engine)
+        assert [s.hearing for s in trace.steps] == [h.id for h in case.hearings()]
+        assert trace == replay(case, norm_set, book, PythonEngine())
+
+
+@pytest.mark.parametrize("name", PROVEN)
+@pytest.mark.parametrize("norm_set", ["norms-1937", "norms-1938"])
+def test_every_hearing_of_the_proof_cases_is_decided_by_a_rule(name: str, norm_set: str, book, engine) -> None:
+    path = ROOT / "cases" / f"{name}.yaml"
+    if not path.exists():
+        pytest.fail(f"{path} is missing")
+    trace = replay(load_case(path), norm_set, book, engine)
+    undecided = [s.hearing for s in trace.steps if s.prescribed is None]
+    assert not undecided, f"no rule of {norm_set} decides {undecided}"
+    assert all(s.prescribed.rule.source for s in trace.steps if s.prescribed)
+
+
+def test_hearings_are_spread_over_the_corpus() -> None:
+    assert len(CASES) >= 3
+    assert all(load_case(p).hearings() for p in CASES)
+
+
+@pytest.mark.skipif(not OVERLAP_TOOL.exists(), reason="the shared source-overlap tool is not beside this checkout")
+def test_no_passage_of_the_book_is_repeated() -> None:
+    result = subprocess.run([str(OVERLAP_TOOL), "cases", "rules", "src", "README.md"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
