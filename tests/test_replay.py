@@ -15,8 +15,11 @@ from case_procedure.errors import RuleConflict
 from case_procedure.replay import AUTO, prescribe, replay
 from case_procedure.situation import build
 from case_procedure.trace import AGREEMENTS, agreement
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from strategies import case_data
+
+
+NORM_SETS = sorted(path.stem for path in (ROOT / "rules").glob("*.yaml"))
 
 
 @pytest.mark.parametrize(
@@ -67,7 +70,7 @@ def test_precedence_sets_the_overridden_rule_aside(book) -> None:
 
 
 @settings(max_examples=60)
-@given(case_data(), st.sampled_from(["norms-1937", "norms-1938", AUTO]))
+@given(case_data(), st.sampled_from([*NORM_SETS, AUTO]))
 def test_every_step_names_a_rule_or_says_no_rule(book, engine, data: dict, norm_set: str) -> None:
     case = Case.model_validate(data)
     trace = replay(case, norm_set, book, engine)
@@ -82,21 +85,21 @@ def test_every_step_names_a_rule_or_says_no_rule(book, engine, data: dict, norm_
 
 
 @settings(max_examples=40)
-@given(case_data(), st.sampled_from(["norms-1937", "norms-1938", AUTO]))
+@given(case_data(), st.sampled_from([*NORM_SETS, AUTO]))
 def test_replaying_twice_gives_identical_json(book, engine, data: dict, norm_set: str) -> None:
     case = Case.model_validate(data)
     assert replay(case, norm_set, book, engine).to_json() == replay(case, norm_set, book, engine).to_json()
 
 
 @settings(max_examples=40)
-@given(case_data(), st.sampled_from(["norms-1937", "norms-1938"]))
+@given(case_data(), st.sampled_from(NORM_SETS))
 def test_durable_and_python_engines_give_the_same_trace(book, engine, data: dict, norm_set: str) -> None:
     case = Case.model_validate(data)
     assert replay(case, norm_set, book, engine) == replay(case, norm_set, book, PythonEngine())
 
 
 @settings(max_examples=400)
-@given(case_data(), st.sampled_from(["norms-1937", "norms-1938"]))
+@given(case_data(), st.sampled_from(NORM_SETS))
 def test_bundled_norm_sets_never_leave_a_conflict_unresolved(book, data: dict, norm_set: str) -> None:
     # Precedence is declared, never picked: any generated situation resolves to one outcome.
     case = Case.model_validate(data)
