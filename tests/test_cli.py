@@ -94,3 +94,10 @@ def test_schemas() -> None:
 def test_rules_lists_every_norm_set() -> None:
     result = invoke("rules")
     assert result.exit_code == 0 and "norms-1937:" in result.output and "extends norms-1937" in result.output
+
+
+def test_cases_lists_each_case_with_years_hearings_and_fate(tmp_path: Path) -> None:
+    result = invoke("cases", "--cases", str(fixture_folder(tmp_path)))
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1].split() == ["example", "dinamo", "1937-1937", "2", "expelled,",
+                                                     "arrest", "not", "stated"]

@@ -28,7 +28,7 @@ from case_procedure.codebook import (
     StatementKind,
     TieKind,
 )
-from case_procedure.dates import HistDate
+from case_procedure.dates import EARLIEST, LATEST, HistDate
 from case_procedure.sources import Source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
@@ -243,6 +243,12 @@ class Case(Strict):
 
     def entries(self) -> list[Event]:
         return [*self.background, *self.record]
+
+    def years(self) -> tuple[int, int]:
+        """First and last year of the record, ignoring the open ends of 'before' and 'after' dates."""
+        starts = [d.latest if d.earliest == EARLIEST else d.earliest for d in (e.date for e in self.record)]
+        ends = [d.earliest if d.latest == LATEST else d.latest for d in (e.date for e in self.record)]
+        return min(starts).year, max(ends).year
 
 
 # -- Reference checks ---------------------------------------------------------------------

@@ -87,10 +87,10 @@ def list_cases(cases: Path = CasesOption) -> None:
         _fail(exc.problems)
     typer.echo(f"{'case':<14}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
     for case in loaded:
-        dates = [e.date for e in case.record]
-        years = f"{min(d.earliest for d in dates).year}-{max(d.latest for d in dates).year}"
-        fate = case.fate.summary if len(case.fate.summary) <= 24 else case.fate.summary[:23] + "…"
-        typer.echo(f"{case.id:<14}{case.factory:<20}{years:<11}{len(case.hearings()):>8}  {fate}")
+        first, last = case.years()
+        arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
+        fate = f"{case.fate.party_status.replace('_', ' ')}, {arrested}"
+        typer.echo(f"{case.id:<14}{case.factory:<20}{f'{first}-{last}':<11}{len(case.hearings()):>8}  {fate}")
 
 
 @app.command("rules")
