@@ -16,6 +16,7 @@ import typer
 
 from case_procedure import corpus
 from case_procedure.case import Case
+from case_procedure.codebook import label
 from case_procedure.engine import DurableEngine
 from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
 from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, load_norm_sets
@@ -89,7 +90,7 @@ def list_cases(cases: Path = CasesOption) -> None:
     for case in loaded:
         first, last = case.years()
         arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
-        fate = f"{case.fate.party_status.replace('_', ' ')}, {arrested}"
+        fate = f"{label(case.fate.party_status)}, {arrested}"
         typer.echo(f"{case.id:<14}{case.factory:<20}{f'{first}-{last}':<11}{len(case.hearings()):>8}  {fate}")
 
 
@@ -106,7 +107,7 @@ def list_rules(rules_dir: Path = RulesDirOption) -> None:
         typer.echo(f"{normset.id}: {normset.title}")
         typer.echo(f"  in force {normset.in_force.from_} to {until}{base}; {len(normset.rules)} rules")
         for rule in normset.rules:
-            at = ", ".join(b.replace("_", " ") for b in rule.rule.at)
+            at = ", ".join(label(b) for b in rule.rule.at)
             typer.echo(f"  - {rule.id} -> {rule.rule.decide} ({rule.rule.reading}; at {at})")
         typer.echo("")
 

@@ -92,6 +92,11 @@ DECISION_TERMS = [
 Decision, DECISIONS = _vocabulary("Decision", DECISION_TERMS)
 
 
+def label(term: str) -> str:
+    """A term as words: `strict_reprimand` -> `strict reprimand`."""
+    return term.replace("_", " ")
+
+
 def severity(decision: str) -> int:
     severity_rank = DECISIONS[decision].severity
     assert severity_rank is not None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
+from case_procedure.codebook import label
 from case_procedure.trace import Step, Trace
 
 WIDTH = 80
 
 
 def _label(term: str | None) -> str:
-    return term.replace("_", " ") if term else "none recorded"
+    return label(term) if term else "none recorded"
 
 
 def _decision(decision: str | None, also: list[str]) -> str:

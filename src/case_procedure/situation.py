@@ -203,7 +203,8 @@ def _hearing_fact(case: Case, hearing: Hearing, earlier: list[Hearing]) -> Fact:
         "appeal_pending": appeal,
         "accused_expelled": expelled,
     }
-    return Fact("hearing", "hearing", attributes, f"the {hearing.body.replace('_', ' ')} hears the case ({hearing.date})", (hearing.id,))
+    description = f"the {codebook.label(hearing.body)} hears the case ({hearing.date})"
+    return Fact("hearing", "hearing", attributes, description, (hearing.id,))
 
 
 def _accused_fact(case: Case, known: list[Event]) -> Fact:
@@ -225,7 +226,7 @@ def _accused_fact(case: Case, known: list[Event]) -> Fact:
 def _charge_facts(hearing: Hearing) -> list[Fact]:
     facts = [
         Fact(f"charge-{i}", "charge", {"ground": g, "family": codebook.GROUNDS[g].group or ""},
-             f"charged with {g.replace('_', ' ')}", (hearing.id,))
+             f"charged with {codebook.label(g)}", (hearing.id,))
         for i, g in enumerate(hearing.grounds, start=1)
     ]
     families = {codebook.GROUNDS[g].group for g in hearing.grounds}
@@ -243,7 +244,7 @@ def _stands_expelled(person: str, blows: list[Event], known: list[Event]) -> boo
 
 
 def _tie_description(name: str, attributes: dict[str, Value]) -> str:
-    kind = str(attributes["tie_kind"]).replace("_", " ")
+    kind = codebook.label(str(attributes["tie_kind"]))
     fates = [word for word, key in (("arrested", "other_arrested"), ("expelled", "other_expelled")) if attributes[key]]
     text = f"{name}: tie of kind '{kind}' to the accused"
     if fates:
@@ -316,7 +317,7 @@ def _prior_facts(hearing: Hearing, earlier: list[Hearing]) -> list[Fact]:
             "severity": codebook.severity(h.decision or ""),
             "higher_body": _rank(h.body) > _rank(hearing.body),
             "latest": h is decided[-1],
-        }, f"the {h.body.replace('_', ' ')} had decided {(h.decision or '').replace('_', ' ')} ({h.date})", (h.id,))
+        }, f"the {codebook.label(h.body)} had decided {codebook.label(h.decision or '')} ({h.date})", (h.id,))
         for n, h in enumerate(decided, start=1)
     ]
 
