@@ -30,6 +30,7 @@ from case_procedure.codebook import (
 )
 from case_procedure.dates import EARLIEST, LATEST, HistDate
 from case_procedure.sources import Source
+from case_procedure.yamlfile import Loc
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -253,7 +254,6 @@ class Case(Strict):
 
 # -- Reference checks ---------------------------------------------------------------------
 
-Loc = tuple[str | int, ...]
 PERSON_FIELDS = ("author", "subject", "person", "moved_by", "presided_by", "toward")
 
 

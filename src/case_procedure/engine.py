@@ -24,13 +24,13 @@ from durable.engine import Host, MessageNotHandledException
 from case_procedure.compiler import CompiledRuleset, Firing, rules_applying
 from case_procedure.errors import EngineError
 
-Fact = dict[str, Any]
+EngineFact = dict[str, Any]  # a situation fact as the engine sees it: id, kind, attributes
 OPERATORS = {"$and", "$or", "$neq", "$gte", "$lte"}
 MAX_PROPERTIES = 255  # durable-rules error 302 above this
 
 
 class Engine(Protocol):
-    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[Fact]) -> list[Firing]: ...
+    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[EngineFact]) -> list[Firing]: ...
 
 
 # -- Lint ----------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def lint(ruleset: CompiledRuleset) -> list[str]:
     return problems
 
 
-def _check_facts(facts: list[Fact]) -> None:
+def _check_facts(facts: list[EngineFact]) -> None:
     ids = [f.get("id") for f in facts]
     if len(set(ids)) != len(ids) or None in ids:
         raise EngineError("every fact needs a unique id (durable-rules rejects repeated identities)")
@@ -133,7 +133,7 @@ class DurableEngine:
         self._host.register_rulesets(copy.deepcopy(ruleset.as_json()))
         self._registered[ruleset.name] = ruleset.digest
 
-    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[Fact]) -> list[Firing]:
+    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[EngineFact]) -> list[Firing]:
         self._register(ruleset)
         _check_facts(facts)
         session = f"{sid}#{next(self._sessions)}"
@@ -156,7 +156,7 @@ class DurableEngine:
 
 # -- Plain Python ------------------------------------------------------------------------
 
-def _holds(condition: dict[str, Any], fact: Fact) -> bool:
+def _holds(condition: dict[str, Any], fact: EngineFact) -> bool:
     (key, value), = condition.items()
     if key == "$and":
         return all(_holds(c, fact) for c in value)
@@ -173,7 +173,7 @@ def _holds(condition: dict[str, Any], fact: Fact) -> bool:
 class PythonEngine:
     """Evaluates the same compiled rulesets without durable-rules: an oracle for tests and a baseline for benches."""
 
-    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[Fact]) -> list[Firing]:
+    def run(self, ruleset: CompiledRuleset, sid: str, facts: list[EngineFact]) -> list[Firing]:
         _check_facts(facts)
         matches = {(name, str(fact["id"])) for name, rule in ruleset.definition.items()
                    for fact in facts if _holds(rule["all"][0]["m"], fact)}

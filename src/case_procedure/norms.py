@@ -21,7 +21,7 @@ from case_procedure.codebook import Body, Decision
 from case_procedure.errors import InputError, Problem
 from case_procedure.situation import CATALOGUE
 from case_procedure.sources import Source
-from case_procedure.yamlfile import LineMap, load_model, problem_at
+from case_procedure.yamlfile import LineMap, Loc, load_model, problem_at
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
@@ -134,7 +134,6 @@ class NormSet:
 
 
 
-Loc = tuple[str | int, ...]
 
 
 def _pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
