@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES
 from hypothesis import given
+from strategies import case_data
 
 from case_procedure.case import Case
 from case_procedure.corpus import dump_case, load_case
 from case_procedure.errors import InputError
-from conftest import FIXTURES
-from strategies import case_data
 
 EXAMPLE = FIXTURES / "example.yaml"
 

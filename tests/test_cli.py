@@ -4,10 +4,10 @@ import json
 import shutil
 from pathlib import Path
 
+from conftest import FIXTURES, ROOT
 from typer.testing import CliRunner
 
 from case_procedure.cli import app
-from conftest import FIXTURES, ROOT
 
 runner = CliRunner()
 

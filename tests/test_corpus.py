@@ -4,11 +4,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from case_procedure.corpus import case_files, load_case
 from case_procedure.engine import PythonEngine
 from case_procedure.replay import AUTO, replay
-from conftest import ROOT
 
 CASES = case_files(ROOT / "cases")
 PROVEN = ["somov", "torbeeva", "malyshev"]  # the slice is proven on these: every hearing is decided by a rule

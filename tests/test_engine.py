@@ -10,6 +10,7 @@ from case_procedure.compiler import CompiledRuleset, Firing, compile_norm_set
 from case_procedure.engine import DurableEngine, PythonEngine, lint
 from case_procedure.errors import EngineError
 
+
 def single(name: str, condition: dict) -> tuple[str, dict]:
     return name, {"all": [{"m": condition}], "run": name}
 

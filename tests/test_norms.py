@@ -4,10 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from case_procedure.errors import InputError
 from case_procedure.norms import load_norm_sets
-from conftest import ROOT
 
 
 def rules_copy(tmp_path: Path, name: str = "norms-1937.yaml", old: str = "", new: str = "") -> Path:
@@ -62,7 +62,8 @@ def test_unknown_attribute_and_unknown_term(tmp_path: Path) -> None:
 
 
 def test_wrong_value_types(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="- {fact: accused, arrested: true}", new="- {fact: accused, arrested: yes please}")
+    folder = rules_copy(tmp_path, old="- {fact: accused, arrested: true}",
+                        new="- {fact: accused, arrested: yes please}")
     assert any("'arrested' is true or false" in p for p in problems(folder))
 
 

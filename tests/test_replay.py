@@ -1,23 +1,20 @@
 """Replay: agreement, precedence, conflicts, determinism, and properties over generated cases."""
 
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import case_data
 
 from case_procedure.case import Case
-from case_procedure.corpus import load_case
 from case_procedure.compiler import Firing
+from case_procedure.corpus import load_case
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
 from case_procedure.replay import AUTO, prescribe, replay
 from case_procedure.situation import build
 from case_procedure.trace import AGREEMENTS, agreement
-from conftest import FIXTURES, ROOT
-from strategies import case_data
-
 
 NORM_SETS = sorted(path.stem for path in (ROOT / "rules").glob("*.yaml"))
 

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from case_procedure.case import Case
-from case_procedure.corpus import load_case
-from case_procedure.situation import CATALOGUE, RESERVED, build
 from conftest import FIXTURES
 from hypothesis import given
 from strategies import case_data
+
+from case_procedure.case import Case
+from case_procedure.corpus import load_case
+from case_procedure.situation import CATALOGUE, RESERVED, build
 
 
 def example() -> Case:
@@ -21,8 +22,9 @@ def facts_of(case: Case, index: int) -> dict[str, dict]:
 
 def test_late_report_of_a_siblings_arrest() -> None:
     facts = facts_of(example(), 0)
-    assert facts["tie-1"] == {"id": "tie-1", "kind": "tie", "tie_kind": "sibling", "closeness": "close", "other_arrested": True,
-                              "other_expelled": False, "other_targeted_nationality": False, "report": "late"}
+    assert facts["tie-1"] == {"id": "tie-1", "kind": "tie", "tie_kind": "sibling", "closeness": "close",
+                              "other_arrested": True, "other_expelled": False, "other_targeted_nationality": False,
+                              "report": "late"}
     assert facts["hearing"]["first_hearing"] and not facts["hearing"]["accused_expelled"]
     assert facts["charges"] == {"id": "charges", "kind": "charges", "count": 1, "only_family": "honesty"}
 

@@ -21,7 +21,8 @@ from case_procedure.engine import DurableEngine
 from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
 from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, load_norm_sets
 from case_procedure.render import as_markdown, as_text
-from case_procedure.replay import AUTO, RuleBook, replay as replay_case
+from case_procedure.replay import AUTO, RuleBook
+from case_procedure.replay import replay as replay_case
 from case_procedure.trace import Trace
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None)

@@ -83,7 +83,7 @@ def compile_rule(at: list[str], when: list[Pattern], rule_id: str) -> dict[str, 
     patterns = [compile_pattern("hearing", {"body": list(at)})]
     patterns += [compile_pattern(p.fact, p.tests()) for p in when]
     names = [f"{rule_id}{PATTERN_SEPARATOR}{n}" for n in range(len(patterns))]
-    return {name: {"all": [{"m": pattern}], "run": name} for name, pattern in zip(names, patterns)}
+    return {name: {"all": [{"m": pattern}], "run": name} for name, pattern in zip(names, patterns, strict=True)}
 
 
 def compile_norm_set(normset: NormSet) -> CompiledRuleset:

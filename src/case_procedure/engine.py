@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 from durable.engine import Host, MessageNotHandledException

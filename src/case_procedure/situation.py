@@ -262,7 +262,7 @@ def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
             e.date for e in known
             if (isinstance(e, Statement) and e.author == case.accused and e.kind == "self_report"
                 or isinstance(e, ConductEntry) and e.person == case.accused and e.conduct == "disclosure")
-            and (blow_ids & set(e.concerns) or getattr(e, "subject", None) == other or getattr(e, "toward", None) == other)
+            and (blow_ids & set(e.concerns) or other in (getattr(e, "subject", None), getattr(e, "toward", None)))
         ]
         first_blow = min((e.date for e in blows), default=None)
         attributes: dict[str, Value] = {

@@ -134,7 +134,8 @@ def load_model(path: Path, model: type[Model]) -> tuple[Model, LineMap]:
     """Read and validate one file against a pydantic model, or raise InputError."""
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
-        raise InputError([Problem(path, 1, "", f"expected a mapping at the top of the file, found {type(data).__name__}")])
+        found = type(data).__name__
+        raise InputError([Problem(path, 1, "", f"expected a mapping at the top of the file, found {found}")])
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
