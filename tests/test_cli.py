@@ -101,3 +101,24 @@ def test_cases_lists_each_case_with_years_hearings_and_fate(tmp_path: Path) -> N
     assert result.exit_code == 0
     assert result.output.splitlines()[1].split() == ["example", "dinamo", "1937-1937", "2", "expelled,",
                                                      "arrest", "not", "stated"]
+
+
+def test_two_applicable_rules_without_precedence_stop_the_replay(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "clash.yaml").write_text("""\
+id: clash
+title: Two rules that disagree
+summary: A test norm set whose two rules apply to the same hearing.
+in_force: {from: 1937-01-01}
+sources:
+  s: {chapter: 1, section: ACCUSATIONS AND ZAIAVLENIIA, pages: "29-31"}
+cites: [s]
+rules:
+  - {id: harsh, statement: Expel., reading: inferred, at: [party_committee], decide: expulsion, source: [s]}
+  - {id: mild, statement: Reprimand., reading: inferred, at: [party_committee], decide: reprimand, source: [s]}
+""")
+    result = invoke("replay", str(FIXTURES / "example.yaml"), "--rules", "clash", "--rules-dir", str(rules))
+    assert result.exit_code == 2
+    assert "rules 'harsh' (expulsion) and 'mild' (reprimand) both apply" in result.output
+    assert "Traceback" not in result.output
