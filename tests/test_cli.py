@@ -122,3 +122,8 @@ rules:
     assert result.exit_code == 2
     assert "rules 'harsh' (expulsion) and 'mild' (reprimand) both apply" in result.output
     assert "Traceback" not in result.output
+
+
+def test_check_one_file() -> None:
+    result = invoke("check", str(FIXTURES / "example.yaml"))
+    assert result.exit_code == 0 and result.output.startswith("1 case files")

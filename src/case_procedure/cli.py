@@ -73,9 +73,13 @@ def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, Nor
 
 
 @app.command()
-def check(cases: Path = CasesOption, rules_dir: Path = RulesDirOption) -> None:
-    """Validate every case file and rule file; exit 0 when all are sound, 2 otherwise."""
-    loaded, norm_sets = _load(corpus.case_files(cases), rules_dir)
+def check(
+    files: list[Path] = typer.Argument(None, metavar="[CASE...]", help="Case files to check (default: all)"),
+    cases: Path = CasesOption,
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """Validate case files and every rule file; exit 0 when all are sound, 2 otherwise."""
+    loaded, norm_sets = _load(files or corpus.case_files(cases), rules_dir)
     rules = sum(len(n.rules) for n in norm_sets.values())
     typer.echo(f"{len(loaded)} case files and {len(norm_sets)} norm sets ({rules} rules) are valid")
 
