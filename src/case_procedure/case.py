@@ -308,6 +308,4 @@ def reference_problems(case: Case) -> list[tuple[Loc, str]]:
             problems.append((("record", i, "date"),
                              f"date {after} comes before the previous entry's date {before}; "
                              "the record must be in date order"))
-    if not case.hearings():
-        problems.append((("record",), f"the record has no hearing of the accused {case.accused!r}"))
     return problems

@@ -8,6 +8,7 @@ from case_procedure.codebook import label
 from case_procedure.trace import Step, Trace
 
 WIDTH = 80
+NO_HEARING = "The record holds no hearing of the accused: there is nothing to replay."
 
 
 def _label(term: str | None) -> str:
@@ -55,12 +56,15 @@ def as_text(trace: Trace) -> str:
     lines = _wrap(f"{trace.title} ({trace.case})", "")
     lines.append(f"Norm set: {trace.norm_set}")
     lines.append("=" * WIDTH)
+    if not trace.steps:
+        lines += [NO_HEARING, ""]
     for number, step in enumerate(trace.steps, start=1):
         lines += _step_text(number, step)
         lines.append("")
-    counts = ", ".join(f"{n} {word}" for word, n in trace.outcome.agreements.items())
-    lines += _wrap(f"Outcome: the record ends with {_label(trace.outcome.recorded)}; the norm set prescribes "
-                   f"{_label(trace.outcome.prescribed)} at the last hearing ({counts}).", "")
+    if trace.steps:
+        counts = ", ".join(f"{n} {word}" for word, n in trace.outcome.agreements.items())
+        lines += _wrap(f"Outcome: the record ends with {_label(trace.outcome.recorded)}; the norm set prescribes "
+                       f"{_label(trace.outcome.prescribed)} at the last hearing ({counts}).", "")
     lines += _wrap(f"Fate: {trace.outcome.fate}", "")
     return "\n".join(lines) + "\n"
 
@@ -79,6 +83,8 @@ def as_markdown(trace: Trace) -> str:
         rule = f"`{step.prescribed.rule.id}`" if step.prescribed else "-"
         out.append(f"| {n} | {step.date} | {_label(step.body)} | {recorded} | {prescribed} | {rule} | "
                    f"{step.agreement} |")
+    if not trace.steps:
+        out += ["", NO_HEARING]
     for n, step in enumerate(trace.steps, start=1):
         out += ["", f"## {n}. {step.date}, {_label(step.body)}", "", _cell(step.summary), ""]
         if step.prescribed is None:

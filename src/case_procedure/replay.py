@@ -116,8 +116,8 @@ def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
         else:
             normset, uncertain = book.norm_sets[norm_set], False
         steps.append(replay_hearing(case, hearing, normset, book, engine, uncertain))
-    last = steps[-1]
+    last = steps[-1].prescribed if steps else None
     recorded = next((s.recorded.decision for s in reversed(steps) if s.recorded), None)
-    outcome = Outcome(prescribed=last.prescribed.decision if last.prescribed else None, recorded=recorded,
+    outcome = Outcome(prescribed=last.decision if last else None, recorded=recorded,
                       fate=case.fate.summary, agreements=dict(sorted(Counter(s.agreement for s in steps).items())))
     return Trace(case=case.id, title=case.title, norm_set=norm_set, steps=steps, outcome=outcome)
