@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from case_procedure.norms import AtLeast, AtMost, NormSet, Not, Pattern, Test
@@ -33,6 +34,7 @@ class CompiledRuleset:
     def as_json(self) -> dict[str, Any]:
         return {self.name: self.definition}
 
+    @cached_property
     def patterns_per_rule(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for name in self.definition:
@@ -49,9 +51,12 @@ class Firing:
 
 def rules_applying(ruleset: CompiledRuleset, matches: set[tuple[str, str]]) -> list[Firing]:
     """Rules all of whose patterns matched, from (pattern name, fact id) pairs."""
+    facts_by_pattern: dict[str, list[str]] = {}
+    for pattern, fact in sorted(matches):
+        facts_by_pattern.setdefault(pattern, []).append(fact)
     firings = []
-    for rule_id, count in ruleset.patterns_per_rule().items():
-        per_pattern = [sorted(f for p, f in matches if p == f"{rule_id}{PATTERN_SEPARATOR}{n}") for n in range(count)]
+    for rule_id, count in ruleset.patterns_per_rule.items():
+        per_pattern = [facts_by_pattern.get(f"{rule_id}{PATTERN_SEPARATOR}{n}", []) for n in range(count)]
         if all(per_pattern):
             ordered = list(dict.fromkeys(fact for facts in per_pattern for fact in facts))
             firings.append(Firing(rule_id, tuple(ordered)))
