@@ -126,4 +126,4 @@ rules:
 
 def test_check_one_file() -> None:
     result = invoke("check", str(FIXTURES / "example.yaml"))
-    assert result.exit_code == 0 and result.output.startswith("1 case files")
+    assert result.exit_code == 0 and result.output.startswith("1 case file and")

@@ -81,7 +81,8 @@ def check(
     """Validate case files and every rule file; exit 0 when all are sound, 2 otherwise."""
     loaded, norm_sets = _load(files or corpus.case_files(cases), rules_dir)
     rules = sum(len(n.rules) for n in norm_sets.values())
-    typer.echo(f"{len(loaded)} case files and {len(norm_sets)} norm sets ({rules} rules) are valid")
+    files = "1 case file" if len(loaded) == 1 else f"{len(loaded)} case files"
+    typer.echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid")
 
 
 @app.command("cases")
