@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import case_data
 
+from case_procedure import codebook
 from case_procedure.case import Case
 from case_procedure.compiler import Firing
 from case_procedure.corpus import load_case
@@ -117,3 +118,13 @@ def test_auto_takes_the_norm_set_in_force_for_most_of_an_uncertain_span(book) ->
     assert book.in_force(hearing("1936-08/1937-05"))[0].id == "review-1935"
     assert book.in_force(hearing("1935-06"))[0].id == "review-1935"
     assert book.in_force(hearing("1934-06")) == (None, False)
+
+
+decisions = st.sampled_from(sorted(codebook.DECISIONS))
+
+
+@given(decisions, decisions)
+def test_agreement_is_antisymmetric(first: str, second: str) -> None:
+    flipped = {"agree": "agree", "harsher": "milder", "milder": "harsher"}
+    assert agreement(second, first) == flipped[agreement(first, second)]
+    assert (agreement(first, second) == "agree") == (codebook.severity(first) == codebook.severity(second))
