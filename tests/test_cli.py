@@ -127,3 +127,10 @@ rules:
 def test_check_one_file() -> None:
     result = invoke("check", str(FIXTURES / "example.yaml"))
     assert result.exit_code == 0 and result.output.startswith("1 case file and")
+
+
+def test_missing_folders_are_named(tmp_path: Path) -> None:
+    result = invoke("check", "--cases", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "no such folder of case files" in result.output
+    result = invoke("rules", "--rules-dir", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "no such folder of norm set files" in result.output

@@ -79,7 +79,11 @@ def check(
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """Validate case files and every rule file; exit 0 when all are sound, 2 otherwise."""
-    loaded, norm_sets = _load(files or corpus.case_files(cases), rules_dir)
+    try:
+        paths = files or corpus.case_files(cases)
+    except InputError as exc:
+        _fail(exc.problems)
+    loaded, norm_sets = _load(paths, rules_dir)
     rules = sum(len(n.rules) for n in norm_sets.values())
     files = "1 case file" if len(loaded) == 1 else f"{len(loaded)} case files"
     typer.echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid")

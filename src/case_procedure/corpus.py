@@ -25,6 +25,8 @@ def load_case(path: Path) -> Case:
 
 
 def case_files(directory: Path = CASES_DIR) -> list[Path]:
+    if not directory.is_dir():
+        raise InputError([Problem(directory, None, "", "no such folder of case files")])
     return sorted(directory.glob("*.yaml"))
 
 

@@ -270,6 +270,8 @@ def _override_cycle(rules: list[ResolvedRule]) -> list[str] | None:
 
 def load_norm_sets(directory: Path = RULES_DIR) -> dict[str, NormSet]:
     """Load and resolve every norm set in a folder, or raise InputError listing every problem."""
+    if not directory.is_dir():
+        raise InputError([Problem(directory, None, "", "no such folder of norm set files")])
     problems: list[Problem] = []
     loaded: dict[str, _Loaded] = {}
     broken: set[str] = set()
