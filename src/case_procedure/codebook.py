@@ -174,7 +174,7 @@ TIE_TERMS = [
     Term("in_law", "A relative by marriage: brother-in-law, son-in-law and the like.", _FAMILY, "distant"),
     Term("cousin", "A cousin.", _src(3, "SPURNING RELATIVES", "183-186"), "distant"),
     Term("other_relative", "An aunt, uncle, grandparent or more distant relative.", _FAMILY, "distant"),
-    Term("romantic", "A love affair or intimate relationship.", _src(4, "THE SECOND INTERROGATION", "222-224"),
+    Term("romantic", "A love affair or intimate relationship.", _src(4, "THE SECOND INTERROGATION", "223-224"),
          "close"),
     Term("friend", "A friend or drinking companion.", _TIES, "associate"),
     Term("boss", "The other person was this person's superior at work.", _TIES, "associate"),
@@ -215,7 +215,7 @@ STATEMENT_TERMS = [
          _src(2, "STRATEGIES OF SURVIVAL", "120-125")),
     Term("appeal", "A statement asking a higher body to reverse a decision.", _src(5, "THE RAVAGES OF TERROR", "257")),
     Term("information", "Material passed from one body to another, such as interrogation testimony.",
-         _src(4, "THE SECOND INTERROGATION", "222-224")),
+         _src(4, "THE SECOND INTERROGATION", "223-224")),
 ]
 StatementKind, STATEMENT_KINDS = _vocabulary("StatementKind", STATEMENT_TERMS)
 
