@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import date_text, days
 
-from case_procedure.dates import DateError, HistDate, days_between
+from case_procedure.dates import DateError, HistDate
 
 
 @pytest.mark.parametrize(
@@ -40,11 +40,6 @@ def test_bad_dates_are_refused(text: str) -> None:
 def test_approximate_forms_are_marked() -> None:
     assert not HistDate("1937-11").approximate
     assert HistDate("about 1930").approximate and HistDate("summer 1937").approximate
-
-
-def test_days_between_needs_exact_days() -> None:
-    assert days_between(HistDate("1938-01-16"), HistDate("1938-01-17")) == 1
-    assert days_between(HistDate("1938-01"), HistDate("1938-01-17")) is None
 
 
 @given(days, st.integers(0, 10))

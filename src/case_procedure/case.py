@@ -242,9 +242,6 @@ class Case(Strict):
     def hearings(self) -> list[Hearing]:
         return [e for e in self.record if isinstance(e, Hearing) and e.subject == self.accused]
 
-    def entries(self) -> list[Event]:
-        return [*self.background, *self.record]
-
     def years(self) -> tuple[int, int]:
         """First and last year of the record, ignoring the open ends of 'before' and 'after' dates."""
         starts = [d.latest if d.earliest == EARLIEST else d.earliest for d in (e.date for e in self.record)]

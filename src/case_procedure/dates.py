@@ -113,9 +113,6 @@ class HistDate:
         """True unless this date certainly falls after `other`."""
         return self.earliest <= other.latest
 
-    def certainly_before(self, other: HistDate) -> bool:
-        return self.latest < other.earliest
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, HistDate) and self.sort_key() == other.sort_key()
 
@@ -148,9 +145,3 @@ class HistDate:
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
 
-
-def days_between(first: HistDate, second: HistDate) -> int | None:
-    """Days from `first` to `second` when both are exact, else None."""
-    if first.exact and second.exact:
-        return (second.earliest - first.earliest).days
-    return None
