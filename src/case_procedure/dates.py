@@ -71,7 +71,7 @@ def _bounds(text: str) -> tuple[dt.date, dt.date, bool]:
         _, high = _iso_bounds(words[1])
         return high + dt.timedelta(days=1), LATEST, True
     if len(words) == 2 and words[0] == "winter":
-        year = int(_iso_bounds(words[1])[0].year)
+        year = _iso_bounds(words[1])[0].year
         return dt.date(year, 12, 1), _month_end(year + 1, 2), True
     if len(words) == 2 and words[0] in _SEASONS | _PARTS:
         first, last = (_SEASONS | _PARTS)[words[0]]
@@ -102,10 +102,6 @@ class HistDate:
             raise DateError(f"date range {text!r} ends before it begins")
         self.text, self.earliest, self.latest, self.approximate = text, low, high, approximate
 
-    @property
-    def exact(self) -> bool:
-        return self.earliest == self.latest
-
     def sort_key(self) -> tuple[dt.date, dt.date]:
         return (self.earliest, self.latest)
 
@@ -114,13 +110,14 @@ class HistDate:
         return self.earliest <= other.latest
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, HistDate) and self.sort_key() == other.sort_key()
+        # the same span written differently ("1937" and "1937-01/1937-12") stays a different reading
+        return isinstance(other, HistDate) and (self.sort_key(), self.text) == (other.sort_key(), other.text)
 
     def __lt__(self, other: HistDate) -> bool:
         return self.sort_key() < other.sort_key()
 
     def __hash__(self) -> int:
-        return hash(self.sort_key())
+        return hash((self.sort_key(), self.text))
 
     def __str__(self) -> str:
         return self.text
