@@ -136,6 +136,19 @@ class NormSet:
 
 
 
+def _literals(test: Test) -> list[Scalar]:
+    """The values a test compares with."""
+    if isinstance(test, list):
+        return test
+    if isinstance(test, Not):
+        return [test.not_]
+    if isinstance(test, AtLeast):
+        return [test.at_least]
+    if isinstance(test, AtMost):
+        return [test.at_most]
+    return [test]
+
+
 def _pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
     attributes = CATALOGUE.get(pattern.fact)
     if attributes is None:
@@ -147,8 +160,7 @@ def _pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
             problems.append(((*loc, name), f"fact {pattern.fact!r} has no attribute {name!r}; "
                              f"known: {', '.join(attributes)}"))
             continue
-        values = test if isinstance(test, list) else [
-            test.not_ if isinstance(test, Not) else getattr(test, "at_least", getattr(test, "at_most", test))]
+        values = _literals(test)
         if isinstance(test, (AtLeast, AtMost)) and attribute.kind is not int:
             problems.append(((*loc, name), f"{name!r} is not a number; use a value or a list"))
             continue

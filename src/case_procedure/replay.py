@@ -68,10 +68,7 @@ def _matched(situation: situations.Situation, fact_ids: list[str]) -> list[Match
 
 def prescribe(normset: NormSet, firings: list[Firing], situation: situations.Situation) -> Prescribed | None:
     """Resolve precedence among the rules that fired and return the single prescribed outcome."""
-    matched: dict[str, list[str]] = {}
-    for firing in firings:
-        ids = matched.setdefault(firing.rule_id, [])
-        ids += [i for i in firing.matched if i not in ids]
+    matched = {firing.rule_id: list(firing.matched) for firing in firings}  # one firing per rule
     fired = sorted(matched)
     overridden = sorted({t for r in fired for t in normset.rule(r).rule.overrides if t in matched})
     winners = [normset.rule(r) for r in fired if r not in overridden]

@@ -31,9 +31,8 @@ from case_procedure.dates import HistDate
 
 Value = Union[str, int, bool]
 
-# The ladder of bodies, lowest first; used for "a higher body has already decided".
-LADDER = ("shop_organization", "party_committee", "general_meeting", "district_committee", "city_committee",
-          "party_control")
+# The ladder of party bodies, lowest first (the codebook lists them in that order).
+LADDER = tuple(t.id for t in codebook.BODY_TERMS if t.group == "party")
 REPORT_STATES = ("prompt", "late", "none", "unknown")
 PROMPT_DAYS = 1  # the book: reported "immediately", in practice the next day
 CLOSENESS = ("close", "distant", "associate", "none")
@@ -51,29 +50,28 @@ def _terms(vocabulary: dict[str, codebook.Term]) -> tuple[str, ...]:
     return tuple(vocabulary)
 
 
-BOOL, INT = bool, int
 CATALOGUE: dict[str, dict[str, Attribute]] = {
     "hearing": {
         "body": Attribute("The body hearing the case", _terms(codebook.BODIES)),
-        "first_hearing": Attribute("No body has heard the accused's case before", kind=BOOL),
-        "appeal_pending": Attribute("The accused appealed after the previous hearing", kind=BOOL),
-        "accused_expelled": Attribute("The accused stands expelled when the hearing opens", kind=BOOL),
+        "first_hearing": Attribute("No body has heard the accused's case before", kind=bool),
+        "appeal_pending": Attribute("The accused appealed after the previous hearing", kind=bool),
+        "accused_expelled": Attribute("The accused stands expelled when the hearing opens", kind=bool),
     },
     "accused": {
         "sex": Attribute("Sex of the accused", _terms(codebook.SEXES)),
         "party_status": Attribute("Standing when the case began", _terms(codebook.PARTY_STATUSES)),
         "origin": Attribute("Social origin", _terms(codebook.ORIGINS)),
         "nationality": Attribute("Nationality", _terms(codebook.NATIONALITIES)),
-        "targeted_nationality": Attribute("Of a nationality the national operations targeted", kind=BOOL),
+        "targeted_nationality": Attribute("Of a nationality the national operations targeted", kind=bool),
         "opposition": Attribute("Past oppositionism", _terms(codebook.OPPOSITIONS)),
-        "arrested": Attribute("The accused had been arrested before the hearing", kind=BOOL),
+        "arrested": Attribute("The accused had been arrested before the hearing", kind=bool),
     },
     "charge": {
         "ground": Attribute("One ground charged at this hearing", _terms(codebook.GROUNDS)),
         "family": Attribute("The family of that ground", tuple(codebook.GROUND_FAMILIES)),
     },
     "charges": {
-        "count": Attribute("How many grounds were charged", kind=INT),
+        "count": Attribute("How many grounds were charged", kind=int),
         "only_family": Attribute("The one family all grounds belong to, 'mixed', or 'none'",
                                  (*codebook.GROUND_FAMILIES, "mixed", "none")),
     },
@@ -81,9 +79,9 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "tie_kind": Attribute("What the other person is to the accused", _terms(codebook.TIE_KINDS)),
         "closeness": Attribute("close (spouse, parent, child, sibling, lover), distant relative, or associate",
                                CLOSENESS[:3]),
-        "other_arrested": Attribute("The other person had been arrested before the hearing", kind=BOOL),
-        "other_expelled": Attribute("The other person had been expelled before the hearing", kind=BOOL),
-        "other_targeted_nationality": Attribute("The other person was of a targeted nationality", kind=BOOL),
+        "other_arrested": Attribute("The other person had been arrested before the hearing", kind=bool),
+        "other_expelled": Attribute("The other person had been expelled before the hearing", kind=bool),
+        "other_targeted_nationality": Attribute("The other person was of a targeted nationality", kind=bool),
         "report": Attribute("Whether the accused reported the other's arrest or expulsion, and how soon",
                             REPORT_STATES),
     },
@@ -91,20 +89,20 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "conduct": Attribute("What the accused did", _terms(codebook.CONDUCTS)),
         "toward_closeness": Attribute("Closeness of the person the conduct concerns ('none' if no one)",
                                       CLOSENESS),
-        "toward_arrested": Attribute("That person had been arrested before the hearing", kind=BOOL),
+        "toward_arrested": Attribute("That person had been arrested before the hearing", kind=bool),
     },
     "statement": {
         "statement_kind": Attribute("Kind of statement about the accused", _terms(codebook.STATEMENT_KINDS)),
-        "by_accused": Attribute("The accused wrote it", kind=BOOL),
-        "from_nkvd": Attribute("The NKVD wrote or passed it on", kind=BOOL),
-        "since_last_hearing": Attribute("It arrived after the accused's previous hearing", kind=BOOL),
+        "by_accused": Attribute("The accused wrote it", kind=bool),
+        "from_nkvd": Attribute("The NKVD wrote or passed it on", kind=bool),
+        "since_last_hearing": Attribute("It arrived after the accused's previous hearing", kind=bool),
     },
     "prior_decision": {
         "body": Attribute("The body that decided earlier in this case", _terms(codebook.BODIES)),
         "decision": Attribute("What it decided", _terms(codebook.DECISIONS)),
-        "severity": Attribute("Severity rank of that decision (0 mildest, 10 expulsion)", kind=INT),
-        "higher_body": Attribute("That body stands above the present one on the ladder", kind=BOOL),
-        "latest": Attribute("It is the most recent earlier decision", kind=BOOL),
+        "severity": Attribute("Severity rank of that decision (0 mildest, 10 expulsion)", kind=int),
+        "higher_body": Attribute("That body stands above the present one on the ladder", kind=bool),
+        "latest": Attribute("It is the most recent earlier decision", kind=bool),
     },
 }
 
@@ -137,13 +135,6 @@ class Situation:
 
 
 # -- Helpers over the case ------------------------------------------------------------------
-
-def _known(case: Case, hearing: Hearing) -> list[Event]:
-    """Entries the body could know of: the record before the hearing, and background that may precede it."""
-    index = case.record.index(hearing)
-    background = [e for e in case.background if e.date.may_precede(hearing.date)]
-    return [*background, *case.record[:index]]
-
 
 def _rank(body: str) -> int:
     return LADDER.index(body) if body in LADDER else -1
@@ -186,9 +177,9 @@ def _targeted(case: Case, person: str) -> bool:
 EXPELLING = ("expulsion", "appeal_rejected")
 
 
-def _hearing_fact(case: Case, hearing: Hearing, earlier: list[Hearing]) -> Fact:
+def _hearing_fact(case: Case, hearing: Hearing, before: list[Event], earlier: list[Hearing]) -> Fact:
     expelled = appeal = False
-    for entry in case.record[: case.record.index(hearing)]:
+    for entry in before:
         if isinstance(entry, Hearing) and entry.subject == case.accused:
             appeal = False
             if entry.decision:
@@ -252,9 +243,9 @@ def _tie_description(name: str, attributes: dict[str, Value]) -> str:
     return text
 
 
-def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
+def _tie_facts(case: Case, ties: dict[str, str], known: list[Event]) -> list[Fact]:
     facts = []
-    for n, (other, kind) in enumerate(sorted(_ties_of(case).items()), start=1):
+    for n, (other, kind) in enumerate(sorted(ties.items()), start=1):
         blows = [e for e in known if isinstance(e, (Arrest, Expulsion)) and e.person == other]
         blows += [e for e in known if isinstance(e, Hearing) and e.subject == other and e.decision == "expulsion"]
         blow_ids = {e.id for e in blows}
@@ -278,8 +269,7 @@ def _tie_facts(case: Case, known: list[Event]) -> list[Fact]:
     return facts
 
 
-def _conduct_facts(case: Case, known: list[Event]) -> list[Fact]:
-    ties = _ties_of(case)
+def _conduct_facts(case: Case, ties: dict[str, str], known: list[Event]) -> list[Fact]:
     arrested = {e.person for e in known if isinstance(e, Arrest)}
     facts = []
     conducts = [e for e in known if isinstance(e, ConductEntry) and e.person == case.accused]
@@ -293,8 +283,7 @@ def _conduct_facts(case: Case, known: list[Event]) -> list[Fact]:
     return facts
 
 
-def _statement_facts(case: Case, known: list[Event], last: Hearing | None) -> list[Fact]:
-    since = case.record.index(last) if last else -1
+def _statement_facts(case: Case, known: list[Event], since_last_hearing: set[str]) -> list[Fact]:
     facts = []
     statements = [e for e in known if isinstance(e, Statement) and e.subject == case.accused]
     for n, entry in enumerate(statements, start=1):
@@ -302,7 +291,7 @@ def _statement_facts(case: Case, known: list[Event], last: Hearing | None) -> li
             "statement_kind": entry.kind,
             "by_accused": entry.author == case.accused,
             "from_nkvd": entry.from_body == "nkvd",
-            "since_last_hearing": entry in case.record and case.record.index(entry) > since,
+            "since_last_hearing": entry.id in since_last_hearing,
         }
         facts.append(Fact(f"statement-{n}", "statement", attributes, entry.summary, (entry.id,)))
     return facts
@@ -324,15 +313,21 @@ def _prior_facts(hearing: Hearing, earlier: list[Hearing]) -> list[Fact]:
 
 def build(case: Case, hearing: Hearing) -> Situation:
     """Derive the facts a rule set may test at one hearing of the accused."""
-    known = _known(case, hearing)
-    earlier = [e for e in known if isinstance(e, Hearing) and e.subject == case.accused]
+    position = next(i for i, e in enumerate(case.record) if e.id == hearing.id)
+    before = case.record[:position]
+    # what the body could know of: the record so far, and background that may precede the hearing
+    known = [*(e for e in case.background if e.date.may_precede(hearing.date)), *before]
+    positions = [i for i, e in enumerate(before) if isinstance(e, Hearing) and e.subject == case.accused]
+    earlier = [before[i] for i in positions]
+    since_last_hearing = {e.id for e in before[(positions[-1] + 1 if positions else 0):]}
+    ties = _ties_of(case)
     facts = [
-        _hearing_fact(case, hearing, earlier),
+        _hearing_fact(case, hearing, before, earlier),
         _accused_fact(case, known),
         *_charge_facts(hearing),
-        *_tie_facts(case, known),
-        *_conduct_facts(case, known),
-        *_statement_facts(case, known, earlier[-1] if earlier else None),
+        *_tie_facts(case, ties, known),
+        *_conduct_facts(case, ties, known),
+        *_statement_facts(case, known, since_last_hearing),
         *_prior_facts(hearing, earlier),
     ]
     return Situation(case.id, hearing, tuple(facts))
