@@ -13,7 +13,7 @@ from case_procedure.compiler import Firing
 from case_procedure.corpus import load_case
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
-from case_procedure.replay import AUTO, prescribe, replay
+from case_procedure.replay import AUTO, replay, resolve
 from case_procedure.situation import build
 from case_procedure.trace import AGREEMENTS, agreement
 
@@ -51,20 +51,18 @@ def test_auto_picks_the_norm_set_in_force(book, engine) -> None:
 def test_conflicting_rules_without_precedence_are_an_error(book) -> None:
     normset = book.norm_sets["norms-1938"]
     case = load_case(FIXTURES / "example.yaml")
-    situation = build(case, case.hearings()[0])
     firings = [Firing("n37.concealment-expelled", ("hearing",)), Firing("n37.aid-to-relatives", ("hearing",))]
     with pytest.raises(RuleConflict, match="n37.aid-to-relatives.*n37.concealment-expelled|n37.concealment"):
-        prescribe(normset, firings, situation)
+        resolve(normset, firings, f"at hearing {case.hearings()[0].id!r}")
 
 
 def test_precedence_sets_the_overridden_rule_aside(book) -> None:
     normset = book.norm_sets["norms-1938"]
     case = load_case(FIXTURES / "example.yaml")
-    situation = build(case, case.hearings()[0])
     firings = [Firing("n37.concealment-expelled", ("charge-1",)), Firing("n38.late-report-not-expelled", ("charges",))]
-    chosen = prescribe(normset, firings, situation)
+    chosen = resolve(normset, firings, f"at hearing {case.hearings()[0].id!r}")
     assert chosen is not None and chosen.rule.id == "n38.late-report-not-expelled"
-    assert chosen.overridden == ["n37.concealment-expelled"]
+    assert chosen.overridden == ("n37.concealment-expelled",)
 
 
 @settings(max_examples=60)

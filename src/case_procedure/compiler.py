@@ -91,8 +91,14 @@ def compile_rule(at: list[str], when: list[Pattern], rule_id: str) -> dict[str, 
     return {name: {"all": [{"m": pattern}], "run": name} for name, pattern in zip(names, patterns, strict=True)}
 
 
-def compile_norm_set(normset: NormSet) -> CompiledRuleset:
-    definition = {name: rule for r in normset.rules for name, rule in compile_rule(list(r.rule.at), r.rule.when,
-                                                                                   r.id).items()}
+DECISIONS, ROUTES = "decisions", "routes"
+
+
+def compile_norm_set(normset: NormSet, part: str = DECISIONS) -> CompiledRuleset:
+    """Compile the decision rules of a norm set, or its route rules (`part="routes"`), as one ruleset."""
+    rules = normset.route_rules if part == ROUTES else normset.decision_rules
+    definition = {name: rule for r in rules for name, rule in compile_rule(list(r.rule.at), r.rule.when,
+                                                                           r.id).items()}
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
-    return CompiledRuleset(ruleset_name(normset.id), definition, digest)
+    suffix = "__routes" if part == ROUTES else ""
+    return CompiledRuleset(ruleset_name(normset.id) + suffix, definition, digest)

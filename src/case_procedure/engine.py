@@ -133,6 +133,8 @@ class DurableEngine:
         self._registered[ruleset.name] = ruleset.digest
 
     def run(self, ruleset: CompiledRuleset, sid: str, facts: list[EngineFact]) -> list[Firing]:
+        if not ruleset.definition:  # durable-rules rejects an empty ruleset; nothing could fire
+            return []
         self._register(ruleset)
         _check_facts(facts)
         session = f"{sid}#{next(self._sessions)}"
@@ -155,12 +157,13 @@ class DurableEngine:
 
 # -- Plain Python ------------------------------------------------------------------------
 
-def _holds(condition: dict[str, Any], fact: EngineFact) -> bool:
+def holds(condition: dict[str, Any], fact: EngineFact) -> bool:
+    """Whether one compiled condition holds of one fact (also used by `explain` to say why a rule did not apply)."""
     (key, value), = condition.items()
     if key == "$and":
-        return all(_holds(c, fact) for c in value)
+        return all(holds(c, fact) for c in value)
     if key == "$or":
-        return any(_holds(c, fact) for c in value)
+        return any(holds(c, fact) for c in value)
     if key in ("$neq", "$gte", "$lte"):
         (name, literal), = value.items()
         if name not in fact:
@@ -175,5 +178,5 @@ class PythonEngine:
     def run(self, ruleset: CompiledRuleset, sid: str, facts: list[EngineFact]) -> list[Firing]:
         _check_facts(facts)
         matches = {(name, str(fact["id"])) for name, rule in ruleset.definition.items()
-                   for fact in facts if _holds(rule["all"][0]["m"], fact)}
+                   for fact in facts if holds(rule["all"][0]["m"], fact)}
         return rules_applying(ruleset, matches)

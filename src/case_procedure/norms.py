@@ -17,9 +17,9 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from case_procedure.case import Text
-from case_procedure.codebook import Body, Decision
+from case_procedure.codebook import Body, Decision, label
 from case_procedure.errors import InputError, Problem
-from case_procedure.situation import CATALOGUE
+from case_procedure.situation import CATALOGUE, OPENING, ROUTE_FACTS
 from case_procedure.sources import Source
 from case_procedure.yamlfile import LineMap, Loc, load_model, problem_at
 
@@ -63,20 +63,64 @@ class Pattern(BaseModel):
         return dict(self.__pydantic_extra__ or {})
 
 
+END = "end"
+NormSetKind = Literal["norms", "practice", "base"]
+
+
 class Rule(Strict):
+    """A decision rule (`decide`) or a route rule (`route`); see docs/rule-format.md."""
+
     id: RuleId
     statement: Text = Field(description="The norm in plain English; never a person or a case")
     reading: Literal["stated", "practice", "inferred"] = Field(
         description="stated: the book states the norm; practice: the book reports it as what bodies did; "
         "inferred: our generalization from the book's cases")
-    at: list[Body] = Field(min_length=1, description="Bodies at which the rule applies")
+    at: list[Union[Body, Literal["opening"]]] = Field(
+        min_length=1, description="Bodies at which the rule applies; route rules may also apply at the `opening`")
     when: list[Pattern] = Field(default=[], description="Facts that must all be present")
-    decide: Decision
+    decide: Decision | None = Field(default=None, description="The decision prescribed (a decision rule)")
     also: list[Decision] = []
-    next_body: Body | None = None
+    route: Union[Body, Literal["end"], None] = Field(
+        default=None, description="The body that takes the case up next, or `end` (a route rule)")
     overrides: list[RuleId] = Field(default=[], description="Rules this one takes precedence over")
+    drawn_from: list[Key] = Field(default=[], description="Cases a practice rule is drawn from")
     source: list[Key] = Field(min_length=1)
     note: Text | None = None
+
+    @property
+    def is_route(self) -> bool:
+        return self.route is not None
+
+    @property
+    def outcome(self) -> tuple[str, ...]:
+        """What the rule prescribes, for comparing two rules."""
+        return (self.route,) if self.route is not None else (str(self.decide), *self.also)
+
+    def describe_outcome(self) -> str:
+        if self.route is not None:
+            return "the case ends" if self.route == END else f"goes to the {label(self.route)}"
+        return " + ".join(label(d) for d in (str(self.decide), *self.also))
+
+
+class Power(Strict):
+    """What one body may decide."""
+
+    id: RuleId
+    body: Body
+    may: list[Decision] = Field(min_length=1)
+    statement: Text
+    source: list[Key] = Field(min_length=1)
+
+
+class Provision(Strict):
+    """A provision of the documents behind a norm set: encoded by rules, or out of scope with the reason."""
+
+    id: RuleId
+    text: Text
+    status: Literal["encoded", "out_of_scope"]
+    rules: list[RuleId] = Field(default=[], description="The rules encoding it (status encoded)")
+    reason: Text | None = Field(default=None, description="Why it is not encoded (status out_of_scope)")
+    source: list[Key] = Field(min_length=1)
 
 
 class InForce(Strict):
@@ -96,6 +140,8 @@ class NormSetFile(Strict):
     id: Key
     title: Text
     summary: Text
+    kind: NormSetKind = Field(default="norms", description="norms: what the Party laid down; practice: what "
+                              "bodies observably did; base: what held across periods")
     in_force: InForce
     sources: dict[Key, Source] = Field(min_length=1)
     cites: list[Key] = Field(min_length=1, description="The sources of the norm set as a whole")
@@ -103,6 +149,8 @@ class NormSetFile(Strict):
     rules: list[Rule] = Field(default=[], description="Rules added (or, without `extends`, all rules)")
     replace: list[Rule] = Field(default=[], description="Rules of the base norm set replaced, matched by id")
     remove: list[RuleId] = Field(default=[], description="Ids of rules of the base norm set dropped")
+    powers: list[Power] = Field(default=[], description="Who may decide what; inherited and extended")
+    provisions: list[Provision] = Field(default=[], description="Every provision: encoded or out of scope")
 
 
 # -- Resolved norm sets --------------------------------------------------------------------
@@ -119,21 +167,50 @@ class ResolvedRule:
 
 
 @dataclass(frozen=True)
+class ResolvedPower:
+    power: Power
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a norm set changes in the one it extends, as ids."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class NormSet:
     id: str
     title: str
     summary: str
+    kind: str
     in_force: InForce
     sources: tuple[Source, ...]
     rules: tuple[ResolvedRule, ...]
     file: Path
     extends: str | None
+    change: Change = Change()
+    powers: tuple[ResolvedPower, ...] = ()
+    provisions: tuple[tuple[Provision, tuple[Source, ...]], ...] = ()
 
     def rule(self, rule_id: str) -> ResolvedRule:
         return next(r for r in self.rules if r.id == rule_id)
 
+    @property
+    def decision_rules(self) -> tuple[ResolvedRule, ...]:
+        return tuple(r for r in self.rules if not r.rule.is_route)
 
+    @property
+    def route_rules(self) -> tuple[ResolvedRule, ...]:
+        return tuple(r for r in self.rules if r.rule.is_route)
 
+    def may_decide(self, body: str) -> set[str] | None:
+        """The decisions a body may take, or None when the norm set says nothing of its powers."""
+        entries = [p.power for p in self.powers if p.power.body == body]
+        return {d for p in entries for d in p.may} if entries else None
 
 
 def _literals(test: Test) -> list[Scalar]:
@@ -194,11 +271,43 @@ def file_problems(spec: NormSetFile, path: Path) -> list[tuple[Loc, str]]:
             if rule.id in seen:
                 problems.append(((part, i, "id"), f"rule id {rule.id!r} is used twice"))
             seen.add(rule.id)
-            for j, key in enumerate(rule.source):
-                if key not in spec.sources:
-                    problems.append(((part, i, "source", j), f"no source {key!r} in `sources`"))
+            problems += _source_problems(rule.source, spec, (part, i))
+            problems += _rule_shape_problems(rule, spec.kind, (part, i))
             for j, pattern in enumerate(rule.when):
                 problems += _pattern_problems(pattern, (part, i, "when", j))
+                if pattern.fact in ROUTE_FACTS and not rule.is_route:
+                    problems.append(((part, i, "when", j, "fact"), f"only a route rule can test the "
+                                     f"{pattern.fact!r} fact: it exists once the step has decided"))
+    for part in ("powers", "provisions"):
+        ids: set[str] = set()
+        for i, item in enumerate(getattr(spec, part)):
+            if item.id in ids:
+                problems.append(((part, i, "id"), f"id {item.id!r} is used twice"))
+            ids.add(item.id)
+            problems += _source_problems(item.source, spec, (part, i))
+    for i, provision in enumerate(spec.provisions):
+        if provision.status == "encoded" and not provision.rules:
+            problems.append((("provisions", i, "rules"), "an encoded provision names the rules that encode it"))
+        if provision.status == "out_of_scope" and not provision.reason:
+            problems.append((("provisions", i, "reason"), "a provision out of scope gives the reason"))
+    return problems
+
+
+def _source_problems(keys: list[str], spec: NormSetFile, loc: Loc) -> list[tuple[Loc, str]]:
+    return [((*loc, "source", j), f"no source {key!r} in `sources`")
+            for j, key in enumerate(keys) if key not in spec.sources]
+
+
+def _rule_shape_problems(rule: Rule, kind: str, loc: Loc) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    if (rule.decide is None) == (rule.route is None):
+        problems.append(((*loc, "decide"), "a rule has either `decide` (a decision) or `route` (the next body)"))
+    if rule.also and rule.decide is None:
+        problems.append(((*loc, "also"), "`also` adds to a decision; a route rule has none"))
+    if OPENING in rule.at and not rule.is_route:
+        problems.append(((*loc, "at"), "only a route rule applies at the `opening`, before any body has decided"))
+    if kind == "practice" and rule.reading == "practice" and not rule.drawn_from:
+        problems.append(((*loc, "drawn_from"), "a practice rule names the cases it is drawn from"))
     return problems
 
 
@@ -223,6 +332,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
         return ResolvedRule(rule, tuple(spec.sources[k] for k in rule.source if k in spec.sources), path)
 
     rules: dict[str, ResolvedRule] = {}
+    powers: dict[str, ResolvedPower] = {}
     if spec.extends:
         if spec.extends in chain:
             problem(("extends",), f"norm sets extend each other in a circle: {' -> '.join((*chain, spec.extends))}")
@@ -235,6 +345,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
         if base is None:
             return None
         rules = {r.id: r for r in base.rules}
+        powers = {p.power.id: p for p in base.powers}
     for i, rule_id in enumerate(spec.remove):
         if rules.pop(rule_id, None) is None:
             problem(("remove", i), f"the base norm set has no rule {rule_id!r} to remove")
@@ -246,19 +357,45 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
         if rule.id in rules:
             problem(("rules", i, "id"), f"rule {rule.id!r} is already in the base norm set; use `replace`")
         rules[rule.id] = own(rule)
-    for part in ("rules", "replace"):
-        for i, rule in enumerate(getattr(spec, part)):
-            for j, target in enumerate(rule.overrides):
-                if target not in rules:
-                    problem((part, i, "overrides", j), f"no rule {target!r} in norm set {name!r}")
+    for power in spec.powers:
+        powers[power.id] = ResolvedPower(power, tuple(spec.sources[k] for k in power.source))
+    normset = NormSet(spec.id, spec.title, spec.summary, spec.kind, spec.in_force,
+                      tuple(spec.sources[k] for k in spec.cites if k in spec.sources),
+                      tuple(sorted(rules.values(), key=lambda r: r.id)), path, spec.extends,
+                      Change(tuple(r.id for r in spec.rules), tuple(r.id for r in spec.replace), tuple(spec.remove)),
+                      tuple(sorted(powers.values(), key=lambda p: p.power.id)),
+                      tuple((p, tuple(spec.sources[k] for k in p.source)) for p in spec.provisions))
+    for loc, message in _reference_problems(spec, normset):
+        problem(loc, message)
     cycle = _override_cycle(list(rules.values()))
     if cycle:
         problem(("rules",), f"rules override each other in a circle: {' -> '.join(cycle)}")
-    normset = NormSet(spec.id, spec.title, spec.summary, spec.in_force,
-                      tuple(spec.sources[k] for k in spec.cites if k in spec.sources),
-                      tuple(sorted(rules.values(), key=lambda r: r.id)), path, spec.extends)
     done[name] = normset
     return normset
+
+
+def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, str]]:
+    """Ids that must name rules of the resolved norm set, and decisions beyond a body's powers."""
+    ids = {r.id for r in normset.rules}
+    problems: list[tuple[Loc, str]] = []
+    for part in ("rules", "replace"):
+        for i, rule in enumerate(getattr(spec, part)):
+            problems += [((part, i, "overrides", j), f"no rule {target!r} in norm set {spec.id!r}")
+                         for j, target in enumerate(rule.overrides) if target not in ids]
+    for i, provision in enumerate(spec.provisions):
+        problems += [(("provisions", i, "rules", j), f"no rule {target!r} in norm set {spec.id!r}")
+                     for j, target in enumerate(provision.rules) if target not in ids]
+    own = {r.id: (part, i) for part in ("rules", "replace") for i, r in enumerate(getattr(spec, part))}
+    for resolved in normset.decision_rules:
+        rule = resolved.rule
+        for body in rule.at:
+            allowed = normset.may_decide(body)
+            beyond = [d for d in (rule.decide, *rule.also) if allowed is not None and d not in allowed]
+            if beyond:
+                where = (*own[rule.id], "decide") if rule.id in own else ("powers",)
+                problems.append((where, f"rule {rule.id!r} prescribes {', '.join(map(str, beyond))} at the "
+                                 f"{label(body)}, beyond that body's powers in norm set {spec.id!r}"))
+    return problems
 
 
 def _override_cycle(rules: list[ResolvedRule]) -> list[str] | None:

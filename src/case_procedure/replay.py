@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
-from case_procedure.compiler import CompiledRuleset, Firing, compile_norm_set
+from case_procedure.compiler import DECISIONS, ROUTES, CompiledRuleset, Firing, compile_norm_set
 from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import NormSet, ResolvedRule
@@ -37,54 +37,75 @@ class RuleBook:
     """The loaded norm sets, each compiled once per process."""
 
     norm_sets: dict[str, NormSet]
-    _compiled: dict[str, CompiledRuleset] = field(default_factory=dict)
+    _compiled: dict[tuple[str, str], CompiledRuleset] = field(default_factory=dict)
 
-    def compiled(self, normset: NormSet) -> CompiledRuleset:
-        if normset.id not in self._compiled:
-            self._compiled[normset.id] = compile_norm_set(normset)
-        return self._compiled[normset.id]
+    def compiled(self, normset: NormSet, part: str = DECISIONS) -> CompiledRuleset:
+        if (normset.id, part) not in self._compiled:
+            self._compiled[normset.id, part] = compile_norm_set(normset, part)
+        return self._compiled[normset.id, part]
 
     def in_force(self, hearing: Hearing) -> tuple[NormSet | None, bool]:
-        """The norm set in force for most of the hearing's date span, and whether the span reaches
-        beyond it (into another norm set's period, or a period no norm set covers)."""
+        """The norm set (of kind `norms`) in force for most of the hearing's date span, and whether the span
+        reaches beyond it (into another norm set's period, or a period no norm set covers)."""
         low, high = hearing.date.earliest, hearing.date.latest
-        overlaps = {n.id: n.in_force.days_within(low, high) for n in self.norm_sets.values()}
+        overlaps = {n.id: n.in_force.days_within(low, high) for n in self.norm_sets.values() if n.kind == "norms"}
         best = max(sorted(overlaps), key=lambda n: overlaps[n], default=None)
         if best is None or overlaps[best] == 0:
             return None, False
         return self.norm_sets[best], overlaps[best] < (high - low).days + 1
 
 
-def _rule_ref(rule: ResolvedRule) -> RuleRef:
+def rule_ref(rule: ResolvedRule) -> RuleRef:
     return RuleRef(id=rule.id, statement=rule.rule.statement, reading=rule.rule.reading,
                    source=[CitedSource.of(s) for s in rule.sources], file=rule.file.as_posix())
 
 
-def _matched(situation: situations.Situation, fact_ids: list[str]) -> list[MatchedFact]:
+def matched_facts(situation: situations.Situation, fact_ids: list[str]) -> list[MatchedFact]:
     facts = [situation.fact(i) for i in fact_ids]
     return [MatchedFact(id=f.id, kind=f.kind, attributes=dict(f.attributes), description=f.description,
                         entries=list(f.derived_from)) for f in facts]
 
 
-def prescribe(normset: NormSet, firings: list[Firing], situation: situations.Situation) -> Prescribed | None:
-    """Resolve precedence among the rules that fired and return the single prescribed outcome."""
-    matched = {firing.rule_id: list(firing.matched) for firing in firings}  # one firing per rule
+@dataclass(frozen=True)
+class Resolution:
+    """The rule that decides among those that fired, after precedence."""
+
+    rule: ResolvedRule
+    matched: tuple[str, ...]
+    concurring: tuple[str, ...]
+    overridden: tuple[str, ...]
+
+
+def resolve(normset: NormSet, firings: list[Firing], where: str) -> Resolution | None:
+    """Set aside overridden rules; the rules left must prescribe one outcome, or `RuleConflict` names two."""
+    matched = {firing.rule_id: firing.matched for firing in firings}  # one firing per rule
     fired = sorted(matched)
     overridden = sorted({t for r in fired for t in normset.rule(r).rule.overrides if t in matched})
     winners = [normset.rule(r) for r in fired if r not in overridden]
     if not winners:
         return None
-    outcomes = {(w.rule.decide, tuple(w.rule.also), w.rule.next_body): w for w in winners}
+    outcomes = {w.rule.outcome: w for w in winners}
     if len(outcomes) > 1:
         first, second = list(outcomes.values())[:2]
         raise RuleConflict(
-            f"{normset.file.as_posix()}: rules {first.id!r} ({first.rule.decide}) and {second.id!r} "
-            f"({second.rule.decide}) both apply at hearing {situation.hearing.id!r} of case {situation.case_id!r} "
-            f"({situation.hearing.date}) and neither overrides the other; declare precedence with `overrides:`")
-    rule = winners[0]
-    return Prescribed(decision=rule.rule.decide, also=list(rule.rule.also), next_body=rule.rule.next_body,
-                      rule=_rule_ref(rule), matched=_matched(situation, matched[rule.id]),
-                      concurring=[w.id for w in winners[1:]], overridden=overridden)
+            f"{normset.file.as_posix()}: rules {first.id!r} ({first.rule.describe_outcome()}) and {second.id!r} "
+            f"({second.rule.describe_outcome()}) both apply {where} and neither overrides the other; "
+            "declare precedence with `overrides:`")
+    return Resolution(winners[0], matched[winners[0].id], tuple(w.id for w in winners[1:]), tuple(overridden))
+
+
+def decide(normset: NormSet, situation: situations.Situation, book: RuleBook, engine: Engine, sid: str,
+           where: str) -> Resolution | None:
+    """Run the decision rules of a norm set on a situation."""
+    facts = [f.engine_fact() for f in situation.facts]
+    return resolve(normset, engine.run(book.compiled(normset), sid, facts), where)
+
+
+def route(normset: NormSet, situation: situations.Situation, outcome: situations.Fact, book: RuleBook,
+          engine: Engine, sid: str, where: str) -> Resolution | None:
+    """Run the route rules on a situation and the outcome of its step: where the case goes next."""
+    facts = [f.engine_fact() for f in (*situation.facts, outcome)]
+    return resolve(normset, engine.run(book.compiled(normset, ROUTES), sid, facts), where)
 
 
 def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: RuleBook, engine: Engine,
@@ -92,9 +113,19 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
     prescribed = None
     if normset is not None:
         situation = situations.build(case, hearing)
-        facts = [f.engine_fact() for f in situation.facts]
-        firings = engine.run(book.compiled(normset), f"{case.id}/{hearing.id}", facts)
-        prescribed = prescribe(normset, firings, situation)
+        where = f"at hearing {hearing.id!r} of case {case.id!r} ({hearing.date})"
+        sid = f"{case.id}/{hearing.id}"
+        decision = decide(normset, situation, book, engine, sid, where)
+        if decision is not None:
+            rule = decision.rule.rule
+            outcome = situations.outcome_fact(rule.decide, situations.appeals_in_record(case))
+            onward = route(normset, situation, outcome, book, engine, sid, f"after {where}")
+            prescribed = Prescribed(
+                decision=str(rule.decide), also=list(rule.also),
+                next_body=onward.rule.rule.route if onward else None,
+                route_rule=onward.rule.id if onward else None,
+                rule=rule_ref(decision.rule), matched=matched_facts(situation, list(decision.matched)),
+                concurring=list(decision.concurring), overridden=list(decision.overridden))
     recorded = None
     if hearing.decision:
         recorded = Recorded(decision=hearing.decision, also=list(hearing.also), grounds=list(hearing.grounds))

@@ -44,16 +44,26 @@ class Attribute:
     description: str
     values: tuple[str, ...] | None = None  # allowed text values; None with kind int/bool
     kind: type = str
+    neutral: Value | None = None  # the value a rule test leaves out takes (default: false, 0, first term)
+
+    @property
+    def default(self) -> Value:
+        if self.neutral is not None:
+            return self.neutral
+        return {bool: False, int: 0}.get(self.kind, (self.values or ("",))[0])
 
 
 def _terms(vocabulary: dict[str, codebook.Term]) -> tuple[str, ...]:
     return tuple(vocabulary)
 
 
+OPENING = "opening"  # the moment a statement opens a case, before any body has heard it
+ROUTE_FACTS = ("outcome",)  # facts that exist only once a step has decided: route rules alone test them
+
 CATALOGUE: dict[str, dict[str, Attribute]] = {
     "hearing": {
-        "body": Attribute("The body hearing the case", _terms(codebook.BODIES)),
-        "first_hearing": Attribute("No body has heard the accused's case before", kind=bool),
+        "body": Attribute("The body hearing the case", (*_terms(codebook.BODIES), OPENING)),
+        "first_hearing": Attribute("No body has heard the accused's case before", kind=bool, neutral=True),
         "appeal_pending": Attribute("The accused appealed after the previous hearing", kind=bool),
         "accused_expelled": Attribute("The accused stands expelled when the hearing opens", kind=bool),
     },
@@ -103,6 +113,14 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "severity": Attribute("Severity rank of that decision (0 mildest, 10 expulsion)", kind=int),
         "higher_body": Attribute("That body stands above the present one on the ladder", kind=bool),
         "latest": Attribute("It is the most recent earlier decision", kind=bool),
+    },
+    "outcome": {
+        "decision": Attribute("The decision just taken at this step ('none' when no rule decided)",
+                              (*_terms(codebook.DECISIONS), "none"), neutral="none"),
+        "severity": Attribute("Its severity rank (0 mildest, 10 expulsion)", kind=int),
+        "expelling": Attribute("The decision expels the accused (expulsion, or an appeal rejected)", kind=bool),
+        "appeals": Attribute("The record shows the accused appealed; the simulation takes the accused's own "
+                             "choices from the record", kind=bool),
     },
 }
 
@@ -297,18 +315,43 @@ def _statement_facts(case: Case, known: list[Event], since_last_hearing: set[str
     return facts
 
 
-def _prior_facts(hearing: Hearing, earlier: list[Hearing]) -> list[Fact]:
-    decided = [h for h in earlier if h.decision]
+@dataclass(frozen=True)
+class Decided:
+    """A decision taken earlier in the case: recorded, or reached by the simulation."""
+
+    body: str
+    decision: str
+    when: str  # the date as written, or the simulation's step
+    entry: str  # the case entry (or simulated step) it comes from
+
+
+def _prior_facts(body: str, decided: list[Decided]) -> list[Fact]:
     return [
         Fact(f"prior-{n}", "prior_decision", {
-            "body": h.body,
-            "decision": h.decision or "",
-            "severity": codebook.severity(h.decision or ""),
-            "higher_body": _rank(h.body) > _rank(hearing.body),
-            "latest": h is decided[-1],
-        }, f"the {codebook.label(h.body)} had decided {codebook.label(h.decision or '')} ({h.date})", (h.id,))
-        for n, h in enumerate(decided, start=1)
+            "body": d.body,
+            "decision": d.decision,
+            "severity": codebook.severity(d.decision),
+            "higher_body": _rank(d.body) > _rank(body),
+            "latest": n == len(decided),
+        }, f"the {codebook.label(d.body)} had decided {codebook.label(d.decision)} ({d.when})", (d.entry,))
+        for n, d in enumerate(decided, start=1)
     ]
+
+
+def outcome_fact(decision: str | None, appeals: bool) -> Fact:
+    """The decision a step reached, for the route rules."""
+    attributes: dict[str, Value] = {
+        "decision": decision or "none",
+        "severity": codebook.severity(decision) if decision else 0,
+        "expelling": decision in EXPELLING,
+        "appeals": appeals,
+    }
+    text = f"decided: {codebook.label(decision)}" if decision else "no rule decided"
+    return Fact("outcome", "outcome", attributes, text + ("; the accused appeals" if appeals else ""))
+
+
+def appeals_in_record(case: Case) -> bool:
+    return any(isinstance(e, Appeal) and e.person == case.accused for e in case.record)
 
 
 def build(case: Case, hearing: Hearing) -> Situation:
@@ -328,6 +371,20 @@ def build(case: Case, hearing: Hearing) -> Situation:
         *_tie_facts(case, ties, known),
         *_conduct_facts(case, ties, known),
         *_statement_facts(case, known, since_last_hearing),
-        *_prior_facts(hearing, earlier),
+        *_prior_facts(hearing.body, [Decided(h.body, h.decision, str(h.date), h.id) for h in earlier if h.decision]),
     ]
     return Situation(case.id, hearing, tuple(facts))
+
+
+def at_step(base: Situation, body: str, decided: list[Decided], accused_expelled: bool,
+            appeal_pending: bool) -> Situation:
+    """The situation of a simulated step: the facts known at `base`'s hearing, before another body,
+    after the decisions the simulation has reached so far."""
+    hearing = Fact("hearing", "hearing", {
+        "body": body,
+        "first_hearing": not decided,
+        "appeal_pending": appeal_pending,
+        "accused_expelled": accused_expelled,
+    }, "the case opens" if body == OPENING else f"the {codebook.label(body)} takes up the case", ())
+    kept = [f for f in base.facts if f.kind not in ("hearing", "prior_decision")]
+    return Situation(base.case_id, base.hearing, (hearing, *kept, *_prior_facts(body, decided)))

@@ -55,7 +55,8 @@ class MatchedFact(Frozen):
 class Prescribed(Frozen):
     decision: str
     also: list[str]
-    next_body: str | None
+    next_body: str | None  # where the norm set's route rules send the case next: a body, "end", or None
+    route_rule: str | None  # the route rule that says so
     rule: RuleRef
     matched: list[MatchedFact]
     concurring: list[str]  # other applicable rules prescribing the same
