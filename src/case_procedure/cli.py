@@ -19,13 +19,29 @@ from case_procedure.case import Case
 from case_procedure.codebook import label
 from case_procedure.engine import DurableEngine
 from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
-from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, load_norm_sets
-from case_procedure.render import as_markdown, as_text
+from case_procedure.guard import GuardedGroup
+from case_procedure.checks import examine_rules
+from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, case_reference_problems, load_norm_sets
+from case_procedure.compare import compare
+from case_procedure.diff import NormSetDiff, diff
+from case_procedure.render import (
+    as_markdown,
+    as_text,
+    comparison_as_markdown,
+    comparison_as_text,
+    diff_as_markdown,
+    diff_as_text,
+    simulation_as_markdown,
+    simulation_as_text,
+)
+from case_procedure.simulate import simulate
+from case_procedure.situation import CATALOGUE, ROUTE_FACTS
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.replay import replay as replay_case
 from case_procedure.trace import Trace
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
+                  pretty_exceptions_enable=False)
 
 CasesOption = typer.Option(corpus.CASES_DIR, "--cases", help="Folder of case files")
 RulesDirOption = typer.Option(RULES_DIR, "--rules-dir", help="Folder of norm set files")
@@ -58,7 +74,8 @@ def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, Nor
     problems: list[Problem] = []
     loaded: list[Case] = []
     norm_sets: dict[str, NormSet] = {}
-    missing = [Problem(p, None, "", "no such file") for p in cases if not p.is_file()]
+    missing = [Problem(p, None, "", "is a folder, not a file" if p.is_dir() else "no such file")
+               for p in cases if not p.is_file()]
     try:
         loaded = corpus.load_cases([p for p in cases if p.is_file()])
     except InputError as exc:
@@ -78,15 +95,33 @@ def check(
     cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
-    """Validate case files and every rule file; exit 0 when all are sound, 2 otherwise."""
+    """Validate case files and every rule file, then examine the rules: overlapping rules with different
+    outcomes and no precedence, failing rule tests (rules/tests), rules no test exercises.
+
+    Exit 0 when all is sound, 1 when the files are valid but the rules have overlaps or failing tests,
+    2 when a file is malformed."""
     try:
+        corpus_ids = {p.stem for p in corpus.case_files(cases)}
         paths = files or corpus.case_files(cases)
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
+    try:
+        problems = case_reference_problems(norm_sets, corpus_ids)
+        findings = examine_rules(norm_sets, rules_dir / "tests", DurableEngine())
+    except InputError as exc:
+        problems = exc.problems
+    if problems:
+        _fail(problems)
     rules = sum(len(n.rules) for n in norm_sets.values())
     files = "1 case file" if len(loaded) == 1 else f"{len(loaded)} case files"
-    typer.echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid")
+    typer.echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid; "
+               f"{len(findings.results)} rule test situations run, {len(findings.failed)} failed; "
+               f"{len(findings.overlaps)} unsettled overlaps")
+    for line in findings.lines():
+        typer.echo(line)
+    if not findings.sound:
+        raise typer.Exit(1)
 
 
 @app.command("cases")
@@ -104,22 +139,62 @@ def list_cases(cases: Path = CasesOption) -> None:
         typer.echo(f"{case.id:<14}{case.factory:<20}{f'{first}-{last}':<11}{len(case.hearings()):>8}  {fate}")
 
 
-@app.command("rules")
-def list_rules(rules_dir: Path = RulesDirOption) -> None:
+rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, invoke_without_command=True,
+                        help="List the norm sets and their rules; `rules diff A B` shows what B changes in A.")
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.callback()
+def list_rules(ctx: typer.Context, rules_dir: Path = RulesDirOption) -> None:
     """List the norm sets and their rules."""
-    try:
-        norm_sets = load_norm_sets(rules_dir)
-    except InputError as exc:
-        _fail(exc.problems)
+    if ctx.invoked_subcommand is not None:
+        return
+    norm_sets = _norm_sets(rules_dir)
     for normset in norm_sets.values():
         until = normset.in_force.until or "open"
         base = f", extends {normset.extends}" if normset.extends else ""
-        typer.echo(f"{normset.id}: {normset.title}")
+        typer.echo(f"{normset.id}: {normset.title} [{normset.kind}]")
         typer.echo(f"  in force {normset.in_force.from_} to {until}{base}; {len(normset.rules)} rules")
         for rule in normset.rules:
             at = ", ".join(label(b) for b in rule.rule.at)
-            typer.echo(f"  - {rule.id} -> {rule.rule.decide} ({rule.rule.reading}; at {at})")
+            typer.echo(f"  - {rule.id} -> {rule.rule.describe_outcome()} ({rule.rule.reading}; at {at})")
         typer.echo("")
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: str = typer.Argument(..., help="The earlier norm set"),
+    new: str = typer.Argument(..., help="The later norm set"),
+    format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """What NEW changes in OLD: rules added, replaced and removed, each with its source."""
+    norm_sets = _norm_sets(rules_dir)
+    for name, flag in ((old, "OLD"), (new, "NEW")):
+        if name not in norm_sets:
+            _fail(f"{flag}: no norm set {name!r}; known: {', '.join(norm_sets)}")
+    result = diff(norm_sets[old], norm_sets[new])
+    renderers = {Format.json: NormSetDiff.to_json, Format.text: diff_as_text, Format.markdown: diff_as_markdown}
+    typer.echo(renderers[format](result), nl=False)
+
+
+def _norm_sets(rules_dir: Path) -> dict[str, NormSet]:
+    try:
+        return load_norm_sets(rules_dir)
+    except InputError as exc:
+        _fail(exc.problems)
+
+
+@app.command()
+def facts() -> None:
+    """List the facts a rule can test, with their attributes and allowed values."""
+    for kind, attributes in CATALOGUE.items():
+        only = " (route rules only)" if kind in ROUTE_FACTS else ""
+        typer.echo(f"{kind}{only}")
+        for name, attribute in attributes.items():
+            values = {bool: "true/false", int: "a number"}.get(attribute.kind) or ", ".join(attribute.values or ())
+            typer.echo(f"  {name}: {attribute.description}")
+            typer.echo(f"      {values}")
 
 
 @app.command()
@@ -131,15 +206,9 @@ def replay(
 ) -> None:
     """Replay each recorded hearing: the decision the norm set prescribes beside the recorded one."""
     cases, norm_sets = _load(case_files, rules_dir)
-    if rules != AUTO and rules not in norm_sets:
-        _fail(f"--rules: no norm set {rules!r}; known: {', '.join([*norm_sets, AUTO])}")
+    _known_norm_set(rules, norm_sets)
     book, engine = RuleBook(norm_sets), DurableEngine()
-    try:
-        traces = [replay_case(case, rules, book, engine) for case in cases]
-    except RuleConflict as exc:
-        _fail(str(exc))
-    except EngineError as exc:
-        _fail(f"engine error: {exc}", code=3)
+    traces = _run(lambda: [replay_case(case, rules, book, engine) for case in cases])
     typer.echo(_format(traces, format), nl=False)
 
 
@@ -150,6 +219,72 @@ def _format(traces: list[Trace], format: Format) -> str:
         return json.dumps([t.model_dump(mode="json") for t in traces], indent=2, ensure_ascii=False) + "\n"
     render = as_text if format is Format.text else as_markdown
     return "\n".join(render(t) for t in traces)
+
+
+def _run(work):
+    """Run replay work, turning rule conflicts (exit 2) and engine failures (exit 3) into messages."""
+    try:
+        return work()
+    except RuleConflict as exc:
+        _fail(str(exc))
+    except EngineError as exc:
+        _fail(f"engine error: {exc}", code=3)
+
+
+def _known_norm_set(name: str, norm_sets: dict[str, NormSet], option: str = "--rules") -> None:
+    if name != AUTO and name not in norm_sets:
+        _fail(f"{option}: no norm set {name!r}; known: {', '.join([*norm_sets, AUTO])}")
+
+
+@app.command("simulate")
+def simulate_command(
+    case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to simulate"),
+    rules: str = typer.Option(..., "--rules", help=f"Norm set id, or '{AUTO}' for the one in force at the start"),
+    start: str = typer.Option(None, "--from", help="Start from the facts known at this hearing (default: the first)"),
+    format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """Let the norm set's rules route each case from its opening: which body hears it, what it decides,
+    where it goes next, until the rules end it."""
+    cases, norm_sets = _load(case_files, rules_dir)
+    _known_norm_set(rules, norm_sets)
+    book, engine = RuleBook(norm_sets), DurableEngine()
+    try:
+        sims = _run(lambda: [simulate(case, rules, book, engine, start) for case in cases])
+    except KeyError as exc:
+        _fail(f"--from: {exc.args[0]}")
+    if format is Format.json:
+        text = sims[0].to_json() if len(sims) == 1 else json.dumps(
+            [s.model_dump(mode="json") for s in sims], indent=2, ensure_ascii=False) + "\n"
+    else:
+        render = simulation_as_text if format is Format.text else simulation_as_markdown
+        text = "\n".join(render(s) for s in sims)
+    typer.echo(text, nl=False)
+
+
+@app.command("compare")
+def compare_command(
+    case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to compare"),
+    rules: list[str] = typer.Option(..., "--rules", help="A norm set id; give two or more"),
+    format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """Each recorded hearing, the simulated path and the final outcome under several norm sets, side by side."""
+    cases, norm_sets = _load(case_files, rules_dir)
+    if len(rules) < 2:
+        _fail("--rules: give at least two norm sets to compare")
+    for name in rules:
+        if name not in norm_sets:
+            _fail(f"--rules: no norm set {name!r}; known: {', '.join(norm_sets)}")
+    book, engine = RuleBook(norm_sets), DurableEngine()
+    results = _run(lambda: [compare(case, list(rules), book, engine) for case in cases])
+    if format is Format.json:
+        text = results[0].to_json() if len(results) == 1 else json.dumps(
+            [r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"
+    else:
+        render = comparison_as_text if format is Format.text else comparison_as_markdown
+        text = "\n".join(render(r) for r in results)
+    typer.echo(text, nl=False)
 
 
 @app.command()

@@ -30,5 +30,9 @@ class RuleConflict(Exception):
     """Two applicable rules prescribe different decisions and neither overrides the other."""
 
 
+class RouteLoop(RuleConflict):
+    """The route rules send a simulated case round in a circle, or past the step limit."""
+
+
 class EngineError(Exception):
     """The rules engine failed or reported an error it would otherwise have swallowed."""

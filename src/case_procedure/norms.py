@@ -445,3 +445,15 @@ def load_norm_sets(directory: Path = RULES_DIR) -> dict[str, NormSet]:
     if problems:
         raise InputError(problems)
     return done
+
+
+def case_reference_problems(norm_sets: dict[str, NormSet], case_ids: set[str]) -> list[Problem]:
+    """`drawn_from` entries that name no case of the corpus, located in their norm set files."""
+    problems: list[Problem] = []
+    for path in sorted({n.file for n in norm_sets.values()}):
+        spec, lines = load_model(path, NormSetFile)
+        for part in ("rules", "replace"):
+            for i, rule in enumerate(getattr(spec, part)):
+                problems += [problem_at(path, lines, (part, i, "drawn_from", j), f"no case {case!r} in the corpus")
+                             for j, case in enumerate(rule.drawn_from) if case not in case_ids]
+    return problems

@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from case_procedure.codebook import label
-from case_procedure.trace import Step, Trace
+from case_procedure.compare import Comparison
+from case_procedure.diff import NormSetDiff
+from case_procedure.trace import Simulation, Step, Trace
 
 WIDTH = 80
 NO_HEARING = "The record holds no hearing of the accused: there is nothing to replay."
@@ -49,7 +51,16 @@ def _step_text(number: int, step: Step) -> list[str]:
         lines += _wrap(fact.description, "       ", "     - ")
     if step.prescribed.overridden:
         lines += _wrap(", ".join(step.prescribed.overridden), " " * 17, "   set aside:    ")
+    if step.prescribed.next_body:
+        lines += _wrap(f"{_next(step.prescribed.next_body)} ({step.prescribed.route_rule})", " " * 17,
+                       "   then:         ")
     return lines
+
+
+def _next(route: str | None) -> str:
+    if route is None:
+        return "no rule sends the case further"
+    return "the case ends" if route == "end" else f"to the {label(route)}"
 
 
 def as_text(trace: Trace) -> str:
@@ -95,4 +106,180 @@ def as_markdown(trace: Trace) -> str:
         out += [f"- Source: {s.citation}" for s in rule.source]
         out += ["- Because:"] + [f"  - {_cell(f.description)}" for f in step.prescribed.matched]
     out += ["", f"**Fate.** {_cell(trace.outcome.fate)}", ""]
+    return "\n".join(out)
+
+
+# -- Simulations ------------------------------------------------------------------------------
+
+def _sim_intro(sim: Simulation) -> str:
+    if sim.ended == "no-hearing":
+        return "The record holds no hearing of the accused: there is nothing to start a simulation from."
+    start = f"Starting from the facts known at hearing {sim.start}"
+    if sim.opening_rule:
+        return f"{start}, the case opens at the {_label(sim.steps[0].body)} (rule {sim.opening_rule.id})."
+    return f"{start}; no rule says where a case opens, so it opens where the record does."
+
+
+def _sim_ending(sim: Simulation) -> str:
+    if sim.ended == "no-hearing":
+        return ""
+    how = "a route rule closes it" if sim.ended == "end" else "no rule sends it further"
+    return (f"Outcome: the simulation ends with {_label(sim.final)} ({how}); the record ends with "
+            f"{_label(sim.recorded_final)}.")
+
+
+def simulation_as_text(sim: Simulation) -> str:
+    lines = _wrap(f"{sim.title} ({sim.case})", "")
+    lines += [f"Simulated under: {sim.norm_set}", "=" * WIDTH]
+    lines += _wrap(_sim_intro(sim), "")
+    lines.append("")
+    for step in sim.steps:
+        appeal = " (on appeal)" if step.on_appeal else ""
+        lines.append(f"{step.n}. {_label(step.body)}{appeal}")
+        if step.rule is None:
+            lines += _wrap("nothing (no rule of the norm set decides here)", " " * 17, "   decides:      ")
+        else:
+            lines += _wrap(_decision(step.decision, step.also), " " * 17, "   decides:      ")
+            lines += _wrap(f"{step.rule.id} ({step.rule.reading}): {step.rule.statement}", " " * 17,
+                           "   by rule:      ")
+            for fact in step.matched:
+                lines += _wrap(fact.description, "       ", "     - ")
+        route = f" ({step.route_rule.id})" if step.route_rule else ""
+        lines += _wrap(_next(step.route) + route, " " * 17, "   then:         ")
+        lines.append("")
+    lines += _wrap(_sim_ending(sim), "")
+    return "\n".join(lines) + "\n"
+
+
+def simulation_as_markdown(sim: Simulation) -> str:
+    out = [f"# {sim.title}", "", f"Case `{sim.case}` simulated under `{sim.norm_set}`.", "", _cell(_sim_intro(sim)),
+           ""]
+    if sim.steps:
+        out += ["| # | body | decides | rule | then |", "|---|---|---|---|---|"]
+        for step in sim.steps:
+            body = _label(step.body) + (" (on appeal)" if step.on_appeal else "")
+            decision = _decision(step.decision, step.also) if step.rule else "nothing"
+            rule = f"`{step.rule.id}`" if step.rule else "-"
+            out.append(f"| {step.n} | {body} | {decision} | {rule} | {_cell(_next(step.route))} |")
+        out.append("")
+    out += [_cell(_sim_ending(sim)), ""]
+    return "\n".join(out)
+
+
+# -- Comparisons --------------------------------------------------------------------------------
+
+def _path(sim: Simulation) -> str:
+    if not sim.steps:
+        return "no simulated step"
+    parts = [f"{_label(s.body)}: {_label(s.decision) if s.decision else 'nothing'}" for s in sim.steps]
+    return " -> ".join(parts) + f" ({'end' if sim.ended == 'end' else 'stops'})"
+
+
+def _marked(value: str | None, first: str | None) -> str:
+    return ("* " if value != first else "  ") + (_label(value) if value else "no rule")
+
+
+def comparison_as_text(cmp: Comparison) -> str:
+    width = max(len(n) for n in cmp.norm_sets) + 3
+    lines = _wrap(f"{cmp.title} ({cmp.case})", "")
+    lines += _wrap(f"Compared under: {', '.join(cmp.norm_sets)}. A * marks a decision that differs from "
+                   f"{cmp.norm_sets[0]}.", "")
+    lines.append("=" * WIDTH)
+    if not cmp.hearings:
+        lines += [NO_HEARING, ""]
+    for n, row in enumerate(cmp.hearings, start=1):
+        head = f"{n}. {row.date}  {_label(row.body)}"
+        tag = "[differs]" if row.differs else "[same]"
+        lines.append(f"{head}{tag:>{WIDTH - len(head)}}" if len(head) + len(tag) < WIDTH else f"{head} {tag}")
+        lines.append(f"   {'recorded:':<{width}}  {_label(row.recorded)}")
+        first = row.prescribed[cmp.norm_sets[0]]
+        for name in cmp.norm_sets:
+            rule = f" ({row.rules[name]})" if row.rules[name] else ""
+            lines += _wrap(f"{_marked(row.prescribed[name], first)}{rule}", " " * (width + 5),
+                           f"   {name + ':':<{width}}")
+        lines.append("")
+    lines.append("Simulated paths:")
+    for name in cmp.norm_sets:
+        lines += _wrap(_path(cmp.simulations[name]), "     ", f"   {name}: ")
+    lines.append("")
+    final = cmp.final
+    lines.append(f"Final outcome{' [differs]' if final.differs else ''}:")
+    lines.append(f"   {'recorded:':<{width}}  {_label(final.recorded)}")
+    for name in cmp.norm_sets:
+        lines += _wrap(f"replay {_marked(final.replayed[name], final.replayed[cmp.norm_sets[0]])}; simulation "
+                       f"{_marked(final.simulated[name], final.simulated[cmp.norm_sets[0]])}",
+                       " " * (width + 5), f"   {name + ':':<{width}}")
+    return "\n".join(lines) + "\n"
+
+
+def comparison_as_markdown(cmp: Comparison) -> str:
+    names = cmp.norm_sets
+    out = [f"# {cmp.title}", "", f"Case `{cmp.case}` compared under {', '.join(f'`{n}`' for n in names)}. "
+           f"**Bold** marks a decision that differs from `{names[0]}`.", "",
+           "| # | date | body | recorded | " + " | ".join(names) + " |",
+           "|---|---|---|---|" + "---|" * len(names)]
+
+    def cell(value: str | None, first: str | None, rule: str | None = None) -> str:
+        text = _label(value) if value else "no rule"
+        text = f"**{text}**" if value != first else text
+        return f"{text} (`{rule}`)" if rule else text
+
+    for n, row in enumerate(cmp.hearings, start=1):
+        first = row.prescribed[names[0]]
+        cells = " | ".join(cell(row.prescribed[x], first, row.rules[x]) for x in names)
+        out.append(f"| {n} | {row.date} | {_label(row.body)} | {_label(row.recorded)} | {cells} |")
+    final = cmp.final
+    out.append(f"| final (replay) | | | {_label(final.recorded)} | "
+               + " | ".join(cell(final.replayed[x], final.replayed[names[0]]) for x in names) + " |")
+    out.append("| final (simulation) | | | | "
+               + " | ".join(cell(final.simulated[x], final.simulated[names[0]]) for x in names) + " |")
+    out += ["", "## Simulated paths", ""]
+    out += [f"- `{name}`: {_cell(_path(cmp.simulations[name]))}" for name in names]
+    out.append("")
+    return "\n".join(out)
+
+
+# -- Norm set differences ------------------------------------------------------------------------
+
+_CHANGE_WORDS = {"added": "Added", "replaced": "Replaced", "removed": "Removed"}
+
+
+def diff_as_text(d: NormSetDiff) -> str:
+    relation = "written as a change of" if d.extends else "compared with"
+    lines = _wrap(f"{d.new} {relation} {d.old}: {len(d.changes)} changes, {d.unchanged} rules unchanged.", "")
+    lines.append("=" * WIDTH)
+    for change in d.changes:
+        lines.append(f"{_CHANGE_WORDS[change.change]}: {change.id}")
+        lines += _wrap(change.statement, "   ")
+        outcome = f"{change.before} -> {change.outcome}" if change.before else change.outcome
+        lines += _wrap(outcome, " " * 14, "   outcome:   ")
+        for source in change.sources:
+            lines += _wrap(source, " " * 14, "   source:    ")
+        if change.provisions:
+            lines += _wrap(", ".join(change.provisions), " " * 14, "   encodes:   ")
+        lines.append("")
+    if d.provisions:
+        lines.append(f"Provisions of {d.new}:")
+        for provision in d.provisions:
+            how = f"encoded by {', '.join(provision.rules)}" if provision.status == "encoded" else (
+                f"out of scope: {provision.reason}")
+            lines += _wrap(f"{provision.id}: {provision.text} ({how})", "     ", "   - ")
+    return "\n".join(lines) + "\n"
+
+
+def diff_as_markdown(d: NormSetDiff) -> str:
+    relation = "written as a change of" if d.extends else "compared with"
+    out = [f"# `{d.new}` {relation} `{d.old}`", "", f"{len(d.changes)} changes; {d.unchanged} rules unchanged.", "",
+           "| change | rule | statement | outcome | source |", "|---|---|---|---|---|"]
+    for c in d.changes:
+        outcome = f"{c.before} → {c.outcome}" if c.before else c.outcome
+        out.append(f"| {c.change} | `{c.id}` | {_cell(c.statement)} | {_cell(outcome)} | "
+                   f"{_cell('; '.join(c.sources))} |")
+    if d.provisions:
+        out += ["", f"## Provisions of `{d.new}`", "", "| provision | text | status | rules or reason |",
+                "|---|---|---|---|"]
+        for p in d.provisions:
+            how = ", ".join(f"`{r}`" for r in p.rules) if p.status == "encoded" else _cell(p.reason or "")
+            out.append(f"| `{p.id}` | {_cell(p.text)} | {p.status.replace('_', ' ')} | {how} |")
+    out.append("")
     return "\n".join(out)

@@ -99,6 +99,40 @@ class Trace(Frozen):
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
+class SimStep(Frozen):
+    n: int
+    body: str
+    decision: str | None  # None: no rule of the norm set decides at this body
+    also: list[str]
+    rule: RuleRef | None
+    matched: list[MatchedFact]
+    concurring: list[str]
+    overridden: list[str]
+    on_appeal: bool  # the accused's appeal brought the case to this body
+    route: str | None  # the next body, "end", or None when no route rule applies (the case stops)
+    route_rule: RuleRef | None
+
+
+Ending = Literal["end", "no-route", "no-hearing"]
+
+
+class Simulation(Frozen):
+    """How a case would have run under one norm set, from the facts known at its starting hearing."""
+
+    case: str
+    title: str
+    norm_set: str
+    start: str | None  # the recorded hearing whose facts the simulation starts from
+    opening_rule: RuleRef | None  # the route rule that sent the case to its first body
+    steps: list[SimStep]
+    final: str | None  # the last decision reached
+    recorded_final: str | None  # the last decision the record shows
+    ended: Ending  # "end": a route rule closed the case; "no-route": no rule sent it further
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
 def agreement(prescribed: str | None, recorded: str | None) -> Agreement:
     """Compare the prescribed decision with the recorded one by severity."""
     if prescribed is None:

@@ -1,0 +1,71 @@
+"""What changes from one norm set to another: rules added, replaced and removed, each with its source.
+
+Any two norm sets can be compared; when the second extends the first, the list is
+exactly the change its file declares (`rules`, `replace`, `remove`), and its provisions
+say which of the documents' provisions each change encodes.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from case_procedure.norms import NormSet, ResolvedRule
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RuleChange(Frozen):
+    id: str
+    change: str  # "added", "replaced" or "removed"
+    statement: str
+    outcome: str
+    before: str | None  # the outcome it had before, for a replaced rule
+    sources: list[str]
+    provisions: list[str]  # provisions of the newer norm set that this rule encodes
+
+
+class ProvisionEntry(Frozen):
+    id: str
+    text: str
+    status: str
+    rules: list[str]
+    reason: str | None
+    sources: list[str]
+
+
+class NormSetDiff(Frozen):
+    old: str
+    new: str
+    extends: bool  # the new norm set is written as a change of the old one
+    changes: list[RuleChange]
+    unchanged: int
+    provisions: list[ProvisionEntry]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def _entry(rule: ResolvedRule, change: str, before: ResolvedRule | None, provisions: dict[str, list[str]]) -> RuleChange:
+    return RuleChange(id=rule.id, change=change, statement=rule.rule.statement, outcome=rule.rule.describe_outcome(),
+                      before=before.rule.describe_outcome() if before else None,
+                      sources=[s.cite() for s in rule.sources], provisions=provisions.get(rule.id, []))
+
+
+def diff(old: NormSet, new: NormSet) -> NormSetDiff:
+    before = {r.id: r for r in old.rules}
+    after = {r.id: r for r in new.rules}
+    encodes: dict[str, list[str]] = {}
+    for provision, _ in new.provisions:
+        for rule_id in provision.rules:
+            encodes.setdefault(rule_id, []).append(provision.id)
+    changes = [_entry(after[i], "added", None, encodes) for i in sorted(after.keys() - before.keys())]
+    changes += [_entry(after[i], "replaced", before[i], encodes) for i in sorted(after.keys() & before.keys())
+                if after[i].rule != before[i].rule]
+    changes += [_entry(before[i], "removed", None, {}) for i in sorted(before.keys() - after.keys())]
+    unchanged = sum(1 for i in after.keys() & before.keys() if after[i].rule == before[i].rule)
+    provisions = [ProvisionEntry(id=p.id, text=p.text, status=p.status, rules=list(p.rules), reason=p.reason,
+                                 sources=[s.cite() for s in sources]) for p, sources in new.provisions]
+    return NormSetDiff(old=old.id, new=new.id, extends=new.extends == old.id, changes=changes, unchanged=unchanged,
+                       provisions=provisions)

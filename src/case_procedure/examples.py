@@ -1,0 +1,229 @@
+"""Rule tests as data: small situations with the outcome a norm set must give (`rules/tests/*.yaml`).
+
+Like OpenFisca's YAML tests, each file names a norm set and lists situations: the body,
+a few facts (attributes left out take the catalogue's neutral value; values that follow
+from another, such as a ground's family, are derived), and the expected decision or
+route with the rule that must produce it. pytest runs every situation as a test, and
+`case-procedure check` lists the rules that no situation exercises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Union
+
+from pydantic import ConfigDict, Field
+
+from case_procedure import codebook
+from case_procedure.codebook import Body, Decision
+from case_procedure.engine import Engine
+from case_procedure.errors import InputError, Problem, RuleConflict
+from case_procedure.norms import Key, NormSet, RuleId, Scalar, Strict
+from case_procedure.replay import RuleBook, resolve
+from case_procedure.situation import CATALOGUE, OPENING, Fact, outcome_fact
+from case_procedure.yamlfile import Loc, load_model, problem_at
+
+EXAMPLES_DIR = Path("rules/tests")
+NONE = "none"
+
+
+class GivenFact(Strict):
+    """`{fact: tie, closeness: close, other_arrested: true}`: one fact, its attributes as plain values."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Scalar] = Field(init=False)
+
+    fact: str
+
+    def given(self) -> dict[str, Scalar]:
+        return dict(self.__pydantic_extra__ or {})
+
+
+class GivenOutcome(Strict):
+    decision: Union[Decision, Literal["none"]] = NONE
+    appeals: bool = False
+
+
+class Expect(Strict):
+    decision: Union[Decision, Literal["none"], None] = None
+    route: Union[Body, Literal["end"], None] = None
+    rule: RuleId | None = Field(default=None, description="The rule that must produce it (not with `none`)")
+
+
+class Example(Strict):
+    name: str = Field(min_length=1)
+    body: Union[Body, Literal["opening"]]
+    facts: list[GivenFact] = []
+    outcome: GivenOutcome | None = Field(default=None, description="The step's decision, for a route test")
+    expect: Expect
+
+
+class ExampleFile(Strict):
+    norm_set: Key
+    situations: list[Example] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class LoadedExamples:
+    spec: ExampleFile
+    path: Path
+
+
+@dataclass(frozen=True)
+class Result:
+    example: Example
+    path: Path
+    got: str  # "decision: reprimand (n38.x)", "route: end (base.y)" or "decision: none"
+    expected: str
+    fired: tuple[str, ...]  # rules that decided or concurred
+
+    @property
+    def passed(self) -> bool:
+        return self.got == self.expected
+
+
+# -- Loading -------------------------------------------------------------------------------
+
+def _given_problems(given: GivenFact, loc: Loc) -> list[tuple[Loc, str]]:
+    attributes = CATALOGUE.get(given.fact)
+    if attributes is None:
+        return [((*loc, "fact"), f"no fact {given.fact!r} in the situation; known: {', '.join(CATALOGUE)}")]
+    problems: list[tuple[Loc, str]] = []
+    for name, value in given.given().items():
+        attribute = attributes.get(name)
+        if attribute is None:
+            problems.append(((*loc, name), f"fact {given.fact!r} has no attribute {name!r}"))
+        elif attribute.kind is bool and not isinstance(value, bool):
+            problems.append(((*loc, name), f"{name!r} is true or false, not {value!r}"))
+        elif attribute.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(((*loc, name), f"{name!r} is a number, not {value!r}"))
+        elif attribute.kind is str and value not in (attribute.values or ()):
+            problems.append(((*loc, name), f"unknown term {value!r} for {given.fact}.{name}"))
+    return problems
+
+
+def _example_problems(spec: ExampleFile, path: Path, norm_sets: dict[str, NormSet]) -> list[tuple[Loc, str]]:
+    if spec.norm_set not in norm_sets:
+        return [(("norm_set",), f"no norm set {spec.norm_set!r} in the rules folder")]
+    problems: list[tuple[Loc, str]] = []
+    if spec.norm_set != path.stem:
+        problems.append((("norm_set",), f"the tests of norm set {spec.norm_set!r} belong in {spec.norm_set}.yaml"))
+    rules = {r.id for r in norm_sets[spec.norm_set].rules}
+    for i, example in enumerate(spec.situations):
+        loc: Loc = ("situations", i)
+        for j, given in enumerate(example.facts):
+            problems += _given_problems(given, (*loc, "facts", j))
+        expect = example.expect
+        if (expect.decision is None) == (expect.route is None):
+            problems.append(((*loc, "expect"), "expect either a `decision` (or `none`) or a `route`"))
+        if expect.rule and expect.rule not in rules:
+            problems.append(((*loc, "expect", "rule"), f"no rule {expect.rule!r} in norm set {spec.norm_set!r}"))
+        if expect.decision == NONE and expect.rule:
+            problems.append(((*loc, "expect", "rule"), "no rule produces `none`"))
+        if expect.decision not in (None, NONE) and not expect.rule:
+            problems.append(((*loc, "expect", "rule"), "name the rule that must produce the decision"))
+        if expect.route is not None and not expect.rule:
+            problems.append(((*loc, "expect", "rule"), "name the rule that must produce the route"))
+        if example.body == OPENING and expect.decision is not None:
+            problems.append(((*loc, "body"), "nothing is decided at the opening; expect a route"))
+    return problems
+
+
+def load_examples(norm_sets: dict[str, NormSet], directory: Path = EXAMPLES_DIR) -> list[LoadedExamples]:
+    """Load every rule test file, or raise InputError listing every problem with its line."""
+    if not directory.is_dir():
+        return []
+    problems: list[Problem] = []
+    loaded = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            spec, lines = load_model(path, ExampleFile)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        found = _example_problems(spec, path, norm_sets)
+        problems += [problem_at(path, lines, loc, message) for loc, message in found]
+        if not found:
+            loaded.append(LoadedExamples(spec, path))
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+# -- Running ---------------------------------------------------------------------------------
+
+def _derived(kind: str, given: dict[str, Scalar]) -> dict[str, Scalar]:
+    """Attributes that follow from a given one, so that a test need not repeat them."""
+    if kind == "charge" and "ground" in given:
+        return {"family": codebook.GROUNDS[str(given["ground"])].group or ""}
+    if kind == "tie" and "tie_kind" in given:
+        return {"closeness": codebook.TIE_KINDS[str(given["tie_kind"])].group or "none"}
+    if kind == "prior_decision" and "decision" in given:
+        return {"severity": codebook.severity(str(given["decision"]))}
+    return {}
+
+
+def _fact(kind: str, n: int, given: dict[str, Scalar]) -> Fact:
+    attributes = {name: a.default for name, a in CATALOGUE[kind].items()}
+    attributes.update(_derived(kind, given))
+    attributes.update(given)
+    return Fact(kind if n == 0 else f"{kind}-{n}", kind, attributes, f"given {kind}")
+
+
+def example_facts(example: Example) -> list[Fact]:
+    """The facts of a test situation: the hearing at its body, the given facts, and the charge summary."""
+    given = [(g.fact, g.given()) for g in example.facts]
+    hearing = {"body": example.body, **next((g for kind, g in given if kind == "hearing"), {})}
+    facts = [_fact("hearing", 0, hearing)]
+    facts += [_fact(kind, n, g) for n, (kind, g) in enumerate(given, start=1) if kind != "hearing"]
+    if not any(kind == "charges" for kind, _ in given):
+        families = {f.attributes["family"] for f in facts if f.kind == "charge"}
+        only = "none" if not families else (families.pop() if len(families) == 1 else "mixed")
+        facts.append(_fact("charges", 0, {"count": sum(f.kind == "charge" for f in facts), "only_family": str(only)}))
+    return facts
+
+
+def run_example(example: Example, path: Path, normset: NormSet, book: RuleBook, engine: Engine) -> Result:
+    facts = example_facts(example)
+    is_route = example.expect.route is not None
+    if is_route:
+        given = example.outcome or GivenOutcome()
+        facts.append(outcome_fact(None if given.decision == NONE else given.decision, given.appeals))
+    where = f"in test situation {example.name!r} ({path.as_posix()})"
+    ruleset = book.compiled(normset, "routes" if is_route else "decisions")
+    try:
+        resolution = resolve(normset, engine.run(ruleset, f"test:{path.stem}", [f.engine_fact() for f in facts]),
+                             where)
+    except RuleConflict as exc:
+        return Result(example, path, f"conflict: {exc}", _expected(example), ())
+    if resolution is None:
+        got = f"{'route' if is_route else 'decision'}: {NONE}"
+        fired: tuple[str, ...] = ()
+    else:
+        rule = resolution.rule.rule
+        got = f"route: {rule.route} ({rule.id})" if is_route else f"decision: {rule.decide} ({rule.id})"
+        fired = (rule.id, *resolution.concurring)
+    return Result(example, path, got, _expected(example), fired)
+
+
+def _expected(example: Example) -> str:
+    expect = example.expect
+    if expect.route is not None:
+        return f"route: {expect.route} ({expect.rule})"
+    return f"decision: {NONE}" if expect.decision == NONE else f"decision: {expect.decision} ({expect.rule})"
+
+
+def run_all(loaded: list[LoadedExamples], book: RuleBook, engine: Engine) -> list[Result]:
+    return [run_example(example, item.path, book.norm_sets[item.spec.norm_set], book, engine)
+            for item in loaded for example in item.spec.situations]
+
+
+def unexercised(norm_sets: dict[str, NormSet], results: list[Result]) -> dict[str, list[str]]:
+    """For each norm set, the rules of its own file that no test situation of any norm set made decide.
+
+    An inherited rule counts as exercised when a test of the norm set that defines it exercises it."""
+    fired = {rule for r in results for rule in r.fired}
+    own = {n.id: [r.id for r in n.rules if r.file == n.file] for n in norm_sets.values()}
+    return {name: sorted(set(ids) - fired) for name, ids in sorted(own.items()) if set(ids) - fired}
+

@@ -1,0 +1,139 @@
+"""Static overlap analysis, as DMN tools check a decision table before it is used.
+
+Two rules of a norm set overlap when some situation could make both apply: they share
+a body, and their patterns on the facts a situation holds once (the hearing, the
+accused, the charge summary, the outcome) can be met together. An overlap between
+rules with different outcomes and no `overrides` between them would stop a replay with
+a conflict; `case-procedure check` lists every such pair before any case is replayed.
+
+The analysis treats each attribute as a finite set of values and intersects them. Facts
+a situation may hold many times (charges, ties, statements...) are each satisfiable on
+their own, except where the charge summary rules them out. It may report a pair that
+no real case could meet (it cannot see every dependency between facts), never miss one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from case_procedure import codebook
+from case_procedure.norms import AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.situation import CATALOGUE
+
+SINGLE_FACTS = ("hearing", "accused", "charges", "outcome")
+COUNTS = range(0, 64)  # the domain of numeric attributes: counts and severity ranks
+Space = dict[str, frozenset]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    normset: NormSet
+    first: ResolvedRule
+    second: ResolvedRule
+    bodies: tuple[str, ...]
+
+    def __str__(self) -> str:
+        a, b = self.first.rule, self.second.rule
+        where = ", ".join(codebook.label(x) if x in codebook.BODIES else x for x in self.bodies)
+        return (f"{self.normset.file.as_posix()}: rules {a.id!r} ({a.describe_outcome()}) and {b.id!r} "
+                f"({b.describe_outcome()}) can apply together at {where} and neither overrides the other")
+
+
+def _domain(fact: str, name: str) -> frozenset:
+    attribute = CATALOGUE[fact][name]
+    if attribute.kind is bool:
+        return frozenset((True, False))
+    if attribute.kind is int:
+        return frozenset(COUNTS)
+    return frozenset(attribute.values or ())
+
+
+def _allowed(fact: str, name: str, test: Test) -> frozenset:
+    domain = _domain(fact, name)
+    if isinstance(test, list):
+        return domain & frozenset(test)
+    if isinstance(test, Not):
+        return domain - {test.not_}
+    if isinstance(test, AtLeast):
+        return frozenset(v for v in domain if v >= test.at_least)
+    if isinstance(test, AtMost):
+        return frozenset(v for v in domain if v <= test.at_most)
+    return domain & {test}
+
+
+def _meet(patterns: list[Pattern]) -> Space | None:
+    """The values each attribute may take when one fact meets every pattern; None if none can."""
+    space: Space = {}
+    for pattern in patterns:
+        for name, test in pattern.tests().items():
+            allowed = _allowed(pattern.fact, name, test) & space.get(name, _domain(pattern.fact, name))
+            if not allowed:
+                return None
+            space[name] = allowed
+    return space
+
+
+def _charges_needed(grounds: list[frozenset]) -> int:
+    """The fewest charges that can meet every charge pattern: the most patterns no two of which share a ground."""
+    best = 0
+    for size in range(1, len(grounds) + 1):
+        for chosen in combinations(grounds, size):
+            if all(not (a & b) for a, b in combinations(chosen, 2)):
+                best = size
+    return best
+
+
+def _charges_fit(summary: Space, charges: list[Pattern]) -> bool:
+    """Whether the charge summary allows the individual charges the patterns need."""
+    if not charges:
+        return True
+    families = summary.get("only_family")
+    grounds = []
+    for pattern in charges:
+        space = _meet([pattern])
+        if space is None:
+            return False
+        possible = {g for g in space.get("ground", frozenset(codebook.GROUNDS))
+                    if codebook.GROUNDS[g].group in space.get("family", _domain("charge", "family"))}
+        if families is not None and "mixed" not in families:
+            possible = {g for g in possible if codebook.GROUNDS[g].group in families}
+        if not possible:
+            return False
+        grounds.append(frozenset(possible))
+    return max(summary.get("count", frozenset(COUNTS))) >= _charges_needed(grounds)
+
+
+def could_apply_together(first: ResolvedRule, second: ResolvedRule) -> tuple[str, ...]:
+    """The bodies at which some situation could make both rules apply (empty if none)."""
+    bodies = tuple(b for b in first.rule.at if b in second.rule.at)
+    if not bodies:
+        return ()
+    patterns = [*first.rule.when, *second.rule.when]
+    for fact in SINGLE_FACTS:
+        extra = [Pattern(fact="hearing", body=list(bodies))] if fact == "hearing" else []
+        space = _meet([*extra, *(p for p in patterns if p.fact == fact)])
+        if space is None:
+            return ()
+        if fact == "hearing":
+            bodies = tuple(b for b in bodies if b in space["body"])
+        if fact == "charges" and not _charges_fit(space, [p for p in patterns if p.fact == "charge"]):
+            return ()
+    if any(_meet([p]) is None for p in patterns if p.fact not in SINGLE_FACTS):
+        return ()
+    return bodies
+
+
+def overlaps(normset: NormSet) -> list[Overlap]:
+    """Pairs of rules with different outcomes that could apply together with no precedence between them."""
+    found = []
+    for group in (normset.decision_rules, normset.route_rules):
+        for first, second in combinations(group, 2):
+            if first.rule.outcome == second.rule.outcome:
+                continue
+            if second.id in first.rule.overrides or first.id in second.rule.overrides:
+                continue
+            bodies = could_apply_together(first, second)
+            if bodies:
+                found.append(Overlap(normset, first, second, bodies))
+    return found
