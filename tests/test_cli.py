@@ -134,3 +134,45 @@ def test_missing_folders_are_named(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no such folder of case files" in result.output
     result = invoke("rules", "--rules-dir", str(tmp_path / "nowhere"))
     assert result.exit_code == 2 and "no such folder of norm set files" in result.output
+
+
+def test_simulate_and_compare_print_every_format() -> None:
+    case = str(ROOT / "cases" / "torbeeva.yaml")
+    for fmt in ("text", "markdown", "json"):
+        simulated = invoke("simulate", case, "--rules", "norms-1938", "--format", fmt)
+        assert simulated.exit_code == 0, simulated.output
+        compared = invoke("compare", case, "--rules", "norms-1937", "--rules", "norms-1938", "--format", fmt)
+        assert compared.exit_code == 0, compared.output
+    data = json.loads(invoke("compare", case, "--rules", "norms-1937", "--rules", "norms-1938",
+                             "--format", "json").output)
+    assert data["norm_sets"] == ["norms-1937", "norms-1938"]
+    assert set(data["simulations"]) == {"norms-1937", "norms-1938"}
+
+
+def test_simulate_and_compare_refuse_unknown_norm_sets_and_hearings() -> None:
+    case = str(ROOT / "cases" / "torbeeva.yaml")
+    unknown = invoke("compare", case, "--rules", "norms-1937", "--rules", "norms-2000")
+    assert unknown.exit_code == 2 and "no norm set 'norms-2000'" in unknown.output
+    single = invoke("compare", case, "--rules", "norms-1937")
+    assert single.exit_code == 2 and "at least two" in single.output
+    hearing = invoke("simulate", case, "--rules", "norms-1937", "--from", "no-such-hearing")
+    assert hearing.exit_code == 2 and "no hearing" in hearing.output
+
+
+def test_rules_diff_lists_the_changes_with_sources() -> None:
+    result = invoke("rules", "diff", "norms-1937", "norms-1938", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["extends"] and data["changes"]
+    assert all(change["sources"] for change in data["changes"])
+    text = invoke("rules", "diff", "norms-1937", "norms-1938")
+    assert all(change["id"] in text.output for change in data["changes"])
+    assert invoke("rules", "diff", "norms-1937", "nothing").exit_code == 2
+
+
+def test_facts_lists_the_catalogue() -> None:
+    from case_procedure.situation import CATALOGUE
+
+    result = invoke("facts")
+    assert result.exit_code == 0
+    assert all(kind in result.output for kind in CATALOGUE)
