@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from case_procedure.case import Appeal, Case
 from case_procedure.corpus import case_files, load_case
@@ -15,6 +17,7 @@ from case_procedure.norms import load_norm_sets
 from case_procedure.replay import RuleBook
 from case_procedure.simulate import MAX_STEPS, simulate
 from conftest import FIXTURES, ROOT
+from strategies import case_data
 
 CASES = case_files(ROOT / "cases")
 NORM_SETS = sorted(load_norm_sets(ROOT / "rules"))
@@ -108,3 +111,14 @@ def test_every_case_simulates_under_every_norm_set(book, engine, path: Path, nor
         assert sim.final == next((s.decision for s in reversed(sim.steps) if s.decision), None)
         assert (sim.ended == "end") == (sim.steps[-1].route == "end")
     assert sim == simulate(case, norm_set, book, PythonEngine())  # the two engines agree
+
+
+@settings(max_examples=60)
+@given(case_data(), st.sampled_from(NORM_SETS))
+def test_generated_cases_simulate_to_an_end_without_a_loop(book, engine, data: dict, norm_set: str) -> None:
+    case = Case.model_validate(data)
+    sim = simulate(case, norm_set, book, engine)
+    assert (sim.ended == "no-hearing") == (not case.hearings())
+    for step, following in zip(sim.steps, sim.steps[1:]):
+        assert step.route == following.body
+    assert sim.to_json() == simulate(case, norm_set, book, engine).to_json()
