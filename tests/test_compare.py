@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from case_procedure.compare import compare
 from case_procedure.corpus import case_files, load_case
@@ -12,7 +13,6 @@ from case_procedure.diff import diff
 from case_procedure.norms import NormSetFile, load_norm_sets
 from case_procedure.replay import replay
 from case_procedure.yamlfile import load_model
-from conftest import ROOT
 
 CASES = case_files(ROOT / "cases")
 NORM_SETS = load_norm_sets(ROOT / "rules")
@@ -44,7 +44,8 @@ def test_diff_with_the_base_is_the_change_the_file_declares(name: str) -> None:
     normset = NORM_SETS[name]
     spec, _ = load_model(normset.file, NormSetFile)
     result = diff(NORM_SETS[normset.extends], normset)
-    by_kind = {kind: sorted(c.id for c in result.changes if c.change == kind) for kind in ("added", "replaced", "removed")}
+    by_kind = {kind: sorted(c.id for c in result.changes if c.change == kind)
+               for kind in ("added", "replaced", "removed")}
     assert by_kind["added"] == sorted(r.id for r in spec.rules)
     assert by_kind["removed"] == sorted(spec.remove)
     # a replacement identical to the rule it replaces is no change

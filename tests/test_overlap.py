@@ -6,6 +6,7 @@ from itertools import combinations
 from pathlib import Path
 
 import yaml
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from case_procedure.norms import NormSet, NormSetFile, load_norm_sets
 from case_procedure.overlap import could_apply_together, overlaps
 from case_procedure.replay import RuleBook
 from case_procedure.situation import CATALOGUE, Fact
-from conftest import ROOT
 
 NORM_SETS = load_norm_sets(ROOT / "rules")
 BOOK = RuleBook(NORM_SETS)

@@ -14,7 +14,6 @@ from case_procedure.corpus import load_case
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
 from case_procedure.replay import AUTO, replay, resolve
-from case_procedure.situation import build
 from case_procedure.trace import AGREEMENTS, agreement
 
 NORM_SETS = sorted(path.stem for path in (ROOT / "rules").glob("*.yaml"))

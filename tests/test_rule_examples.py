@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from case_procedure.examples import Example, load_examples, run_example
 from case_procedure.norms import load_norm_sets
-from conftest import ROOT
 
 NORM_SETS = load_norm_sets(ROOT / "rules")
 LOADED = load_examples(NORM_SETS, ROOT / "rules" / "tests")

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import case_data
 
 from case_procedure.case import Appeal, Case
 from case_procedure.corpus import case_files, load_case
@@ -16,8 +18,6 @@ from case_procedure.errors import RouteLoop
 from case_procedure.norms import load_norm_sets
 from case_procedure.replay import RuleBook
 from case_procedure.simulate import MAX_STEPS, simulate
-from conftest import FIXTURES, ROOT
-from strategies import case_data
 
 CASES = case_files(ROOT / "cases")
 NORM_SETS = sorted(load_norm_sets(ROOT / "rules"))
@@ -93,7 +93,8 @@ def test_a_path_longer_than_the_limit_is_an_error(tmp_path: Path) -> None:
     rules = [_rule("open", ["opening"], route="shop_organization"),
              _rule("warn", ["shop_organization", "party_committee"], decide="warning"),
              _rule("up", ["shop_organization"], route="party_committee"),
-             _rule("down", ["party_committee"], [{"fact": "prior_decision", "latest": True}], route="shop_organization")]
+             _rule("down", ["party_committee"], [{"fact": "prior_decision", "latest": True}],
+                   route="shop_organization")]
     with pytest.raises(RouteLoop):
         simulate(load_case(FIXTURES / "example.yaml"), "toy", _book(tmp_path, rules), PythonEngine())
     assert MAX_STEPS >= 6
@@ -105,7 +106,7 @@ def test_every_case_simulates_under_every_norm_set(book, engine, path: Path, nor
     case = load_case(path)
     sim = simulate(case, norm_set, book, engine)
     assert len(sim.steps) <= MAX_STEPS
-    for step, following in zip(sim.steps, sim.steps[1:]):
+    for step, following in zip(sim.steps, sim.steps[1:], strict=False):
         assert step.route == following.body  # each step goes where its route rule sent it
     if sim.steps:
         assert sim.final == next((s.decision for s in reversed(sim.steps) if s.decision), None)
@@ -119,6 +120,22 @@ def test_generated_cases_simulate_to_an_end_without_a_loop(book, engine, data: d
     case = Case.model_validate(data)
     sim = simulate(case, norm_set, book, engine)
     assert (sim.ended == "no-hearing") == (not case.hearings())
-    for step, following in zip(sim.steps, sim.steps[1:]):
+    for step, following in zip(sim.steps, sim.steps[1:], strict=False):
         assert step.route == following.body
     assert sim.to_json() == simulate(case, norm_set, book, engine).to_json()
+
+
+def test_powers_refuse_a_rule_beyond_them_and_flag_a_recorded_decision_beyond_them(tmp_path: Path) -> None:
+    from case_procedure.errors import InputError
+    from case_procedure.replay import replay
+
+    power = {"id": "p", "body": "shop_organization", "may": ["reprimand"], "statement": "A power.", "source": ["s"]}
+    book = _book(tmp_path, PATHWAY[:2])
+    spec = yaml.safe_load((tmp_path / "toy.yaml").read_text())
+    (tmp_path / "toy.yaml").write_text(yaml.safe_dump({**spec, "powers": [power]}))
+    book = RuleBook(load_norm_sets(tmp_path))
+    trace = replay(load_case(FIXTURES / "example.yaml"), "toy", book, PythonEngine())
+    assert [s.beyond_powers for s in trace.steps] == [["expulsion"], []]  # the toy gives the committee no powers
+    (tmp_path / "toy.yaml").write_text(yaml.safe_dump({**spec, "powers": [power], "rules": PATHWAY}))
+    with pytest.raises(InputError, match="'expel' prescribes expulsion at the shop organization, beyond"):
+        load_norm_sets(tmp_path)

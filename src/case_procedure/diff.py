@@ -47,7 +47,8 @@ class NormSetDiff(Frozen):
         return self.model_dump_json(indent=2) + "\n"
 
 
-def _entry(rule: ResolvedRule, change: str, before: ResolvedRule | None, provisions: dict[str, list[str]]) -> RuleChange:
+def _entry(rule: ResolvedRule, change: str, before: ResolvedRule | None,
+           provisions: dict[str, list[str]]) -> RuleChange:
     return RuleChange(id=rule.id, change=change, statement=rule.rule.statement, outcome=rule.rule.describe_outcome(),
                       before=before.rule.describe_outcome() if before else None,
                       sources=[s.cite() for s in rule.sources], provisions=provisions.get(rule.id, []))

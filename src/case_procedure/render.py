@@ -36,6 +36,9 @@ def _step_text(number: int, step: Step) -> list[str]:
                        "which was in force for most of it)", "     ")
     recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
     lines += _wrap(recorded, " " * 17, "   recorded:     ")
+    if step.beyond_powers:
+        lines += _wrap(f"({', '.join(_label(d) for d in step.beyond_powers)}: beyond the powers this norm set gives "
+                       f"the {_label(step.body)})", " " * 17)
     if step.prescribed is None:
         reason = "no norm set was in force on this date" if step.norm_set is None else "no rule applies"
         lines += _wrap(f"nothing ({reason})", " " * 17, "   prescribed:   ")

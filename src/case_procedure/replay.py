@@ -127,12 +127,16 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
                 rule=rule_ref(decision.rule), matched=matched_facts(situation, list(decision.matched)),
                 concurring=list(decision.concurring), overridden=list(decision.overridden))
     recorded = None
+    beyond: list[str] = []
     if hearing.decision:
         recorded = Recorded(decision=hearing.decision, also=list(hearing.also), grounds=list(hearing.grounds))
+        allowed = normset.may_decide(hearing.body) if normset else None
+        beyond = [d for d in (hearing.decision, *hearing.also) if allowed is not None and d not in allowed]
     return Step(hearing=hearing.id, date=str(hearing.date), body=hearing.body,
                 norm_set=normset.id if normset else None, norm_set_uncertain=uncertain, summary=hearing.summary,
                 prescribed=prescribed, recorded=recorded,
-                agreement=agreement(prescribed.decision if prescribed else None, hearing.decision))
+                agreement=agreement(prescribed.decision if prescribed else None, hearing.decision),
+                beyond_powers=beyond)
 
 
 def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:

@@ -72,7 +72,8 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
     base = situations.build(case, hearing)
     appeals = situations.appeals_in_record(case)
     sid = f"{case.id}/simulate"
-    opening = route(normset, situations.at_step(base, OPENING, [], False, False), situations.outcome_fact(None, appeals),
+    at_opening = situations.at_step(base, OPENING, [], False, False)
+    opening = route(normset, at_opening, situations.outcome_fact(None, appeals),
                     book, engine, sid, f"at the opening of case {case.id!r}")
     body = str(opening.rule.rule.route) if opening else hearing.body  # no entry route: start where the record does
     decided: list[Decided] = []

@@ -79,6 +79,7 @@ class Step(Frozen):
     prescribed: Prescribed | None
     recorded: Recorded | None
     agreement: Agreement
+    beyond_powers: list[str] = []  # recorded decisions the norm set's `powers` do not give this body
 
 
 class Outcome(Frozen):
