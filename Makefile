@@ -1,5 +1,5 @@
 # Two commands set everything up from a fresh clone (Python 3.11 or 3.12 and a C compiler):
-#   make demo   validate the corpus and replay every bundled case under the norms in force
+#   make demo   validate the corpus, replay every bundled case under the norms in force, build the casebook
 #   make test   run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -18,12 +18,13 @@ demo: $(BIN)/case-procedure
 	$(BIN)/case-procedure check
 	$(BIN)/case-procedure cases
 	$(BIN)/case-procedure replay cases/*.yaml --rules auto
+	$(BIN)/case-procedure casebook --out out/casebook
 
 test: $(BIN)/case-procedure
 	$(BIN)/pytest
 
 bench: $(BIN)/case-procedure
-	$(BIN)/python bench/replay_bench.py
+	$(BIN)/python bench/suite.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis src/*.egg-info

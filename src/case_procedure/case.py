@@ -145,6 +145,7 @@ class Hearing(Entry):
     presided_by: Id | None = None
     speakers: list[Speaker] = []
     reviews: Id | None = Field(default=None, description="Id of the earlier hearing this one confirms or reverses")
+    answers: list[Id] = Field(default=[], description="Ids of the statements or appeals this hearing takes up")
 
 
 class Arrest(Entry):
@@ -252,6 +253,29 @@ class Case(Strict):
 # -- Reference checks ---------------------------------------------------------------------
 
 PERSON_FIELDS = ("author", "subject", "person", "moved_by", "presided_by", "toward")
+REFERENCE_FIELDS = ("concerns", "reviews", "against", "answers")
+# what each reference may point to, as the `type` of the target entry (None: any)
+REFERENCE_TARGETS: dict[str, tuple[str, ...] | None] = {
+    "concerns": None, "reviews": ("hearing",), "against": ("hearing",), "answers": ("statement", "appeal")}
+
+
+def _reference_kind_problems(loc: Loc, entry: Entry, target: Entry, name: str,
+                             timed: bool = True) -> list[tuple[Loc, str]]:
+    """A reference points back in time, to an entry of the right type."""
+    allowed = REFERENCE_TARGETS[name]
+    target_type = getattr(target, "type", "")
+    if allowed is not None and target_type not in allowed:
+        return [(loc, f"{target.id!r} is a {target_type}; `{name}` names a {' or '.join(allowed)}")]
+    # `concerns` is not timed: the synthetic generator (synthetic.py) lets a statement concern any earlier-listed
+    # entry; the corpus itself never points forward, so it could be.
+    if timed and name != "concerns" and not target.date.may_precede(entry.date):
+        kind = getattr(entry, "type", "entry")
+        return [(loc, f"the {kind} ({entry.date}) comes before the {target_type} it {_VERB[name]}, "
+                      f"{target.id!r} ({target.date})")]
+    return []
+
+
+_VERB = {"concerns": "concerns", "reviews": "reviews", "against": "appeals against", "answers": "answers"}
 
 
 def reference_problems(case: Case) -> list[tuple[Loc, str]]:
@@ -292,13 +316,50 @@ def reference_problems(case: Case) -> list[tuple[Loc, str]]:
                 person((*loc, name), getattr(entry, name, None))
             for j, speaker in enumerate(getattr(entry, "speakers", [])):
                 person((*loc, "speakers", j, "person"), speaker.person)
+    entries = {e.id: e for e in (*case.background, *case.record)}
+    order = _order_problems(case)
+    in_record = {e.id for e in case.record}
     for part in ("background", "record"):
         for i, entry in enumerate(getattr(case, part)):
-            for name in ("concerns", "reviews", "against"):
+            for name in REFERENCE_FIELDS:
                 value = getattr(entry, name, None)
                 for target in value if isinstance(value, list) else [value]:
-                    if target is not None and target not in ids:
+                    if target is None:
+                        continue
+                    if target not in ids:
                         problems.append(((part, i, name), f"no entry with id {target!r}"))
+                    else:
+                        # a record out of date order is reported once, below, not again through its references
+                        timed = not (order and entry.id in in_record and target in in_record)
+                        problems += _reference_kind_problems((part, i, name), entry, entries[target], name, timed)
+    for part in ("background", "record"):
+        for i, entry in enumerate(getattr(case, part)):
+            if isinstance(entry, Hearing):
+                problems += [((part, i, "votes"), message) for message in _vote_problems(entry)]
+    return problems + order
+
+
+def _vote_problems(hearing: Hearing) -> list[str]:
+    """Vote counts that do not fit: one decision counted twice, more votes than attendance, a lost vote."""
+    decisions = [v.decision for v in hearing.votes]
+    repeated = sorted({d for d in decisions if decisions.count(d) > 1})
+    if repeated:
+        return [f"{', '.join(repeated)} counted twice; give one count per decision"]
+    problems = []
+    total = sum(v.count for v in hearing.votes)
+    if hearing.attendance is not None and total > hearing.attendance:
+        problems.append(f"{total} votes cast but attendance is {hearing.attendance}")
+    if hearing.decision and hearing.votes:
+        counts = {v.decision: v.count for v in hearing.votes}
+        winner = max(counts, key=lambda d: counts[d])
+        if counts[winner] > counts.get(hearing.decision, 0):
+            problems.append(f"the decision is {hearing.decision} but {winner} has the most votes "
+                            f"({counts[winner]} to {counts.get(hearing.decision, 0)})")
+    return problems
+
+
+def _order_problems(case: Case) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
     for i in range(1, len(case.record)):
         before, after = case.record[i - 1].date, case.record[i].date
         if not before.may_precede(after):

@@ -24,6 +24,8 @@ from case_procedure.checks import examine_rules
 from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, case_reference_problems, load_norm_sets
 from case_procedure.compare import compare
 from case_procedure.diff import NormSetDiff, diff
+from case_procedure.casebook import build as build_casebook
+from case_procedure.explain import explain_case, explain_procedure
 from case_procedure.render import (
     as_markdown,
     as_text,
@@ -285,6 +287,79 @@ def compare_command(
         render = comparison_as_text if format is Format.text else comparison_as_markdown
         text = "\n".join(render(r) for r in results)
     typer.echo(text, nl=False)
+
+
+@app.command()
+def explain(
+    case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case file to explain"),
+    rules: str = typer.Option(AUTO, "--rules", help=f"Norm set id, or '{AUTO}' for the one in force at each hearing"),
+    procedure: str = typer.Option(None, "--procedure", metavar="NORMSET", help="Explain a norm set's procedure"),
+    step: int = typer.Option(None, "--step", help="Only the Nth hearing of the accused"),
+    why_not: bool = typer.Option(False, "--why-not", help="Also every rule considered, and the condition it failed"),
+    format: Format = typer.Option(Format.text, "--format", help="text or markdown"),
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """Tell a case step by step in plain English (or, with --procedure, present a norm set for a lesson)."""
+    if format is Format.json:
+        _fail("--format: explain writes text or markdown")
+    if (case_file is None) == (procedure is None):
+        _fail("give a CASE file, or --procedure NORMSET")
+    if procedure is not None:
+        norm_sets = _norm_sets(rules_dir)
+        if procedure not in norm_sets:
+            _fail(f"--procedure: no norm set {procedure!r}; known: {', '.join(norm_sets)}")
+        typer.echo(explain_procedure(norm_sets[procedure], format.value), nl=False)
+        return
+    cases, norm_sets = _load([case_file], rules_dir)
+    _known_norm_set(rules, norm_sets)
+    book, engine = RuleBook(norm_sets), DurableEngine()
+    try:
+        text = _run(lambda: explain_case(cases[0], rules, book, engine, format.value, step, why_not))
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(text, nl=False)
+
+
+@app.command()
+def casebook(
+    out: Path = typer.Option(..., "--out", help="Folder to write the site to; replaced as a whole on success"),
+    cases: Path = CasesOption,
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """Build the casebook: a static site of every case and norm set that works opened from disk."""
+    try:
+        paths = corpus.case_files(cases)
+    except InputError as exc:
+        _fail(exc.problems)
+    loaded, norm_sets = _load(paths, rules_dir)
+    book, engine = RuleBook(norm_sets), DurableEngine()
+    count = _run(lambda: build_casebook(out, loaded, norm_sets, book, engine))
+    typer.echo(f"casebook: {count} files written; open {out / 'index.html'}")
+
+
+@app.command("report")
+def report_command(
+    cases: Path = CasesOption,
+    rules_dir: Path = RulesDirOption,
+    format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes (results do not depend on it)"),
+    out: Path = typer.Option(None, "--out", help="Write to this file (replaced in one step) instead of stdout"),
+) -> None:
+    """Every case under every norm set: agreement with the record by period and body, the recorded expulsions
+    the 1938 norms would not have produced, and the rules each case exercises."""
+    from case_procedure import report as reporting  # imported here: it spawns workers, other commands never do
+    from case_procedure.files import write_text
+
+    try:
+        paths = corpus.case_files(cases)
+    except InputError as exc:
+        _fail(exc.problems)
+    _load(paths, rules_dir)  # every problem of every file is reported before any work starts
+    text = reporting.render(_run(lambda: reporting.build(paths, rules_dir, jobs)), format.value)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text(out, text)
 
 
 @app.command()

@@ -5,6 +5,7 @@ here into one line on stderr and an exit code:
 
 - `InputError` (a bad file)                          exit 2, `file:line: field: message` per problem
 - `OSError` (a file that cannot be read or written)  exit 2, `path: cannot read or write: reason`
+- `RuleConflict` (rules that contradict each other)  exit 2
 - `EngineError`                                      exit 3
 - Ctrl-C                                             exit 130
 - anything else (a bug)                              exit 1, `internal error: ...`
@@ -20,7 +21,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from case_procedure.errors import EngineError, InputError
+from case_procedure.errors import EngineError, InputError, RuleConflict
 
 INPUT_ERROR, ENGINE_ERROR, INTERNAL_ERROR, INTERRUPTED = 2, 3, 1, 130
 DEBUG_VARIABLE = "CASE_PROCEDURE_DEBUG"
@@ -37,6 +38,8 @@ def describe(exc: BaseException) -> tuple[list[str], int]:
         where = exc.filename if exc.filename is not None else "a file"
         reason = exc.strerror or str(exc)
         return [f"{where}: cannot read or write: {reason}"], INPUT_ERROR
+    if isinstance(exc, RuleConflict):
+        return [str(exc)], INPUT_ERROR
     if isinstance(exc, EngineError):
         return [f"engine error: {exc}"], ENGINE_ERROR
     if isinstance(exc, KeyboardInterrupt):

@@ -226,6 +226,11 @@ def _literals(test: Test) -> list[Scalar]:
     return [test]
 
 
+# Counts and ranks in a situation are small; durable-rules clips integers beyond 64 bits (so `at_most:
+# 2**63 - 1` would hold of 2**63), and a tighter bound keeps every literal far from that edge.
+RULE_NUMBER_LIMIT = 1_000_000
+
+
 def _pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
     attributes = CATALOGUE.get(pattern.fact)
     if attributes is None:
@@ -246,6 +251,9 @@ def _pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
                 problems.append(((*loc, name), f"{name!r} is true or false, not {value!r}"))
             elif attribute.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
                 problems.append(((*loc, name), f"{name!r} is a number, not {value!r}"))
+            elif attribute.kind is int and not -RULE_NUMBER_LIMIT <= value <= RULE_NUMBER_LIMIT:
+                problems.append(((*loc, name), f"{value} is out of range: a rule compares numbers between "
+                                 f"{-RULE_NUMBER_LIMIT:,} and {RULE_NUMBER_LIMIT:,}"))
             elif attribute.kind is str and (not isinstance(value, str) or value not in (attribute.values or ())):
                 problems.append(((*loc, name), f"unknown term {value!r} for {pattern.fact}.{name}; "
                                  f"known: {', '.join(attribute.values or ())}"))
@@ -334,8 +342,12 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
     rules: dict[str, ResolvedRule] = {}
     powers: dict[str, ResolvedPower] = {}
     if spec.extends:
-        if spec.extends in chain:
-            problem(("extends",), f"norm sets extend each other in a circle: {' -> '.join((*chain, spec.extends))}")
+        if spec.extends in chain or spec.extends == name:
+            members = (*chain[chain.index(spec.extends):], name) if spec.extends in chain else (name,)
+            if name == min(members):  # one message per circle, in the file of its first member
+                start = members.index(name)
+                circle = (*members[start:], *members[:start], name)
+                problem(("extends",), f"norm sets extend each other in a circle: {' -> '.join(circle)}")
             return None
         if spec.extends not in loaded:
             if spec.extends not in broken:  # a base that failed to load has reported its own problems

@@ -1,0 +1,226 @@
+"""Pathway diagrams: a case's path through the bodies, and a norm set's procedure.
+
+A diagram is built once as a small graph and written out as Mermaid (for Markdown) and
+as Graphviz DOT; `svg` runs Graphviz's `dot` when it is installed. Bodies are nodes and
+steps are edges. The recorded path is drawn with solid lines, the simulated path with
+dashed lines, and every edge's label says which path it belongs to, so that neither
+colour nor line style is the only signal.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from typing import Literal
+
+from case_procedure.case import Case
+from case_procedure.codebook import label
+from case_procedure.explain import body_name, decision_words, procedure_bodies, route_steps
+from case_procedure.norms import END, NormSet
+from case_procedure.situation import OPENING
+from case_procedure.trace import Simulation, Trace
+
+PathKind = Literal["recorded", "simulated", "route"]
+Shape = Literal["body", "terminal"]
+DOT_TIMEOUT = 60  # seconds; a diagram of this size takes well under one
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    shape: Shape = "body"
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    label: str
+    kind: PathKind
+
+
+@dataclass(frozen=True)
+class Graph:
+    name: str
+    title: str
+    description: str  # how to read it, for screen readers and legends
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def _node_id(name: str) -> str:
+    # Mermaid reserves `end`; a prefix keeps every id clear of keywords in both languages.
+    return "n_" + re.sub(r"[^a-z0-9_]", "_", name.lower())
+
+
+def _body_node(body: str) -> Node:
+    return Node(_node_id(body), body_name(body))
+
+
+# -- Graphs ----------------------------------------------------------------------------------
+
+CASE_LEGEND = ("Boxes are bodies. Solid arrows, labelled recorded, are the hearings of the record in date order, "
+               "each with the decision recorded and, in brackets, the one the norms prescribe. Dashed arrows, "
+               "labelled simulated, are the steps the norm set takes on its own.")
+PROCEDURE_LEGEND = ("Boxes are bodies, each with the number of decision rules that apply there. Arrows are route "
+                    "rules: which body takes the case up next, and when.")
+RECORD_END = "record_end"
+SIMULATION_ENDINGS = {"end": "a route rule ends the case", "no-route": "no rule sends the case further",
+                      "no-hearing": "no hearing to start from"}
+SIMULATION_END = "simulation_end"
+
+
+def _fate_words(case: Case) -> str:
+    arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
+    return f"fate: {label(case.fate.party_status)}, {arrested}"
+
+
+def case_pathway(case: Case, trace: Trace | None = None, simulation: Simulation | None = None) -> Graph:
+    """The recorded hearings as solid edges between bodies (with what `trace`'s norm set prescribed at
+    each), and the steps of `simulation` as dashed edges."""
+    nodes: dict[str, Node] = {OPENING: Node(_node_id(OPENING), "a statement opens the case", "terminal")}
+    edges: list[Edge] = []
+    steps = {s.hearing: s for s in trace.steps} if trace else {}
+    previous = OPENING
+    for n, hearing in enumerate(case.hearings(), start=1):
+        nodes.setdefault(hearing.body, _body_node(hearing.body))
+        text = f"recorded {n}, {hearing.date}: {decision_words(hearing.decision, hearing.also)}"
+        step = steps.get(hearing.id)
+        if step is not None and step.norm_set is not None:
+            prescribed = decision_words(step.prescribed.decision, step.prescribed.also) if step.prescribed \
+                else "no rule decides"
+            text += f" (norms: {prescribed})"
+        edges.append(Edge(nodes[previous].id, nodes[hearing.body].id, text, "recorded"))
+        previous = hearing.body
+    if case.hearings():
+        nodes[RECORD_END] = Node(_node_id(RECORD_END), _fate_words(case), "terminal")
+        edges.append(Edge(nodes[previous].id, nodes[RECORD_END].id, "recorded: the record ends", "recorded"))
+    if simulation is not None:
+        previous = OPENING
+        for step in simulation.steps:
+            nodes.setdefault(step.body, _body_node(step.body))
+            decided = decision_words(step.decision, step.also) if step.decision else "no rule decides"
+            edges.append(Edge(nodes[previous].id, nodes[step.body].id, f"simulated {step.n}: {decided}",
+                              "simulated"))
+            previous = step.body
+        if simulation.steps:
+            ending = SIMULATION_ENDINGS.get(simulation.ended, simulation.ended)
+            nodes[SIMULATION_END] = Node(_node_id(SIMULATION_END), f"simulation: {ending}", "terminal")
+            edges.append(Edge(nodes[previous].id, nodes[SIMULATION_END].id, f"simulated: {ending}", "simulated"))
+    name = f"{case.id}-{trace.norm_set}" if trace else case.id
+    title = f"Pathway of the case {case.id}" + (f" under {trace.norm_set}" if trace else "")
+    return Graph(name, title, CASE_LEGEND, tuple(nodes.values()), tuple(edges))
+
+
+def procedure_graph(normset: NormSet) -> Graph:
+    """The bodies of a norm set, and its route rules as edges from one body to the next."""
+    counts = {b: 0 for b in procedure_bodies(normset)}
+    for rule in normset.decision_rules:
+        for body in rule.rule.at:
+            counts[body] = counts.get(body, 0) + 1
+    nodes: dict[str, Node] = {}
+    steps = route_steps(normset)
+    if any(s.source == OPENING for s in steps):
+        nodes[OPENING] = Node(_node_id(OPENING), "a statement opens the case", "terminal")
+    for body, count in counts.items():
+        rules = f"{count} decision rule{'s' if count != 1 else ''}" if count else "no decision rule"
+        nodes[body] = Node(_node_id(body), f"{body_name(body)} ({rules})")
+    if any(s.target == END for s in steps):
+        nodes[END] = Node(_node_id(END), "the case ends", "terminal")
+    edges = [Edge(nodes[s.source].id, nodes[s.target].id, f"{s.rule.id}: when {s.conditions}", "route")
+             for s in steps]
+    return Graph(normset.id, f"Procedure of the norm set {normset.id}", PROCEDURE_LEGEND, tuple(nodes.values()),
+                 tuple(edges))
+
+
+# -- Mermaid ---------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(text: str) -> str:
+    """One line without control characters, which neither Graphviz nor Mermaid accepts in a label."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _mermaid_text(text: str) -> str:
+    text = _plain(text).replace("#", "#35;").replace('"', "#quot;").replace("`", "'")
+    return text.replace("|", "#124;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+MERMAID_ARROWS = {"recorded": "-->", "simulated": "-.->", "route": "-->"}
+
+
+def mermaid(graph: Graph) -> str:
+    lines = ["flowchart LR", f"  accTitle: {_mermaid_text(graph.title)}",
+             f"  accDescr: {_mermaid_text(graph.description)}"]
+    for node in graph.nodes:
+        text = _mermaid_text(node.label)
+        lines.append(f'  {node.id}(["{text}"])' if node.shape == "terminal" else f'  {node.id}["{text}"]')
+    for edge in graph.edges:
+        lines.append(f'  {edge.source} {MERMAID_ARROWS[edge.kind]}|"{_mermaid_text(edge.label)}"| {edge.target}')
+    return "\n".join(lines) + "\n"
+
+
+def mermaid_markdown(graph: Graph) -> str:
+    return f"```mermaid\n{mermaid(graph)}```\n"
+
+
+# -- Graphviz --------------------------------------------------------------------------------
+
+def _dot_text(text: str, width: int = 32) -> str:
+    lines = textwrap.wrap(_plain(text), width, break_on_hyphens=False) or [""]
+    escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]
+    return '"' + "\\n".join(escaped) + '"'
+
+
+DOT_STYLES = {"recorded": "solid", "simulated": "dashed", "route": "solid"}
+
+
+def dot(graph: Graph) -> str:
+    lines = [f"digraph {_dot_text(graph.name, 200)} {{",
+             f"  label={_dot_text(graph.title, 200)}; labelloc=t; rankdir=LR;",
+             '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=11];',
+             '  edge [fontname="Helvetica", fontsize=9];']
+    for node in graph.nodes:
+        shape = ", shape=oval" if node.shape == "terminal" else ""
+        lines.append(f"  {node.id} [label={_dot_text(node.label, 24)}{shape}];")
+    for edge in graph.edges:
+        width = ", penwidth=2" if edge.kind == "recorded" else ""
+        lines.append(f"  {edge.source} -> {edge.target} [label={_dot_text(edge.label)}, "
+                     f"style={DOT_STYLES[edge.kind]}{width}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def graphviz_available() -> bool:
+    return shutil.which("dot") is not None
+
+
+_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+_ID = re.compile(r'\bid="([^"]*)"')
+
+
+def svg(dot_source: str, description: str, prefix: str) -> str | None:
+    """Inline SVG drawn by Graphviz, or None when `dot` is not installed. Raises on a DOT syntax error.
+
+    Graphviz names its elements graph0, node1...; `prefix` keeps them unique on a page with several drawings.
+    """
+    program = shutil.which("dot")
+    if program is None:
+        return None
+    result = subprocess.run([program, "-Tsvg"], input=dot_source, capture_output=True, text=True,
+                            timeout=DOT_TIMEOUT, check=False)
+    if result.returncode != 0:
+        raise ValueError(f"dot rejected the diagram: {result.stderr.strip()}")
+    drawing = _COMMENT.sub("", _PROLOG.sub("", result.stdout, count=1)).strip()
+    drawing = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', drawing)
+    accessible = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return drawing.replace("<svg", f'<svg role="img" aria-label="{accessible}"', 1)

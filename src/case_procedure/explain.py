@@ -1,0 +1,662 @@
+"""Explaining a case and a procedure in plain English, for the terminal and as Markdown.
+
+`explain_case` tells a case step by step: who wrote what to whom and when, which body
+heard it, what the norm set prescribed and why (the rule's statement, the facts that
+satisfied it, its source), what the record shows, and where the two diverge.
+`considerations` answers "why not": for one hearing, every decision rule of the norm set
+with its verdict, and for those that did not apply the first condition that failed,
+found by evaluating the rule's compiled patterns with the same evaluator the oracle
+engine uses. `explain_procedure` presents a norm set for a lesson.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Literal
+
+from case_procedure import situation as situations
+from case_procedure.case import (
+    Appeal,
+    Arrest,
+    Case,
+    ConductEntry,
+    Death,
+    Dismissal,
+    Event,
+    Exile,
+    Expulsion,
+    Hearing,
+    Reinstatement,
+    Sentence,
+    Statement,
+)
+from case_procedure.codebook import BODIES, label
+from case_procedure.compiler import compile_pattern, compile_rule
+from case_procedure.engine import Engine, holds
+from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.replay import AUTO, RuleBook, replay
+from case_procedure.sources import Source
+from case_procedure.trace import Step, Trace
+
+WIDTH = 80
+Format = Literal["text", "markdown"]
+
+# -- Words for events --------------------------------------------------------------------
+
+STATEMENT_WORDS = {
+    "self_report": "a statement about themselves or their family",
+    "denunciation": "a denunciation",
+    "preemptive": "a pre-emptive statement",
+    "appeal": "an appeal",
+    "information": "information",
+}
+
+AGREEMENT_WORDS = {
+    "agree": "the norms and the record agree",
+    "harsher": "the norms are harsher than the record",
+    "milder": "the norms are milder than the record",
+    "no-rule": "no rule of the norm set decides this hearing",
+    "unrecorded": "the record shows no decision to compare with",
+}
+
+
+BODY_NAMES = {"nkvd": "NKVD"}
+
+
+def body_name(body: str) -> str:
+    return BODY_NAMES.get(body, label(body))
+
+
+def _the(body: str) -> str:
+    return f"the {body_name(body)}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _bodies(bodies: list[str]) -> str:
+    return _join([_the(b) for b in bodies], "and")
+
+
+def _join(words: list[str], last: str = "or") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def person_name(case: Case, person: str | None) -> str:
+    return case.people[person].name if person and person in case.people else (person or "someone")
+
+
+def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ()) -> str:
+    return " + ".join(label(d) for d in [decision, *also]) if decision else "no decision recorded"
+
+
+def event_sentence(case: Case, event: Event) -> str:
+    """One plain sentence for an entry of the record or the background."""
+    name = lambda p: person_name(case, p)  # noqa: E731
+    if isinstance(event, Statement):
+        who = name(event.author) if event.author else _the(event.from_body or "")
+        what = STATEMENT_WORDS.get(event.kind, f"a statement ({label(event.kind)})")
+        return _sentence(f"{who} wrote {what} about {name(event.subject)} to {_bodies(list(event.to))}.")
+    if isinstance(event, Hearing):
+        decided = f" and decided: {decision_words(event.decision, event.also)}" if event.decision else \
+            "; the record shows no decision"
+        return f"{_sentence(_the(event.body))} heard the case of {name(event.subject)}{decided}."
+    if isinstance(event, Arrest):
+        return f"{name(event.person)} was arrested by {_the(event.by)}."
+    if isinstance(event, Expulsion):
+        by = f" by {_the(event.by)}" if event.by else ""
+        return f"{name(event.person)} was expelled from the Party{by}."
+    if isinstance(event, Sentence):
+        return f"{name(event.person)} was sentenced by {_the(event.by)}: {event.sentence}."
+    if isinstance(event, Death):
+        return f"{name(event.person)} was executed." if event.executed else f"{name(event.person)} died."
+    if isinstance(event, Exile):
+        return f"{name(event.person)} was exiled."
+    if isinstance(event, Dismissal):
+        return f"{name(event.person)} was dismissed from the post of {event.post} by {_the(event.by)}."
+    if isinstance(event, Appeal):
+        return f"{name(event.person)} appealed to {_bodies(list(event.to))}."
+    if isinstance(event, Reinstatement):
+        by = f" by {_the(event.by)}" if event.by else ""
+        return f"{name(event.person)} was reinstated in the Party{by}."
+    if isinstance(event, ConductEntry):
+        toward = f" toward {name(event.toward)}" if event.toward else ""
+        return f"{name(event.person)}: {label(event.conduct)}{toward}."
+    return event.summary
+
+
+def tie_sentence(case: Case, tie) -> str:  # noqa: ANN001 - case.Tie
+    return f"{person_name(case, tie.other)} is {person_name(case, tie.person)}'s {label(tie.kind)}."
+
+
+def source_words(case: Case, keys: list[str]) -> list[str]:
+    return [case.sources[k].cite() for k in keys if k in case.sources]
+
+
+# -- Words for rule conditions ----------------------------------------------------------------
+
+FACT_WORDS = {
+    "hearing": "hearing",
+    "accused": "accused",
+    "charge": "charge",
+    "charges": "summary of the charges",
+    "tie": "tie of the accused to another person",
+    "conduct": "recorded conduct of the accused",
+    "statement": "statement about the accused",
+    "prior_decision": "earlier decision in the case",
+    "outcome": "decision at this step",
+}
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return label(str(value))
+
+
+def test_words(name: str, test: Test) -> str:
+    """`closeness: close` -> 'closeness is close'; `{at_most: 4}` -> 'severity is at most 4'."""
+    attribute = label(name)
+    if isinstance(test, list):
+        if len(test) == 1:
+            return f"{attribute} is {_value(test[0])}"
+        return f"{attribute} is {_join([_value(v) for v in test])}"
+    if isinstance(test, Not):
+        return f"{attribute} is not {_value(test.not_)}"
+    if isinstance(test, AtLeast):
+        return f"{attribute} is at least {test.at_least}"
+    if isinstance(test, AtMost):
+        return f"{attribute} is at most {test.at_most}"
+    return f"{attribute} is {_value(test)}"
+
+
+def pattern_words(pattern: Pattern) -> str:
+    """A pattern as a noun phrase: 'a tie of the accused to another person whose closeness is close'."""
+    kind = FACT_WORDS.get(pattern.fact, label(pattern.fact))
+    tests = [test_words(n, t) for n, t in sorted(pattern.tests().items())]
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"{article} {kind}" + (f" whose {_join(tests, 'and')}" if tests else "")
+
+
+def rule_conditions(rule: ResolvedRule) -> str:
+    at = _join([_the(b) if b != situations.OPENING else "the opening of the case" for b in rule.rule.at])
+    needs = "; ".join(pattern_words(p) for p in rule.rule.when) or "nothing more"
+    return f"at {at}; needs {needs}"
+
+
+# -- Why not --------------------------------------------------------------------------------
+
+Verdict = Literal["prescribed", "concurring", "overridden", "not applicable"]
+
+
+@dataclass(frozen=True)
+class Consideration:
+    """One decision rule considered at a hearing, and what became of it."""
+
+    rule: ResolvedRule
+    verdict: Verdict
+    reason: str  # for rules that did not apply: the first condition that failed, in plain words
+    failed_pattern: int | None = None  # index into rule.when (-1: the body), for rules that did not apply
+
+
+def _fact_words(fact: situations.Fact) -> str:
+    return fact.description
+
+
+def _why_pattern_fails(pattern: Pattern, facts: list[situations.Fact]) -> str:
+    wanted = pattern_words(pattern)
+    kind = FACT_WORDS.get(pattern.fact, label(pattern.fact))
+    if not facts:
+        plural = kind if kind.endswith("s") else f"{kind}s" if " " not in kind else kind
+        return f"needs {wanted}; the situation has no {plural}"
+    misses = []
+    shown = 3
+    for fact in facts:
+        engine_fact = fact.engine_fact()
+        for name, test in sorted(pattern.tests().items()):
+            if not holds(compile_pattern(pattern.fact, {name: test}), engine_fact):
+                actual = _value(engine_fact.get(name, "unknown"))
+                misses.append(f"{label(name)} is {actual} ({_fact_words(fact)})")
+                break
+    more = f"; and {len(misses) - shown} more" if len(misses) > shown else ""
+    return f"needs {wanted}; none qualifies: {'; '.join(misses[:shown])}{more}"
+
+
+def considerations(situation: situations.Situation, normset: NormSet) -> list[Consideration]:
+    """Every decision rule of the norm set at one hearing, with its verdict and, if it failed, why."""
+    facts = [f.engine_fact() for f in situation.facts]
+    applicable: list[ResolvedRule] = []
+    failed: dict[str, tuple[str, int]] = {}
+    for rule in normset.decision_rules:
+        compiled = list(compile_rule(list(rule.rule.at), rule.rule.when, rule.id).values())
+        for n, durable_rule in enumerate(compiled):
+            condition = durable_rule["all"][0]["m"]
+            if any(holds(condition, f) for f in facts):
+                continue
+            if n == 0:
+                body = next(str(f.attributes["body"]) for f in situation.facts if f.kind == "hearing")
+                failed[rule.id] = (f"applies only at {_join([_the(b) for b in rule.rule.at])}; this hearing is "
+                                   f"before {_the(body)}", -1)
+            else:
+                pattern = rule.rule.when[n - 1]
+                kind_facts = [f for f in situation.facts if f.kind == pattern.fact]
+                failed[rule.id] = (_why_pattern_fails(pattern, kind_facts), n - 1)
+            break
+        else:
+            applicable.append(rule)
+    ids = {r.id for r in applicable}
+    overriders = {t: r.id for r in applicable for t in r.rule.overrides if t in ids}
+    winners = [r for r in applicable if r.id not in overriders]
+    result = []
+    for rule in normset.decision_rules:
+        if rule.id in failed:
+            reason, index = failed[rule.id]
+            result.append(Consideration(rule, "not applicable", reason, index))
+        elif rule.id in overriders:
+            result.append(Consideration(rule, "overridden", f"applies, but {overriders[rule.id]} takes precedence"))
+        elif rule is winners[0]:
+            result.append(Consideration(rule, "prescribed", "applies and decides"))
+        else:
+            result.append(Consideration(rule, "concurring", f"applies and agrees with {winners[0].id}"))
+    return result
+
+
+def step_norm_set(hearing: Hearing, norm_set: str, book: RuleBook) -> NormSet | None:
+    return book.in_force(hearing)[0] if norm_set == AUTO else book.norm_sets[norm_set]
+
+
+# -- Text and Markdown helpers ----------------------------------------------------------------
+
+def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent if first is None else first,
+                         subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def cell(text: object) -> str:
+    """Text for a Markdown table cell: pipes escaped, one line."""
+    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def md_text(text: str) -> str:
+    """Running text for Markdown: one paragraph, characters that would start markup escaped."""
+    flat = " ".join(text.split())
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "|", "#"):
+        flat = flat.replace(char, "\\" + char)
+    return flat
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _citations(sources: tuple[Source, ...] | list[Source]) -> str:
+    return "; ".join(s.cite() for s in sources) or "no source given"
+
+
+# -- explain CASE ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Told:
+    """Everything the explanation of one case needs, computed once."""
+
+    case: Case
+    trace: Trace
+    norm_sets: dict[str, NormSet | None]  # hearing id -> the norm set applied there
+    why_not: dict[str, list[Consideration]]  # hearing id -> considerations (only when asked)
+
+
+def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: bool = False) -> Told:
+    trace = replay(case, norm_set, book, engine)
+    applied = {h.id: step_norm_set(h, norm_set, book) for h in case.hearings()}
+    reasons = {}
+    if why_not:
+        for hearing in case.hearings():
+            normset = applied[hearing.id]
+            reasons[hearing.id] = considerations(situations.build(case, hearing), normset) if normset else []
+    return Told(case, trace, applied, reasons)
+
+
+def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[str]:
+    case = told.case
+    lines = _wrap(f"Hearing {n}: {step.date}, {_the(step.body)}", "")
+    lines += _wrap(step.summary, "    ")
+    lines += _wrap(decision_words(step.recorded.decision, step.recorded.also) if step.recorded else
+                   "no decision recorded", " " * 20, "  The record shows: ")
+    normset = told.norm_sets[hearing.id]
+    if step.prescribed is None:
+        reason = "no norm set was in force on this date" if normset is None else \
+            f"no rule of {normset.id} applies"
+        lines += _wrap(f"nothing ({reason})", " " * 20, "  The norms:        ")
+    else:
+        p = step.prescribed
+        lines += _wrap(f"{decision_words(p.decision, p.also)}, under {step.norm_set}", " " * 20,
+                       "  The norms:        ")
+        lines += _wrap(f"{p.rule.id} ({p.rule.reading}): {p.rule.statement}", " " * 20, "  Rule:             ")
+        for source in p.rule.source:
+            lines += _wrap(source.citation, " " * 20, "  Source:           ")
+        lines.append("  Because:")
+        for fact in p.matched:
+            lines += _wrap(fact.description, "      ", "    - ")
+        if p.overridden:
+            lines += _wrap(", ".join(p.overridden), " " * 20, "  Set aside:        ")
+    lines += _wrap(f"{step.agreement}: {AGREEMENT_WORDS[step.agreement]}", " " * 20, "  Verdict:          ")
+    lines += _wrap("; ".join(source_words(case, hearing.source)), " " * 20, "  Record source:    ")
+    if hearing.id in told.why_not:
+        lines += _why_not_text(told.why_not[hearing.id], normset)
+    return lines
+
+
+def _why_not_text(items: list[Consideration], normset: NormSet | None) -> list[str]:
+    if normset is None:
+        return ["  Why not: no norm set was in force, so no rule was considered."]
+    lines = [f"  Rules of {normset.id} considered ({len(items)}):"]
+    for item in items:
+        lines += _wrap(f"{item.rule.id} -> {item.rule.rule.describe_outcome()}: {item.verdict}; {item.reason}",
+                       "      ", "    - ")
+    return lines
+
+
+def _record_text(told: Told, only: int | None) -> list[str]:
+    case, steps = told.case, {s.hearing: (n, s) for n, s in enumerate(told.trace.steps, start=1)}
+    lines: list[str] = []
+    for event in case.record:
+        numbered = steps.get(event.id)
+        if only is not None and (numbered is None or numbered[0] != only):
+            continue
+        if numbered:
+            n, step = numbered
+            lines += [""] + _step_lines_text(told, n, step, event)  # type: ignore[arg-type]
+        else:
+            lines += _wrap(f"{event_sentence(case, event)} {event.summary}", "           ", f"{str(event.date):<11}")
+    return lines
+
+
+def _divergence(trace: Trace) -> list[tuple[int, Step]]:
+    return [(n, s) for n, s in enumerate(trace.steps, start=1) if s.agreement in ("harsher", "milder", "no-rule")]
+
+
+def _header_words(told: Told, book: RuleBook) -> str:
+    name = told.trace.norm_set
+    if name == AUTO:
+        return "Each hearing is judged by the norm set in force for most of its date span."
+    normset = book.norm_sets[name]
+    return f"Judged by {normset.title} ({normset.id})."
+
+
+def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
+    case, trace = told.case, told.trace
+    lines = _wrap(f"{case.title} ({case.id})")
+    lines.append("=" * WIDTH)
+    lines += _wrap(_header_words(told, book))
+    if step is None:
+        lines += [""] + _wrap(case.summary)
+        lines += ["", "The record, step by step", "-" * 25]
+    lines += _record_text(told, step)
+    if not trace.steps:
+        lines += ["", "The record holds no hearing of the accused: there is nothing to judge."]
+    if step is None:
+        lines += ["", "Where the norms and the record diverge", "-" * 38]
+        diverging = _divergence(trace)
+        for n, s in diverging:
+            prescribed = decision_words(s.prescribed.decision, s.prescribed.also) if s.prescribed else "nothing"
+            recorded = decision_words(s.recorded.decision, s.recorded.also) if s.recorded else "nothing"
+            lines += _wrap(f"Hearing {n} ({s.date}, {label(s.body)}): the norms prescribe {prescribed}, the record "
+                           f"shows {recorded} ({s.agreement}).", "    ", "  - ")
+        if not diverging:
+            lines += _wrap("Nowhere: every decided hearing agrees with the norms." if trace.steps else "Nowhere.")
+        lines += [""] + _wrap(f"Fate: {case.fate.summary}")
+    return "\n".join(lines) + "\n"
+
+
+def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str]:
+    normset = told.norm_sets[hearing.id]
+    out = [f"### Hearing {n}: {cell(step.date)}, {label(step.body)}", "", md_text(step.summary), ""]
+    recorded = decision_words(step.recorded.decision, step.recorded.also) if step.recorded else "no decision recorded"
+    out.append(f"- **The record shows:** {md_text(recorded)}")
+    if step.prescribed is None:
+        reason = "no norm set was in force on this date" if normset is None else f"no rule of `{normset.id}` applies"
+        out.append(f"- **The norms prescribe:** nothing ({reason})")
+    else:
+        p = step.prescribed
+        out.append(f"- **The norms prescribe:** {md_text(decision_words(p.decision, p.also))}, under "
+                   f"`{step.norm_set}`")
+        out.append(f"- **Rule** `{p.rule.id}` ({p.rule.reading}): {md_text(p.rule.statement)}")
+        out += [f"- **Source:** {md_text(s.citation)}" for s in p.rule.source]
+        out.append("- **Because:**")
+        out += [f"  - {md_text(f.description)}" for f in p.matched]
+        if p.overridden:
+            out.append("- **Set aside:** " + ", ".join(f"`{r}`" for r in p.overridden))
+    out.append(f"- **Verdict:** {step.agreement}: {AGREEMENT_WORDS[step.agreement]}")
+    out.append(f"- **Record source:** {md_text('; '.join(source_words(told.case, hearing.source)))}")
+    if hearing.id in told.why_not:
+        out += ["", *_why_not_markdown(told.why_not[hearing.id], normset)]
+    return out
+
+
+def _why_not_markdown(items: list[Consideration], normset: NormSet | None) -> list[str]:
+    if normset is None:
+        return ["No norm set was in force, so no rule was considered."]
+    rows = [[f"`{i.rule.id}`", i.rule.rule.describe_outcome(), i.verdict, i.reason] for i in items]
+    return [f"Rules of `{normset.id}` considered:", "", *table(["rule", "outcome", "verdict", "why"], rows)]
+
+
+def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str:
+    case, trace = told.case, told.trace
+    out = [f"# {md_text(case.title)}", "", f"Case `{case.id}`. {md_text(_header_words(told, book))}", ""]
+    if step is None:
+        out += [md_text(case.summary), "", "## The hearings at a glance", ""]
+        rows = []
+        for n, s in enumerate(trace.steps, start=1):
+            rows.append([str(n), s.date, label(s.body),
+                         decision_words(s.recorded.decision, s.recorded.also) if s.recorded else "none recorded",
+                         decision_words(s.prescribed.decision, s.prescribed.also) if s.prescribed else "nothing",
+                         f"`{s.prescribed.rule.id}`" if s.prescribed else "-", s.agreement])
+        out += table(["#", "date", "body", "recorded", "prescribed", "rule", "agreement"], rows) if rows else \
+            ["The record holds no hearing of the accused: there is nothing to judge."]
+        out += ["", "## The record, step by step", ""]
+    steps = {s.hearing: (n, s) for n, s in enumerate(trace.steps, start=1)}
+    for event in case.record:
+        numbered = steps.get(event.id)
+        if step is not None and (numbered is None or numbered[0] != step):
+            continue
+        if numbered:
+            out += ["", *_step_markdown(told, numbered[0], numbered[1], event), ""]  # type: ignore[arg-type]
+        else:
+            out.append(f"- **{md_text(str(event.date))}.** {md_text(event_sentence(case, event))} "
+                       f"{md_text(event.summary)}")
+    if step is None:
+        out += ["", "## Where the norms and the record diverge", ""]
+        diverging = _divergence(trace)
+        for n, s in diverging:
+            prescribed = decision_words(s.prescribed.decision, s.prescribed.also) if s.prescribed else "nothing"
+            recorded = decision_words(s.recorded.decision, s.recorded.also) if s.recorded else "nothing"
+            out.append(f"- Hearing {n} ({md_text(s.date)}, {label(s.body)}): the norms prescribe {prescribed}, "
+                       f"the record shows {recorded} ({s.agreement}).")
+        if not diverging:
+            out.append("Nowhere: every decided hearing agrees with the norms." if trace.steps else "Nowhere.")
+        out += ["", f"**Fate.** {md_text(case.fate.summary)}"]
+    return _tidy("\n".join(out))
+
+
+def _tidy(markdown: str) -> str:
+    """At most one blank line in a row, and a list item never directly after a paragraph line."""
+    lines: list[str] = []
+    for line in markdown.split("\n"):
+        if line == "" and (not lines or lines[-1] == ""):
+            continue
+        lines.append(line)
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def explain_case(case: Case, norm_set: str, book: RuleBook, engine: Engine, format: Format = "text",
+                 step: int | None = None, why_not: bool = False) -> str:
+    """The case told step by step under a norm set (or `auto`); `step` limits it to one hearing."""
+    told = tell(case, norm_set, book, engine, why_not)
+    if step is not None and not 1 <= step <= len(told.trace.steps):
+        raise ValueError(f"--step: case {case.id!r} has {len(told.trace.steps)} hearing(s) of the accused; "
+                         f"choose 1 to {len(told.trace.steps)}" if told.trace.steps else
+                         f"--step: case {case.id!r} has no hearing of the accused")
+    return explain_markdown(told, book, step) if format == "markdown" else explain_text(told, book, step)
+
+
+# -- explain --procedure NORMSET ---------------------------------------------------------------
+
+LADDER = tuple(BODIES)
+
+
+def body_rank(body: str) -> int:
+    if body == situations.OPENING:
+        return -1
+    return LADDER.index(body) if body in LADDER else len(LADDER)
+
+
+def rule_order(normset: NormSet) -> list[ResolvedRule]:
+    """Rules in the order a reader should meet them: by the first body they apply at, a rule before
+    the rules it overrides, then by id."""
+    rules = {r.id: r for r in normset.rules}
+    before = {r.id: {t for t in r.rule.overrides if t in rules} for r in rules.values()}  # r precedes these
+    blocked = {rid: sum(rid in targets for targets in before.values()) for rid in rules}
+
+    def key(rid: str) -> tuple[bool, int, str]:
+        rule = rules[rid].rule
+        return (rule.is_route, min(body_rank(b) for b in rule.at), rid)
+
+    ready = sorted((rid for rid, n in blocked.items() if n == 0), key=key)
+    ordered: list[str] = []
+    while ready:
+        rid = ready.pop(0)
+        ordered.append(rid)
+        for target in before[rid]:
+            blocked[target] -= 1
+            if blocked[target] == 0:
+                ready.append(target)
+        ready.sort(key=key)
+    ordered += sorted((rid for rid in rules if rid not in ordered), key=key)  # a cycle is reported by check
+    return [rules[rid] for rid in ordered]
+
+
+def procedure_bodies(normset: NormSet) -> list[str]:
+    """The bodies the norm set speaks of, lowest on the ladder first."""
+    found = {b for r in normset.rules for b in r.rule.at}
+    found |= {r.rule.route for r in normset.route_rules if r.rule.route and r.rule.route != END}
+    found |= {p.power.body for p in normset.powers}
+    found.discard(situations.OPENING)
+    return sorted(found, key=lambda b: (body_rank(b), b))
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    source: str  # a body or 'opening'
+    target: str  # a body or 'end'
+    rule: ResolvedRule
+    conditions: str
+
+
+def route_steps(normset: NormSet) -> list[RouteStep]:
+    steps = []
+    for rule in normset.route_rules:
+        conditions = "; ".join(pattern_words(p) for p in rule.rule.when) or "always"
+        steps += [RouteStep(at, str(rule.rule.route), rule, conditions) for at in rule.rule.at]
+    return sorted(steps, key=lambda s: (body_rank(s.source), body_rank(s.target), s.rule.id))
+
+
+def _place(name: str) -> str:
+    return {situations.OPENING: "the opening of the case", END: "the end of the case"}.get(name, _the(name))
+
+
+def _in_force(normset: NormSet) -> str:
+    return f"{normset.in_force.from_} to {normset.in_force.until or 'open'}"
+
+
+def _powers(normset: NormSet) -> list[tuple[str, str, str, str]]:
+    """(body, decisions, statement, sources) per power."""
+    powers = sorted(normset.powers, key=lambda p: (body_rank(p.power.body), p.power.id))
+    return [(body_name(p.power.body), _join([label(d) for d in p.power.may], "and"), p.power.statement,
+             _citations(p.sources)) for p in powers]
+
+
+def procedure_text(normset: NormSet) -> str:
+    lines = _wrap(f"{normset.title} ({normset.id})")
+    lines.append("=" * WIDTH)
+    lines += _wrap(f"Kind: {normset.kind}. In force {_in_force(normset)}."
+                   + (f" Extends {normset.extends}." if normset.extends else ""))
+    lines += [""] + _wrap(normset.summary)
+    lines += ["", "The bodies", "-" * 10]
+    for body in procedure_bodies(normset):
+        term = BODIES.get(body)
+        lines += _wrap(f"{label(body)}: {term.definition if term else ''}", "    ", "  - ")
+    lines += ["", "The order of steps", "-" * 18]
+    steps = route_steps(normset)
+    for s in steps:
+        lines += _wrap(f"From {_place(s.source)} to {_place(s.target)} when {s.conditions} [{s.rule.id}]",
+                       "    ", "  - ")
+    if not steps:
+        lines += _wrap("This norm set has no route rules: it says what bodies decide, not where a case goes next.")
+    lines += ["", "Who can decide what", "-" * 19]
+    for body, may, statement, cited in _powers(normset):
+        lines += _wrap(f"{label(body)} may decide {may}. {statement} Source: {cited}", "    ", "  - ")
+    if not normset.powers:
+        lines += _wrap("This norm set states no powers.")
+    lines += ["", "The rules in order", "-" * 18]
+    for n, rule in enumerate(rule_order(normset), start=1):
+        lines += [""] + _wrap(f"{n}. {rule.id} ({rule.rule.reading}) -> {rule.rule.describe_outcome()}")
+        lines += _wrap(rule.rule.statement, "     ")
+        lines += _wrap(rule_conditions(rule), "     ", "     When: ")
+        if rule.rule.overrides:
+            lines += _wrap(", ".join(rule.rule.overrides), "     ", "     Takes precedence over: ")
+        lines += _wrap(_citations(rule.sources), "     ", "     Source: ")
+    if normset.provisions:
+        lines += ["", "Provisions of the documents", "-" * 27]
+        for provision, sources in normset.provisions:
+            how = f"encoded by {', '.join(provision.rules)}" if provision.status == "encoded" else \
+                f"out of scope: {provision.reason}"
+            lines += _wrap(f"{provision.text} ({how}; source: {_citations(sources)})", "    ", "  - ")
+    lines += ["", "Sources of the norm set as a whole", "-" * 34]
+    lines += [line for s in normset.sources for line in _wrap(s.cite(), "    ", "  - ")]
+    return "\n".join(lines) + "\n"
+
+
+def procedure_markdown(normset: NormSet) -> str:
+    out = [f"# {md_text(normset.title)}", "",
+           f"Norm set `{normset.id}`, kind `{normset.kind}`, in force {_in_force(normset)}"
+           + (f"; extends `{normset.extends}`." if normset.extends else "."), "", md_text(normset.summary), "",
+           "## The bodies", ""]
+    out += table(["body", "what it is"], [[label(b), BODIES[b].definition if b in BODIES else ""]
+                                          for b in procedure_bodies(normset)])
+    out += ["", "## The order of steps", ""]
+    steps = route_steps(normset)
+    out += table(["from", "to", "when", "rule"], [[_place(s.source), _place(s.target), s.conditions,
+                                                    f"`{s.rule.id}`"] for s in steps]) if steps else \
+        ["This norm set has no route rules: it says what bodies decide, not where a case goes next."]
+    out += ["", "## Who can decide what", ""]
+    out += table(["body", "may decide", "statement", "source"], [list(p) for p in _powers(normset)]) \
+        if normset.powers else ["This norm set states no powers."]
+    out += ["", "## The rules in order", ""]
+    for n, rule in enumerate(rule_order(normset), start=1):
+        out += [f"### {n}. `{rule.id}`", "",
+                f"**{md_text(rule.rule.describe_outcome())}** ({rule.rule.reading}). {md_text(rule.rule.statement)}",
+                "", f"- When: {md_text(rule_conditions(rule))}"]
+        if rule.rule.overrides:
+            out.append("- Takes precedence over: " + ", ".join(f"`{r}`" for r in rule.rule.overrides))
+        out.append(f"- Source: {md_text(_citations(rule.sources))}")
+        if rule.rule.note:
+            out.append(f"- Note: {md_text(rule.rule.note)}")
+        out.append("")
+    if normset.provisions:
+        out += ["## Provisions of the documents", ""]
+        out += table(["provision", "status", "how", "source"], [
+            [p.text, p.status, ", ".join(p.rules) if p.status == "encoded" else (p.reason or ""), _citations(s)]
+            for p, s in normset.provisions])
+        out.append("")
+    out += ["## Sources of the norm set as a whole", ""] + [f"- {md_text(s.cite())}" for s in normset.sources]
+    return _tidy("\n".join(out))
+
+
+def explain_procedure(normset: NormSet, format: Format = "text") -> str:
+    return procedure_markdown(normset) if format == "markdown" else procedure_text(normset)

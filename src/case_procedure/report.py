@@ -1,0 +1,417 @@
+"""The corpus report: every norm set beside the record, the expulsions the 1938 norms would not have produced,
+and which rules the corpus exercises.
+
+Every case is replayed (along its record) and simulated (routed by the rules) under
+every norm set found. The figures are gathered in one `Report` model: `--format json`
+prints it, and the text and Markdown forms print the same figures from it.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from case_procedure import corpus, parallel
+from case_procedure.case import Case
+from case_procedure.codebook import BODIES
+from case_procedure.engine import Engine
+from case_procedure.errors import RuleConflict
+from case_procedure.norms import load_norm_sets
+from case_procedure.replay import RuleBook
+from case_procedure.replay import replay as replay_case
+from case_procedure.simulate import simulate
+from case_procedure.situation import EXPELLING, LADDER
+from case_procedure.trace import AGREEMENTS, Simulation, Step
+
+NORMS_1938 = "norms-1938"
+NO_PERIOD = "none"  # a hearing dated when no norm set of kind `norms` was in force
+WIDTH = 80
+
+
+# -- The report model (the JSON form) -----------------------------------------------------
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Counts(Frozen):
+    """Hearings by agreement of the prescribed decision with the recorded one."""
+
+    key: str  # a norm set id (the period), a body id, or "all"
+    agree: int
+    harsher: int
+    milder: int
+    no_rule: int
+    unrecorded: int
+    total: int
+
+    def figures(self) -> tuple[int, ...]:
+        return self.agree, self.harsher, self.milder, self.no_rule, self.unrecorded, self.total
+
+
+class Agreement(Frozen):
+    norm_set: str
+    kind: str
+    overall: Counts
+    by_period: list[Counts]  # the period: the norm set of kind `norms` in force at the hearing's date
+    by_body: list[Counts]
+
+
+class LostExpulsion(Frozen):
+    """A recorded expulsion that the 1938 norms would not have produced."""
+
+    case: str
+    hearing: str
+    date: str
+    body: str
+    period: str
+    recorded: str
+    prescribed: str | None  # None: no rule of the norm set applies
+    rule: str | None
+
+
+class Expulsions(Frozen):
+    norm_set: str
+    available: bool  # the norm set exists in the rules folder
+    recorded: int  # recorded expulsions in the corpus
+    not_produced: list[LostExpulsion]
+
+
+class RuleUse(Frozen):
+    rule: str
+    route: bool  # a route rule (else a decision rule)
+    replay: list[str]  # cases on which it fires when replayed along the record
+    simulation: list[str]  # cases on which it fires when simulated
+
+
+class Coverage(Frozen):
+    norm_set: str
+    rules: list[RuleUse]
+    unexercised: list[str]  # rules no case exercises, in replay or simulation
+
+    @property
+    def exercised(self) -> int:
+        return len(self.rules) - len(self.unexercised)
+
+
+class Failure(Frozen):
+    norm_set: str
+    case: str
+    mode: str  # "replay" or "simulate"
+    message: str
+
+
+class NormSetInfo(Frozen):
+    id: str
+    kind: str
+    title: str
+    in_force: str
+    rules: int
+
+
+class Report(Frozen):
+    cases: int
+    hearings: int  # recorded hearings of the accused, in all cases
+    norm_sets: list[NormSetInfo]
+    agreement: list[Agreement]
+    expulsions: Expulsions
+    coverage: list[Coverage]
+    failures: list[Failure]
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- Work per case (runs in worker processes with --jobs) -----------------------------------
+
+@dataclass(frozen=True)
+class StepRecord:
+    hearing: str
+    date: str
+    body: str
+    period: str
+    agreement: str
+    recorded: str | None
+    expelled: bool  # the recorded decision expels the accused
+    prescribed: str | None
+    prescribes_expulsion: bool
+    rule: str | None
+    fired: tuple[str, ...]  # the decision rules that applied, and the route rule
+
+
+@dataclass(frozen=True)
+class CaseRun:
+    case: str
+    norm_set: str
+    steps: tuple[StepRecord, ...] = ()
+    simulated: tuple[str, ...] = ()  # the rules that fired in the simulation
+    failures: tuple[tuple[str, str], ...] = ()  # (mode, message)
+
+
+def _expels(decision: str | None, also: list[str]) -> bool:
+    return decision in EXPELLING or "expulsion" in also
+
+
+def _step_record(step: Step, period: str) -> StepRecord:
+    prescribed = step.prescribed
+    fired: tuple[str, ...] = ()
+    if prescribed is not None:
+        fired = (prescribed.rule.id, *prescribed.concurring, *prescribed.overridden)
+        fired += (prescribed.route_rule,) if prescribed.route_rule else ()
+    recorded = step.recorded
+    return StepRecord(
+        hearing=step.hearing, date=step.date, body=step.body, period=period, agreement=step.agreement,
+        recorded=recorded.decision if recorded else None,
+        expelled=bool(recorded and _expels(recorded.decision, recorded.also)),
+        prescribed=prescribed.decision if prescribed else None,
+        prescribes_expulsion=bool(prescribed and _expels(prescribed.decision, prescribed.also)),
+        rule=prescribed.rule.id if prescribed else None, fired=fired)
+
+
+def _simulated_rules(simulation: Simulation) -> tuple[str, ...]:
+    fired = [simulation.opening_rule.id] if simulation.opening_rule else []
+    for step in simulation.steps:
+        fired += [step.rule.id] if step.rule else []
+        fired += [*step.concurring, *step.overridden]
+        fired += [step.route_rule.id] if step.route_rule else []
+    return tuple(sorted(set(fired)))
+
+
+def run_case(case: Case, book: RuleBook, engine: Engine) -> list[CaseRun]:
+    """Replay and simulate one case under every norm set; a rule conflict is a failure of that run only."""
+    periods = {}
+    for hearing in case.hearings():
+        normset, _ = book.in_force(hearing)
+        periods[hearing.id] = normset.id if normset else NO_PERIOD
+    runs = []
+    for norm_set in sorted(book.norm_sets):
+        failures: list[tuple[str, str]] = []
+        steps: tuple[StepRecord, ...] = ()
+        simulated: tuple[str, ...] = ()
+        try:
+            trace = replay_case(case, norm_set, book, engine)
+            steps = tuple(_step_record(s, periods[s.hearing]) for s in trace.steps)
+        except RuleConflict as exc:
+            failures.append(("replay", str(exc)))
+        try:
+            simulated = _simulated_rules(simulate(case, norm_set, book, engine))
+        except RuleConflict as exc:  # also a loop in the routes (RouteLoop)
+            failures.append(("simulate", str(exc)))
+        runs.append(CaseRun(case.id, norm_set, steps, simulated, tuple(failures)))
+    return runs
+
+
+def _run_case_file(task: tuple[Path, Path]) -> list[CaseRun]:
+    path, rules_dir = task
+    book, engine = parallel.workspace(rules_dir)
+    return run_case(corpus.load_case(path), book, engine)
+
+
+# -- Gathering the figures --------------------------------------------------------------------
+
+@dataclass
+class _Tally:
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, key: str, agreement: str) -> None:
+        self.counts.setdefault(key, Counter())[agreement] += 1
+
+    def rows(self, order: list[str]) -> list[Counts]:
+        keys = [k for k in order if k in self.counts] + sorted(k for k in self.counts if k not in order)
+        return [_counts(k, self.counts[k]) for k in keys]
+
+
+def _counts(key: str, counter: Counter[str]) -> Counts:
+    figures = {a.replace("-", "_"): counter.get(a, 0) for a in AGREEMENTS}
+    return Counts(key=key, total=sum(counter.values()), **figures)
+
+
+def _chronological(book: RuleBook) -> list[str]:
+    return sorted(book.norm_sets, key=lambda n: (book.norm_sets[n].in_force.from_, n))
+
+
+def _in_force(book: RuleBook, norm_set: str) -> str:
+    period = book.norm_sets[norm_set].in_force
+    return f"{period.from_} to {period.until or 'open'}"
+
+
+def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
+    """The report's figures from the runs of every case under every norm set."""
+    by_norm_set: dict[str, list[CaseRun]] = {}
+    for run in runs:
+        by_norm_set.setdefault(run.norm_set, []).append(run)
+    periods = sorted((n for n in book.norm_sets.values() if n.kind == "norms"), key=lambda n: n.in_force.from_)
+    period_order = [n.id for n in periods] + [NO_PERIOD]
+    body_order = [*LADDER, *(b for b in BODIES if b not in LADDER)]
+    agreement, coverage, failures = [], [], []
+    for norm_set in _chronological(book):
+        normset = book.norm_sets[norm_set]
+        overall, by_period, by_body = Counter[str](), _Tally(), _Tally()
+        replayed: dict[str, set[str]] = {r.id: set() for r in normset.rules}
+        simulated: dict[str, set[str]] = {r.id: set() for r in normset.rules}
+        for run in by_norm_set.get(norm_set, []):
+            for step in run.steps:
+                overall[step.agreement] += 1
+                by_period.add(step.period, step.agreement)
+                by_body.add(step.body, step.agreement)
+                for rule in step.fired:
+                    replayed.setdefault(rule, set()).add(run.case)
+            for rule in run.simulated:
+                simulated.setdefault(rule, set()).add(run.case)
+            failures += [Failure(norm_set=norm_set, case=run.case, mode=mode, message=message)
+                         for mode, message in run.failures]
+        agreement.append(Agreement(norm_set=norm_set, kind=normset.kind, overall=_counts("all", overall),
+                                   by_period=by_period.rows(period_order), by_body=by_body.rows(body_order)))
+        route_rules = {r.id for r in normset.route_rules}
+        uses = [RuleUse(rule=r, route=r in route_rules, replay=sorted(replayed[r]), simulation=sorted(simulated[r]))
+                for r in sorted(replayed)]
+        coverage.append(Coverage(norm_set=norm_set, rules=uses,
+                                 unexercised=[u.rule for u in uses if not u.replay and not u.simulation]))
+    return Report(
+        cases=cases,
+        hearings=len({(r.case, s.hearing) for r in runs for s in r.steps}),
+        norm_sets=[NormSetInfo(id=n, kind=book.norm_sets[n].kind, title=book.norm_sets[n].title,
+                               in_force=_in_force(book, n), rules=len(book.norm_sets[n].rules))
+                   for n in _chronological(book)],
+        agreement=agreement, expulsions=_expulsions(by_norm_set.get(NORMS_1938, []), NORMS_1938 in book.norm_sets),
+        coverage=coverage, failures=failures)
+
+
+def _expulsions(runs: list[CaseRun], available: bool) -> Expulsions:
+    recorded, lost = 0, []
+    for run in runs:
+        for step in run.steps:
+            if not step.expelled:
+                continue
+            recorded += 1
+            if not step.prescribes_expulsion:
+                lost.append(LostExpulsion(case=run.case, hearing=step.hearing, date=step.date, body=step.body,
+                                          period=step.period, recorded=step.recorded or "", prescribed=step.prescribed,
+                                          rule=step.rule))
+    return Expulsions(norm_set=NORMS_1938, available=available, recorded=recorded, not_produced=lost)
+
+
+def build(case_paths: list[Path], rules_dir: Path, jobs: int = 1) -> Report:
+    """Replay and simulate every case under every norm set (over `jobs` processes) and gather the report.
+
+    The files must have been validated; results do not depend on `jobs`.
+    """
+    per_case = parallel.run(_run_case_file, [(p, rules_dir) for p in case_paths], jobs)
+    book = RuleBook(load_norm_sets(rules_dir))  # the norm sets only: with --jobs the parent has no engine
+    return gather([run for runs in per_case for run in runs], book, len(case_paths))
+
+
+# -- Text and Markdown --------------------------------------------------------------------
+
+COLUMNS = ("agree", "harsher", "milder", "no-rule", "unrec.", "total")
+LABEL = 22
+
+
+def _row(label: str, figures: tuple[int, ...]) -> str:
+    return f"  {label:<{LABEL}}" + "".join(f"{n:>8}" for n in figures)
+
+
+def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent if first is None else first, subsequent_indent=indent,
+                         break_on_hyphens=False, break_long_words=False) or [indent.rstrip()]
+
+
+def _norm_set_line(info: NormSetInfo) -> str:
+    return f"{info.id} ({info.kind}; in force {info.in_force}; {info.rules} rules)"
+
+
+def as_text(report: Report) -> str:
+    infos = {n.id: n for n in report.norm_sets}
+    lines = [f"Corpus report: {report.cases} cases, {report.hearings} hearings of the accused, "
+             f"{len(report.norm_sets)} norm sets", "=" * WIDTH, "", "AGREEMENT WITH THE RECORD"]
+    lines += _wrap("Each recorded hearing replayed under each norm set; the period is the norm set in force "
+                   "at the hearing's date.")
+    for item in report.agreement:
+        lines += ["", _norm_set_line(infos[item.norm_set]), f"  {'':<{LABEL}}" + "".join(f"{c:>8}" for c in COLUMNS)]
+        lines.append(_row("all hearings", item.overall.figures()))
+        lines.append("  by period")
+        lines += [_row(c.key, c.figures()) for c in item.by_period]
+        lines.append("  by body")
+        lines += [_row(c.key, c.figures()) for c in item.by_body]
+    expulsions = report.expulsions
+    lines += ["", "RECORDED EXPULSIONS THE 1938 NORMS WOULD NOT HAVE PRODUCED"]
+    if not expulsions.available:
+        lines.append(f"  no norm set {expulsions.norm_set!r} in the rules folder")
+    else:
+        lines.append(f"  {len(expulsions.not_produced)} of {expulsions.recorded} recorded expulsions "
+                     f"(replayed under {expulsions.norm_set})")
+        for lost in expulsions.not_produced:
+            lines += _wrap(f"{lost.case}/{lost.hearing}, {lost.date}, {lost.body} (period {lost.period})", "      ",
+                           "  - ")
+            prescribed = f"{lost.prescribed} by rule {lost.rule}" if lost.prescribed else "nothing (no rule applies)"
+            lines += _wrap(f"recorded {lost.recorded}; prescribed {prescribed}", "      ")
+    lines += ["", "RULE COVERAGE", *_wrap("Cases on which each rule fires, replayed along the record and simulated.")]
+    for cover in report.coverage:
+        lines += ["", f"{cover.norm_set}: {cover.exercised} of {len(cover.rules)} rules exercised"]
+        for use in cover.rules:
+            if use.replay or use.simulation:
+                lines += _wrap(f"{use.rule}{' (route)' if use.route else ''}", "      ", "  ")
+                if use.replay:
+                    lines += _wrap(f"replay ({len(use.replay)}): {', '.join(use.replay)}", "        ", "      ")
+                if use.simulation:
+                    lines += _wrap(f"simulation ({len(use.simulation)}): {', '.join(use.simulation)}", "        ",
+                                   "      ")
+        if cover.unexercised:
+            lines += _wrap(f"not exercised ({len(cover.unexercised)}): {', '.join(cover.unexercised)}", "    ", "  ")
+    if report.failures:
+        lines += ["", f"FAILURES ({len(report.failures)})"]
+        for failure in report.failures:
+            lines += _wrap(f"{failure.norm_set}, {failure.case}, {failure.mode}: {failure.message}", "      ", "  - ")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(rows: list[Counts], first: str) -> list[str]:
+    out = [f"| {first} | agree | harsher | milder | no-rule | unrecorded | total |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    return out + [f"| {c.key} | " + " | ".join(str(n) for n in c.figures()) + " |" for c in rows]
+
+
+def as_markdown(report: Report) -> str:
+    infos = {n.id: n for n in report.norm_sets}
+    out = ["# Corpus report", "", f"{report.cases} cases, {report.hearings} hearings of the accused, "
+           f"{len(report.norm_sets)} norm sets.", "", "## Agreement with the record", "",
+           "Each recorded hearing replayed under each norm set; the period is the norm set in force at the "
+           "hearing's date."]
+    for item in report.agreement:
+        out += ["", f"### {_norm_set_line(infos[item.norm_set])}", ""]
+        out += _table([item.overall, *item.by_period], "period") + [""] + _table(item.by_body, "body")
+    expulsions = report.expulsions
+    out += ["", "## Recorded expulsions the 1938 norms would not have produced", ""]
+    if not expulsions.available:
+        out.append(f"No norm set `{expulsions.norm_set}` in the rules folder.")
+    else:
+        out += [f"{len(expulsions.not_produced)} of {expulsions.recorded} recorded expulsions (replayed under "
+                f"`{expulsions.norm_set}`).", "", "| case | hearing | date | body | period | recorded | prescribed "
+                "| rule |", "|---|---|---|---|---|---|---|---|"]
+        out += [f"| {x.case} | {x.hearing} | {_cell(x.date)} | {x.body} | {x.period} | {x.recorded} | "
+                f"{x.prescribed or '-'} | {f'`{x.rule}`' if x.rule else '-'} |" for x in expulsions.not_produced]
+    out += ["", "## Rule coverage"]
+    for cover in report.coverage:
+        out += ["", f"### {cover.norm_set}", "", f"{cover.exercised} of {len(cover.rules)} rules exercised.", "",
+                "| rule | replay | simulation |", "|---|---|---|"]
+        out += [f"| `{u.rule}`{' (route)' if u.route else ''} | {len(u.replay)}: {', '.join(u.replay) or '-'} | "
+                f"{len(u.simulation)}: {', '.join(u.simulation) or '-'} |" for u in cover.rules]
+        if cover.unexercised:
+            out += ["", f"Not exercised ({len(cover.unexercised)}): " + ", ".join(f"`{r}`" for r in cover.unexercised)]
+    if report.failures:
+        out += ["", "## Failures", ""]
+        out += [f"- {f.norm_set}, {f.case}, {f.mode}: {_cell(f.message)}" for f in report.failures]
+    return "\n".join(out) + "\n"
+
+
+def render(report: Report, format: str) -> str:
+    return {"json": Report.to_json, "text": as_text, "markdown": as_markdown}[format](report)

@@ -1,0 +1,238 @@
+"""Generated case files: one generator, driven either by a seeded `random.Random` or by hypothesis.
+
+The building blocks below take a `Chooser`, the few kinds of choice a case needs
+(one of, a number, a flag, a subset, a day). `RandomChooser` makes them from a seed,
+for benchmarks and what-if sweeps; `tests/strategies.py` makes them from hypothesis
+draws, so that property tests and benchmarks exercise the same space of cases and
+hypothesis can still shrink a failing one.
+
+Every generated case is valid: references resolve, the record is in date order (each
+date's written form spans the day it was drawn from) and it holds at least one
+hearing of the accused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from case_procedure import codebook, parallel
+from case_procedure.case import Case, reference_problems
+from case_procedure.errors import RuleConflict
+from case_procedure.replay import replay
+from case_procedure.sources import SECTIONS
+
+T = TypeVar("T")
+
+PEOPLE = ["accused", "relative", "colleague", "official"]
+PARTY_BODIES = sorted(codebook.PARTY_BODIES)
+SOURCE_KEYS = ["s1", "s2", "s3"]
+FIRST_DAY, LAST_DAY = dt.date(1934, 1, 1), dt.date(1939, 12, 31)
+RECORD_KINDS = ["hearing", "statement", "arrest", "conduct", "expulsion", "appeal", "reinstatement"]
+BACKGROUND_KINDS = ["arrest", "expulsion", "conduct"]
+SEASONS = {3: "spring", 4: "spring", 5: "spring", 6: "summer", 7: "summer", 8: "summer", 9: "autumn",
+           10: "autumn", 11: "autumn"}
+
+
+class Chooser(Protocol):
+    def choice(self, options: Sequence[T]) -> T: ...
+
+    def integer(self, low: int, high: int) -> int: ...  # low..high inclusive
+
+    def boolean(self) -> bool: ...
+
+    def subset(self, options: Sequence[T], min_size: int, max_size: int) -> list[T]: ...  # distinct, in draw order
+
+    def days(self, min_size: int, max_size: int) -> list[dt.date]: ...  # FIRST_DAY..LAST_DAY, repeats allowed
+
+
+class RandomChooser:
+    """Choices from a `random.Random`; the same seed gives the same choices on every platform."""
+
+    def __init__(self, seed: int | str) -> None:
+        self._random = random.Random(seed)
+
+    def choice(self, options: Sequence[T]) -> T:
+        return options[self._random.randrange(len(options))]
+
+    def integer(self, low: int, high: int) -> int:
+        return self._random.randint(low, high)
+
+    def boolean(self) -> bool:
+        return self._random.random() < 0.5
+
+    def subset(self, options: Sequence[T], min_size: int, max_size: int) -> list[T]:
+        size = self._random.randint(min_size, min(max_size, len(options)))
+        return self._random.sample(list(options), size)
+
+    def days(self, min_size: int, max_size: int) -> list[dt.date]:
+        span = (LAST_DAY - FIRST_DAY).days
+        return [FIRST_DAY + dt.timedelta(days=self._random.randint(0, span))
+                for _ in range(self._random.randint(min_size, max_size))]
+
+
+def terms(vocabulary: dict[str, codebook.Term]) -> list[str]:
+    return sorted(vocabulary)
+
+
+def source(choose: Chooser) -> dict[str, Any]:
+    chapter = choose.choice(["1", "2", "3", "4", "5"])
+    section = choose.choice(["opening", *SECTIONS[chapter]])
+    first = choose.integer(1, 300)
+    pages = choose.choice([str(first), f"{first}-{first + choose.integer(1, 9)}"])
+    cited: dict[str, Any] = {"chapter": chapter, "section": section, "pages": pages}
+    if choose.boolean():
+        cited["archive"] = {"archive": "TsAOPIM", "fond": str(choose.integer(1, 999)), "opis": "1",
+                            "delo": str(choose.integer(1, 400)), "folios": f"{choose.integer(1, 99)}"}
+    return cited
+
+
+def date_text(day: dt.date, form: int) -> str:
+    """Write a day in one of the accepted forms; every form's span contains the day."""
+    forms = [day.isoformat(), day.strftime("%Y-%m"), str(day.year), f"about {day.year}"]
+    if day.month in SEASONS:
+        forms.append(f"{SEASONS[day.month]} {day.year}")
+    forms.append(f"{'early' if day.month <= 4 else 'mid' if day.month <= 8 else 'late'} {day.year}")
+    return forms[form % len(forms)]
+
+
+def source_refs(choose: Chooser) -> list[str]:
+    return choose.subset(SOURCE_KEYS, 1, 2)
+
+
+def person(choose: Chooser) -> dict[str, Any]:
+    return {
+        "name": choose.choice(["A. Ivanov", "M. Petrova", "the brother", "S. Orlov"]),
+        "role": choose.choice(["foreman", "timekeeper", "engineer", "not stated"]),
+        "factory": choose.choice(terms(codebook.FACTORIES)),
+        "party_status": choose.choice(terms(codebook.PARTY_STATUSES)),
+        "origin": choose.choice(terms(codebook.ORIGINS)),
+        "nationality": choose.choice(terms(codebook.NATIONALITIES)),
+        "sex": choose.choice(terms(codebook.SEXES)),
+        "opposition": choose.choice(terms(codebook.OPPOSITIONS)),
+        "source": source_refs(choose),
+    }
+
+
+def entry(choose: Chooser, entry_id: str, day: dt.date, earlier: list[str], in_record: bool) -> dict[str, Any]:
+    """One entry of the record (any kind) or of the background (arrests, expulsions, conduct)."""
+    base = {"id": entry_id, "date": date_text(day, choose.integer(0, 6)), "summary": "What happened.",
+            "source": source_refs(choose)}
+    kind = choose.choice(RECORD_KINDS if in_record else BACKGROUND_KINDS)
+    if kind == "hearing":
+        hearing = {"type": "hearing", "body": choose.choice(PARTY_BODIES), "subject": "accused",
+                   "grounds": choose.subset(terms(codebook.GROUNDS), 0, 3)}
+        if choose.integer(0, 4):
+            hearing["decision"] = choose.choice(terms(codebook.DECISIONS))
+        if choose.boolean():  # a vote for the decision taken, or for anything when the record gives none
+            voted = hearing.get("decision") or choose.choice(terms(codebook.DECISIONS))
+            hearing["votes"] = [{"decision": voted, "count": choose.integer(0, 500)}]
+        return {**base, **hearing}
+    if kind == "statement":
+        statement = {"type": "statement", "kind": choose.choice(terms(codebook.STATEMENT_KINDS)),
+                     "author": choose.choice(PEOPLE), "subject": choose.choice(PEOPLE),
+                     "to": choose.subset(terms(codebook.BODIES), 1, 2)}
+        if choose.boolean():
+            statement["from_body"] = "nkvd"
+        if earlier and choose.boolean():
+            statement["concerns"] = [choose.choice(earlier)]
+        return {**base, **statement}
+    if kind == "conduct":
+        return {**base, "type": "conduct", "person": "accused", "conduct": choose.choice(terms(codebook.CONDUCTS)),
+                "toward": choose.choice(PEOPLE[1:])}
+    if kind in ("arrest", "expulsion"):
+        return {**base, "type": kind, "person": choose.choice(PEOPLE if in_record else PEOPLE[1:])}
+    if kind == "appeal":
+        return {**base, "type": "appeal", "person": "accused", "to": [choose.choice(PARTY_BODIES)]}
+    return {**base, "type": "reinstatement", "person": "accused"}
+
+
+def case_data(choose: Chooser, case_id: str = "generated") -> dict[str, Any]:
+    """A valid case file's data: references resolve and the record is in date order."""
+    background_days = choose.days(0, 4)
+    record_days = sorted(choose.days(1, 6))
+    background: list[dict[str, Any]] = []
+    for i, day in enumerate(background_days):
+        background.append(entry(choose, f"b{i}", day, [b["id"] for b in background], in_record=False))
+    record: list[dict[str, Any]] = []
+    for i, day in enumerate(record_days):
+        earlier = [e["id"] for e in [*background, *record]]
+        record.append(entry(choose, f"r{i}", day, earlier, in_record=True))
+    if not any(e["type"] == "hearing" for e in record):
+        record[-1] = {"id": record[-1]["id"], "type": "hearing", "date": record[-1]["date"], "summary": "A hearing.",
+                      "body": "party_committee", "subject": "accused", "decision": "reprimand",
+                      "grounds": ["lack_of_vigilance"], "source": ["s1"]}
+    ties = [{"person": "accused", "other": other, "kind": choose.choice(terms(codebook.TIE_KINDS)), "source": ["s1"]}
+            for other in choose.subset(PEOPLE[1:], 0, 3)]
+    return {
+        "id": case_id,
+        "title": "A generated case",
+        "accused": "accused",
+        "factory": choose.choice(terms(codebook.FACTORIES)),
+        "summary": "Generated from a seed.",
+        "sources": {key: source(choose) for key in SOURCE_KEYS},
+        "people": {name: person(choose) for name in PEOPLE},
+        "ties": ties,
+        "background": background,
+        "record": record,
+        "fate": {"summary": "Unknown.", "arrested": choose.choice([True, False, None]),
+                 "party_status": choose.choice(terms(codebook.PARTY_STATUSES)), "source": ["s2"]},
+    }
+
+
+def case_seed(seed: int, index: int) -> str:
+    """Each case has a seed of its own, so that any slice of a sweep can be generated apart from the rest."""
+    return f"{seed}:{index}"
+
+
+def generate_data(seed: int, start: int, stop: int) -> Iterator[dict[str, Any]]:
+    """The data of cases start..stop-1 of the sweep with this seed."""
+    for index in range(start, stop):
+        yield case_data(RandomChooser(case_seed(seed, index)), f"synthetic-{index}")
+
+
+def generate(seed: int, start: int, stop: int) -> Iterator[Case]:
+    """Validated `Case` objects for cases start..stop-1 of the sweep with this seed."""
+    for data in generate_data(seed, start, stop):
+        case = Case.model_validate(data)
+        problems = reference_problems(case)
+        if problems:  # a bug in the generator, never in a user's input
+            raise AssertionError(f"generated case {case.id} is invalid: {problems}")
+        yield case
+
+
+# -- Sweeps: many generated cases replayed under several norm sets -------------------------------
+
+CONFLICT = "conflict"  # the replay stopped on a rule conflict
+
+
+def sweep_chunk(task: tuple[int, int, int, tuple[str, ...], Path]) -> dict[str, dict[str, int]]:
+    """Agreement counts of cases start..stop-1 replayed under each norm set; runs in a worker with --jobs."""
+    seed, start, stop, norm_sets, rules_dir = task
+    book, engine = parallel.workspace(rules_dir)
+    counts: dict[str, Counter[str]] = {n: Counter() for n in norm_sets}
+    for case in generate(seed, start, stop):  # one case at a time: memory stays flat whatever the count
+        for norm_set in norm_sets:
+            try:
+                counts[norm_set].update(step.agreement for step in replay(case, norm_set, book, engine).steps)
+            except RuleConflict:
+                counts[norm_set][CONFLICT] += 1
+    return {n: dict(sorted(c.items())) for n, c in counts.items()}
+
+
+def sweep(seed: int, count: int, norm_sets: Sequence[str], rules_dir: Path, jobs: int = 1,
+          chunk: int = 250) -> dict[str, dict[str, int]]:
+    """Replay `count` generated cases under each norm set: agreement counts per norm set (by hearing).
+
+    The counts do not depend on `jobs` or `chunk`: every case has its own seed.
+    """
+    tasks = [(seed, start, min(start + chunk, count), tuple(norm_sets), rules_dir) for start in range(0, count, chunk)]
+    totals: dict[str, Counter[str]] = {n: Counter() for n in norm_sets}
+    for part in parallel.run(sweep_chunk, tasks, jobs):
+        for norm_set, counts in part.items():
+            totals[norm_set].update(counts)
+    return {n: dict(sorted(c.items())) for n, c in totals.items()}

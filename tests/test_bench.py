@@ -1,0 +1,25 @@
+"""The benchmark suite runs on a tiny workload and reports every figure (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+WORKLOADS = ("cold_start", "corpus", "synthetic", "overhead", "parallel")
+
+
+def test_the_suite_runs_on_a_tiny_workload_and_reports_its_figures() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "suite.py"), "--quick", "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    for workload in WORKLOADS:
+        numbers = [v for v in figures[workload].values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        assert numbers and all(n > 0 for n in numbers), (workload, figures[workload])
+    assert figures["corpus"]["replay_hearings"] > 0 and figures["synthetic"]["hearing_replays"] > 0
+    assert figures["parallel"]["same_counts"] is True  # --jobs 2 replays exactly what --jobs 1 does
+    assert set(figures["targets"]) == {"cold_start_replay_s", "overhead_vs_raw_durable",
+                                       "synthetic_10000_two_norm_sets_s", "synthetic_peak_rss_mb", "parallel_speedup"}

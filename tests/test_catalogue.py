@@ -1,0 +1,511 @@
+"""The bad-input catalogue: malformed case and rule files, each run through the real command line.
+
+Every row is one test. It builds a small folder (a valid case file and a valid
+one-rule norm set, then the row's damage), runs `check` in it, and requires exit code
+2, exactly the row's message on stderr, nothing on stdout, no traceback, and no file
+created or changed. Rows about a case file in the corpus also run the commands that
+write (`replay` prints, `casebook --out` writes a folder): same message, same exit
+code, and the previous casebook left as it was.
+
+`docs/bad-input.md` is generated from the same rows, with the messages the rows
+require; a test fails when it is out of date. Regenerate it with
+
+    .venv/bin/python tests/test_catalogue.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from case_procedure import codebook  # noqa: E402
+from case_procedure.cli import app  # noqa: E402
+from case_procedure.norms import RULE_NUMBER_LIMIT  # noqa: E402
+from case_procedure.situation import CATALOGUE  # noqa: E402
+from case_procedure.yamlfile import MAX_DEPTH, MAX_FILE_BYTES  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "bad-input.md"
+CASE_FILE = "cases/example.yaml"
+FOLDER = object()  # a file's content that stands for "a folder at this path"
+
+CASE = """\
+# A small valid case for the bad-input catalogue (invented people; real sections of the book).
+id: example
+title: An invented foreman whose brother is arrested
+accused: petrov
+factory: dinamo
+summary: A foreman reports his brother's arrest a week late and is expelled.
+sources:
+  iron-rules: {chapter: 3, section: THE IRON RULES OF THE GAME, pages: "144-146"}
+  tainted: {chapter: 3, section: TAINTED RELATIVES AND SPOILT BIOGRAPHIES, pages: "166-174"}
+people:
+  petrov:
+    name: P. Petrov
+    role: foreman in a machine shop
+    party_status: member
+    sex: male
+    source: [tainted]
+  petrov-brother:
+    name: the foreman's brother
+    role: not stated
+    source: [tainted]
+ties:
+  - {person: petrov, other: petrov-brother, kind: sibling, source: [tainted]}
+background:
+  - id: brother-arrested
+    type: arrest
+    date: 1937-09-01
+    person: petrov-brother
+    summary: The brother is arrested.
+    source: [tainted]
+record:
+  - id: late-report
+    type: statement
+    kind: self_report
+    date: 1937-09-08
+    author: petrov
+    subject: petrov
+    to: [shop_organization]
+    concerns: [brother-arrested]
+    summary: He reports the arrest a week after it happened.
+    source: [iron-rules, tainted]
+  - id: shop-hearing
+    type: hearing
+    date: 1937-09-20
+    body: shop_organization
+    subject: petrov
+    answers: [late-report]
+    decision: expulsion
+    grounds: [failure_to_report]
+    summary: The shop organization expels him for the late report.
+    source: [tainted]
+  - id: committee-hearing
+    type: hearing
+    date: 1937-10
+    body: party_committee
+    subject: petrov
+    decision: expulsion
+    grounds: [failure_to_report, tie_to_enemy]
+    reviews: shop-hearing
+    attendance: 12
+    votes: [{decision: expulsion, count: 9}, {decision: reprimand, count: 3}]
+    summary: The party committee confirms the expulsion.
+    source: [tainted]
+fate:
+  summary: Expelled; nothing further is known.
+  arrested: null
+  party_status: expelled
+  source: [tainted]
+"""
+
+RULE = """\
+  - id: t.late-report-expelled
+    statement: A member charged with reporting a relative's arrest late is expelled.
+    reading: inferred
+    at: [shop_organization, party_committee]
+    when:
+      - {fact: charge, ground: failure_to_report}
+      - {fact: charges, count: {at_least: 1}}
+    decide: expulsion
+    source: [iron-rules]
+"""
+
+
+def norm_set(name: str, rules: str = RULE, extra: str = "") -> str:
+    body = "\n" + rules.rstrip("\n") if rules else " []"
+    return f"""\
+# A minimal norm set for the bad-input catalogue.
+id: {name}
+title: A minimal norm set
+summary: Enough for the loader to have something to check.
+in_force: {{from: 1934-12-01}}
+sources:
+  iron-rules: {{chapter: 3, section: THE IRON RULES OF THE GAME, pages: "144-146"}}
+cites: [iron-rules]
+{extra}rules:{body}
+"""
+
+
+RULES = norm_set("base")
+
+
+def changed(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} must occur once"
+    return text.replace(old, new)
+
+
+def case_with(old: str, new: str) -> dict[str, str]:
+    return {CASE_FILE: changed(CASE, old, new)}
+
+
+def rule_with(old: str, new: str) -> dict[str, str]:
+    return {"rules/base.yaml": changed(RULES, old, new)}
+
+
+def statement_in_background() -> dict[str, str]:
+    """The statement moved from the record to the background, and the hearing dated before it."""
+    start, end = CASE.index("  - id: late-report"), CASE.index("  - id: shop-hearing")
+    statement = CASE[start:end]
+    text = CASE[:start] + CASE[end:]
+    text = changed(text, "record:\n", "") .replace("background:\n", "background:\n" + statement, 1)
+    text = changed(text, "  - id: shop-hearing", "record:\n  - id: shop-hearing")
+    return {CASE_FILE: changed(text, "date: 1937-09-20", "date: 1937-09-05")}
+
+
+def billion_laughs() -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 9):
+        name, before = chr(97 + i), chr(96 + i)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{before}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def known(values: object) -> str:
+    return ", ".join(values)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    input: str  # what the file is
+    wrong: str  # what is wrong with it
+    files: dict[str, object]  # path -> text, bytes, or FOLDER; laid over the valid folder
+    message: str  # exactly what stderr must say
+    case: str = CASE_FILE  # the case file given to the commands
+    rules_dir: str = "rules"
+    code: int = 2
+    located: bool = True  # every line names a line number (file-level problems name the file only)
+    notes: tuple[str, ...] = field(default=())
+
+
+C = CASE_FILE
+R = "rules/base.yaml"
+DECISIONS = known(codebook.DECISIONS)
+
+ROWS: list[Row] = [
+    # -- YAML and text ---------------------------------------------------------------------
+    Row("truncated", "A case file cut off in the middle of a flow mapping", "The YAML ends before `}`",
+        {C: CASE[:CASE.index("pages: \"144-146\"")]},
+        f"{C}:8: broken YAML: expected the node content, but found '<stream end>'"),
+    Row("tab", "A line indented with a tab", "YAML indents with spaces only",
+        case_with("    name: P. Petrov", "\tname: P. Petrov"),
+        f"{C}:12: a tab in the indentation; YAML indents with spaces only"),
+    Row("duplicate-key", "`summary:` given twice at the top of the file",
+        "YAML parsers silently keep the last value; we refuse",
+        case_with("sources:\n", "summary: A second summary.\nsources:\n"),
+        f"{C}:7: summary: key given twice"),
+    Row("empty", "An empty file", "Nothing to read", {C: ""}, f"{C}:1: the file is empty"),
+    Row("comments-only", "A file of comments only", "No content", {C: "# to be written\n"},
+        f"{C}:1: the file has only comments and no content"),
+    Row("top-level-list", "A list at the top of the file", "A case file is a mapping",
+        {C: "- id: example\n"}, f"{C}:1: expected a mapping at the top of the file, found list"),
+    Row("not-utf8", "A Latin-1 `î` in a value", "Files are UTF-8",
+        {C: changed(CASE, "role: foreman in a machine shop", "role: contrema\u00eetre").encode("latin-1")},
+        f"{C}:13: not UTF-8 text: byte 0xee in column 19; save the file as UTF-8"),
+    Row("nul", "A NUL character inside a value", "Control characters are not text",
+        case_with("summary: The brother is arrested.", "summary: The brother\x00 is arrested."),
+        f"{C}:28: broken YAML: unacceptable character #x0000: special characters are not allowed"),
+    Row("huge", "A 50 MB case file", f"Refused by size before it is read (limit {MAX_FILE_BYTES:,} bytes)",
+        {C: CASE + "# padding\n" * (50 * 1024 * 1024 // 10)},
+        f"{C}: the file is {len(CASE) + 50 * 1024 * 1024 // 10 * 10:,} bytes; case and rule files may be at "
+        f"most {MAX_FILE_BYTES:,} bytes", located=False),
+    Row("alias-bomb", "A billion-laughs document: nine anchors, each aliasing the last nine times",
+        "Aliases would expand to 10⁹ values; anchors and aliases are refused outright",
+        {C: billion_laughs()}, f"{C}:1: anchor &a is not allowed (nor aliases); write values out in full"),
+    Row("anchor", "An anchor `&src` on a source list, to be reused by an alias", "Refused like any anchor",
+        case_with("    source: [tainted]\n  petrov-brother:", "    source: &src [tainted]\n  petrov-brother:"),
+        f"{C}:16: anchor &src is not allowed (nor aliases); write values out in full"),
+    Row("python-tag", "`!!python/object/apply:os.system [...]` as a value",
+        "Data never executes: only plain YAML, no tags",
+        case_with("summary: The brother is arrested.", "summary: !!python/object/apply:os.system [\"echo hi\"]"),
+        f"{C}:28: tag !!python/object/apply:os.system is not allowed; the file holds plain data only"),
+    Row("deep", "A value nested 10,000 lists deep", f"Refused past {MAX_DEPTH} levels (no recursion overflow)",
+        case_with("title: An invented foreman whose brother is arrested",
+                  "title: " + "[" * 10000 + "]" * 10000),
+        f"{C}:3: nested more than {MAX_DEPTH} levels deep"),
+    Row("long-number", "A 5,000-digit number", "Python refuses to convert it (a crash before this check)",
+        case_with("count: 9}", "count: " + "9" * 5000 + "}"),
+        f"{C}:60: number too long (5000 characters)"),
+    Row("folder", "A folder where a case file is expected", "Not a file",
+        {C: FOLDER}, f"{C}: is a folder, not a file", located=False),
+    Row("missing", "A case file that does not exist", "Not there", {},
+        "cases/missing.yaml: no such file", case="cases/missing.yaml", located=False),
+    # -- The case format -------------------------------------------------------------------
+    Row("unknown-term", "`decision: expelsion`", "Not a term of the codebook; the message suggests the nearest",
+        case_with("    decision: expulsion\n    grounds: [failure_to_report]\n",
+                  "    decision: expelsion\n    grounds: [failure_to_report]\n"),
+        f"{C}:47: record[1].decision: unknown term 'expelsion'; did you mean 'expulsion'? (known: {DECISIONS})"),
+    Row("unknown-field", "`decison:` for `decision:`", "Unknown fields are refused, not ignored",
+        case_with("    decision: expulsion\n    grounds: [failure_to_report]\n",
+                  "    decison: expulsion\n    grounds: [failure_to_report]\n"),
+        f"{C}:47: record[1].decison: unknown field"),
+    Row("missing-field", "A hearing without `summary`", "Required",
+        case_with("    summary: The shop organization expels him for the late report.\n", ""),
+        f"{C}:41: record[1].summary: Field required"),
+    Row("impossible-date", "`date: 1937-02-30`", "No such day (PyYAML's own date reading used to crash here)",
+        case_with("date: 1937-09-08", "date: 1937-02-30"),
+        f"{C}:34: record[0].date: no such date '1937-02-30': day is out of range for month"),
+    Row("dangling-person", "`author: petrof`", "No such person in `people`",
+        case_with("author: petrov", "author: petrof"),
+        f"{C}:35: record[0].author: no person 'petrof' in `people`"),
+    Row("dangling-source", "`source: [tainted, iron-rule]`", "No such key in `sources`",
+        case_with("source: [iron-rules, tainted]", "source: [tainted, iron-rule]"),
+        f"{C}:40: record[0].source[1]: no source 'iron-rule' in `sources`"),
+    Row("dangling-entry", "`reviews: shop-hearng`", "No entry with that id",
+        case_with("reviews: shop-hearing", "reviews: shop-hearng"),
+        f"{C}:58: record[2].reviews: no entry with id 'shop-hearng'"),
+    Row("duplicate-id", "Two entries with the id `late-report`", "Ids name one entry each",
+        case_with("  - id: brother-arrested", "  - id: late-report"),
+        f"{C}:31: record[0].id: id 'late-report' is used twice\n"
+        f"{C}:38: record[0].concerns: no entry with id 'brother-arrested'"),
+    Row("out-of-order", "The committee hearing dated before the shop hearing", "The record is in date order",
+        case_with("date: 1937-10", "date: 1937-08"),
+        f"{C}:53: record[2].date: date 1937-08 comes before the previous entry's date 1937-09-20; "
+        "the record must be in date order"),
+    Row("hearing-before-statement", "The shop hearing dated 1937-09-05, the statement it `answers` 1937-09-08, "
+        "the statement moved to `background`", "A body cannot take up a statement not yet written",
+        statement_in_background(),
+        f"{C}:46: record[0].answers: the hearing (1937-09-05) comes before the statement it answers, "
+        "'late-report' (1937-09-08)"),
+    Row("votes-exceed-attendance", "`attendance: 10` with 9 + 3 votes", "More votes than people present",
+        case_with("attendance: 12", "attendance: 10"),
+        f"{C}:60: record[2].votes: 12 votes cast but attendance is 10"),
+    Row("votes-against-decision", "`decision: expulsion` with 3 votes for expulsion and 9 for a reprimand",
+        "The recorded decision lost the vote", case_with("count: 9}, {decision: reprimand, count: 3}",
+                                                         "count: 3}, {decision: reprimand, count: 9}"),
+        f"{C}:60: record[2].votes: the decision is expulsion but reprimand has the most votes (9 to 3)"),
+    Row("votes-twice", "Two vote counts for `expulsion`", "One count per decision",
+        case_with("{decision: reprimand, count: 3}", "{decision: expulsion, count: 3}"),
+        f"{C}:60: record[2].votes: expulsion counted twice; give one count per decision"),
+    Row("contested-one-reading", "`certainty: contested` with no readings", "A contested entry gives its readings",
+        case_with("    summary: The brother is arrested.\n", "    summary: The brother is arrested.\n"
+                  "    certainty: contested\n"),
+        f"{C}:24: background[0]: a contested entry needs at least two readings, each with its source"),
+    Row("id-not-file-name", "`id: example-case` in example.yaml", "The id is the file name",
+        case_with("id: example\n", "id: example-case\n"),
+        f"{C}:2: id: case id 'example-case' must match the file name 'example'"),
+    # -- Rule files --------------------------------------------------------------------------
+    Row("rule-unknown-attribute", "A pattern testing `closness` of a tie", "The catalogue of facts has no such field",
+        rule_with("{fact: charge, ground: failure_to_report}", "{fact: tie, closness: close}"),
+        f"{R}:15: rules[0].when[0].closness: fact 'tie' has no attribute 'closness'; known: "
+        f"{known(CATALOGUE['tie'])}"),
+    Row("rule-unknown-key", "`decides:` for `decide:`", "Unknown fields are refused",
+        rule_with("    decide: expulsion", "    decides: expulsion"),
+        f"{R}:17: rules[0].decides: unknown field"),
+    Row("rule-unknown-fact", "A pattern on `fact: relative`", "No such fact in the situation",
+        rule_with("{fact: charge, ground: failure_to_report}", "{fact: relative, ground: failure_to_report}"),
+        f"{R}:15: rules[0].when[0].fact: no fact 'relative' in the situation; known: {known(CATALOGUE)}"),
+    Row("rule-unknown-term", "`ground: failure_to_reprot`", "Not a term of the codebook",
+        rule_with("ground: failure_to_report", "ground: failure_to_reprot"),
+        f"{R}:15: rules[0].when[0].ground: unknown term 'failure_to_reprot' for charge.ground; known: "
+        f"{known(CATALOGUE['charge']['ground'].values or ())}"),
+    Row("cyclic-extends", "`a` extends `b`, `b` extends `a`", "Norm sets extend each other in a circle",
+        {R: norm_set("base"), "rules/a.yaml": norm_set("a", "", "extends: b\n"),
+         "rules/b.yaml": norm_set("b", "", "extends: a\n")},
+        "rules/a.yaml:9: extends: norm sets extend each other in a circle: a -> b -> a"),
+    Row("extends-unknown", "`extends: norms-1936`", "No such norm set",
+        {"rules/a.yaml": norm_set("a", "", "extends: norms-1936\n")},
+        "rules/a.yaml:9: extends: no norm set 'norms-1936' in the rules folder"),
+    Row("precedence-out-of-range", "`overrides: [n37.no-such-rule]`",
+        "Precedence names a rule outside the norm set (there is no numeric precedence to be out of range)",
+        rule_with("    decide: expulsion", "    decide: expulsion\n    overrides: [n37.no-such-rule]"),
+        f"{R}:18: rules[0].overrides[0]: no rule 'n37.no-such-rule' in norm set 'base'"),
+    Row("precedence-cycle", "Two rules each overriding the other", "Precedence must be a hierarchy",
+        {R: norm_set("base", RULE.replace("    decide: expulsion", "    decide: expulsion\n    overrides: [t.b]")
+                     + RULE.replace("t.late-report-expelled", "t.b").replace(
+                         "    decide: expulsion", "    decide: reprimand\n    overrides: [t.late-report-expelled]"))},
+        f"{R}:10: rules: rules override each other in a circle: t.b -> t.late-report-expelled -> t.b"),
+    Row("engine-big-number", "`count: {at_least: 99999999999999999999}`",
+        "durable-rules clips integers to 64 bits, so `at_most: 9223372036854775807` holds of 2⁶³ (verified); "
+        f"rule numbers are limited to ±{RULE_NUMBER_LIMIT:,}",
+        rule_with("count: {at_least: 1}", "count: {at_least: 99999999999999999999}"),
+        f"{R}:16: rules[0].when[1].count: 99999999999999999999 is out of range: a rule compares numbers between "
+        f"{-RULE_NUMBER_LIMIT:,} and {RULE_NUMBER_LIMIT:,}"),
+    Row("engine-bool-for-number", "`count: false`",
+        "durable-rules conflates false with 0 (and true with 1), so this would match a count of 0 (verified)",
+        rule_with("count: {at_least: 1}", "count: false"),
+        f"{R}:16: rules[0].when[1].count: 'count' is a number, not False"),
+    Row("engine-text-for-number", "`count: \"1\"`",
+        "durable-rules compares loosely: the text \"1\" equals the number 1 there, not in Python (verified)",
+        rule_with("count: {at_least: 1}", "count: \"1\""),
+        f"{R}:16: rules[0].when[1].count: 'count' is a number, not '1'"),
+    Row("rule-range-on-text", "`ground: {at_least: 1}`", "Only numbers have ranges",
+        rule_with("ground: failure_to_report", "ground: {at_least: 1}"),
+        f"{R}:15: rules[0].when[0].ground: 'ground' is not a number; use a value or a list"),
+    Row("rules-dir-is-file", "`--rules-dir` naming a file", "A folder of norm sets is expected",
+        {"rules.yaml": RULES}, "rules.yaml: no such folder of norm set files", rules_dir="rules.yaml",
+        located=False),
+    Row("rule-folder", "A folder named `extra.yaml` among the rule files", "Not a file",
+        {"rules/extra.yaml": FOLDER}, "rules/extra.yaml: is a folder, not a file",
+        located=False),
+]
+
+
+# -- Running a row --------------------------------------------------------------------------
+
+def build(folder: Path, row: Row) -> None:
+    tree: dict[str, object] = {CASE_FILE: CASE, "rules/base.yaml": RULES, **row.files}
+    for relative, content in tree.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content is FOLDER:
+            path.mkdir()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(str(content), encoding="utf-8")
+    (folder / "site").mkdir()
+    (folder / "site" / "index.html").write_text("<p>the previous casebook</p>\n")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "/"
+            for p in sorted(folder.rglob("*"))}
+
+
+def commands(row: Row) -> dict[str, list[str]]:
+    runs = {"check": ["check", row.case, "--cases", "cases", "--rules-dir", row.rules_dir],
+            "replay": ["replay", row.case, "--rules", "auto", "--format", "json", "--rules-dir", row.rules_dir]}
+    if row.case == CASE_FILE:  # the damage is in the folders `casebook` reads
+        runs["casebook"] = ["casebook", "--out", "site", "--cases", "cases", "--rules-dir", row.rules_dir]
+    return runs
+
+
+LOCATED = re.compile(r"^[^:]+\.yaml:\d+: ")
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+def test_bad_input(row: Row, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(tmp_path, row)
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path)
+    for command, args in commands(row).items():
+        result = runner.invoke(app, args)
+        assert (command, result.exit_code, result.stderr) == (command, row.code, row.message + "\n")
+        assert result.stdout == ""
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output
+        assert snapshot(tmp_path) == before, f"{command} left files behind or changed them"
+    for line in row.message.splitlines():
+        assert line.startswith(("cases/", "rules")), line  # every problem names its file
+        assert bool(LOCATED.match(line)) == row.located, line
+
+
+def test_there_are_at_least_25_rows_with_distinct_messages() -> None:
+    assert len(ROWS) >= 25
+    assert len({r.id for r in ROWS}) == len(ROWS) and len({r.message for r in ROWS}) == len(ROWS)
+
+
+REAL_CLI = ROOT / ".venv" / "bin" / "case-procedure"
+
+
+@pytest.mark.skipif(not REAL_CLI.exists(), reason="the installed entry point is needed")
+@pytest.mark.parametrize("row_id", ["python-tag", "alias-bomb", "huge", "folder", "impossible-date"])
+def test_the_installed_command_gives_the_same_message(row_id: str, tmp_path: Path) -> None:
+    row = next(r for r in ROWS if r.id == row_id)
+    build(tmp_path, row)
+    before = snapshot(tmp_path)
+    done = subprocess.run([str(REAL_CLI), *commands(row)["check"]], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONHASHSEED": "0"})
+    assert (done.returncode, done.stderr, done.stdout) == (row.code, row.message + "\n", "")
+    assert snapshot(tmp_path) == before
+
+
+# -- The document ----------------------------------------------------------------------------
+
+INTRO = """\
+# Bad input: the catalogue
+
+Generated by `tests/test_catalogue.py` from the rows its tests run; do not edit by hand
+(`.venv/bin/python tests/test_catalogue.py` rewrites it, and a test fails when it is stale).
+
+Every row is a malformed file run through the real command line (`case-procedure check`, and for
+case files in the corpus also `replay` and `casebook --out`). Each gets **exit code 2**, exactly the
+message shown on stderr, nothing on stdout, no traceback, and no file written or changed (the
+casebook folder from an earlier run is left as it was). Paths are relative to the folder the
+command runs in. A message reads `file:line: field: message`; problems with the file as a whole
+(too large, a folder, missing) name the file only, and problems with the YAML itself name the line.
+
+## Policies
+
+- **Size.** A case or rule file may be at most {limit:,} bytes (the largest in the corpus is about
+  50 KB). The size is checked before anything is read, and the read itself is bounded.
+- **Text.** Files are UTF-8; the message gives the line and column of the first byte that is not.
+  A tab in the indentation gets its own message, since YAML's is obscure.
+- **Anchors and aliases are refused outright** rather than budgeted. Case and rule files never need
+  them, and without aliases a document's tree is no larger than its text, so alias bombs (billion
+  laughs) cannot arise. Explicit tags (`!!python/object`, `!!str`, ...) are refused too: the files
+  hold plain data, loaded with a safe loader, and nothing in them is ever executed.
+- **Nesting** is limited to {depth} levels, so a deeply nested document is an error, not a
+  `RecursionError`.
+- **Dates stay text.** The loader does not turn `1937-02-30` into a Python date (PyYAML's own
+  attempt raised an uncaught `ValueError`); the case format reads dates itself and reports the
+  impossible day.
+- **Duplicate keys** are errors (YAML parsers keep the last value silently).
+- **Precedence.** Rules have no numeric priority (durable-rules' `pri` is never used); precedence is
+  `overrides`, a list of rule ids. "Out of range" therefore means an `overrides` entry naming a rule
+  that is not in the norm set, and a circle of `overrides` is refused as well.
+- **Conditions durable-rules mishandles** are refused when the rule file is read, and the engine's
+  lint refuses them again before a ruleset is registered: integers beyond 64 bits (durable-rules
+  clips them, so `at_most: 9223372036854775807` matched 2⁶³ and `not: 2⁶³+1` failed to match 2⁶³+2;
+  rule numbers are limited to ±{numbers:,}), `true`/`false` against a number (durable-rules matches
+  `false` with 0) and text against a number (durable-rules matches `"1"` with 1). The lint also
+  refuses joins, patterns without a literal `kind`, list and object literals and unknown operators
+  (see `engine.lint`).
+- **Votes.** A hearing's vote counts must fit: one count per decision, no more votes than the
+  attendance, and the recorded decision may not have fewer votes than another.
+- **Time runs forward through references.** A hearing cannot `answers` a statement (or appeal)
+  dated after it, nor `reviews` a later hearing; an appeal cannot be `against` a later hearing.
+
+## Exit codes
+
+| code | meaning |
+|---|---|
+| 0 | success |
+| 1 | `check`: valid files, but unsettled overlaps or failing rule tests; or an internal error (a bug) |
+| 2 | bad input: a malformed or unreadable file, an unknown option value, rules in conflict |
+| 3 | the rules engine failed (`engine error: ...`, naming the rule whose action failed) |
+| 130 | interrupted (Ctrl-C); nothing is written |
+
+No command prints a traceback: `case_procedure.guard` turns whatever escapes a command into one line
+(`internal error: ...` for a bug; `CASE_PROCEDURE_DEBUG=1` shows the traceback instead).
+
+## The catalogue
+
+| # | input | what is wrong | message (stderr) | exit |
+|---|---|---|---|---|
+"""
+
+
+def cell(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "&#124;").replace("\n", "<br>")
+
+
+def render() -> str:
+    intro = INTRO.format(limit=MAX_FILE_BYTES, depth=MAX_DEPTH, numbers=RULE_NUMBER_LIMIT)
+    lines = [f"| {n} | {cell(r.input)} | {cell(r.wrong)} | <code>{cell(r.message)}</code> | {r.code} |"
+             for n, r in enumerate(ROWS, start=1)]
+    return intro + "\n".join(lines) + "\n"
+
+
+def test_the_document_is_current() -> None:
+    assert DOC.read_text(encoding="utf-8") == render(), "docs/bad-input.md is stale: run tests/test_catalogue.py"
+
+
+if __name__ == "__main__":
+    DOC.write_text(render(), encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)} ({len(ROWS)} rows)")
