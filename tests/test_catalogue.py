@@ -21,7 +21,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -188,7 +188,6 @@ class Row:
     rules_dir: str = "rules"
     code: int = 2
     located: bool = True  # every line names a line number (file-level problems name the file only)
-    notes: tuple[str, ...] = field(default=())
 
 
 C = CASE_FILE

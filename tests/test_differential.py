@@ -30,7 +30,7 @@ from case_procedure.norms import NormSet, _pattern_problems
 from case_procedure.replay import resolve
 
 SOAK = os.environ.get("SOAK") == "1"
-EXAMPLES = int(os.environ.get("SOAK_EXAMPLES", "2000")) if SOAK else 300
+EXAMPLES = int(os.environ.get("SOAK_EXAMPLES", "2000")) if SOAK else 200
 SITUATIONS = 8 if SOAK else 4
 
 
@@ -69,7 +69,7 @@ def test_generated_rules_stay_within_the_supported_language(normset: NormSet) ->
 def test_the_generator_reaches_every_test_form() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=200, deadline=None, database=None)
+    @settings(max_examples=80, deadline=None, database=None)
     @given(norm_set())
     def collect(normset: NormSet) -> None:
         for rule in normset.rules:

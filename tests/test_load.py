@@ -163,3 +163,37 @@ def test_an_unexpected_error_in_a_command_is_one_line_not_a_traceback(monkeypatc
     result = CliRunner().invoke(app, ["replay", str(FIXTURES / "example.yaml"), "--rules", "norms-1937"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith("internal error: KeyError: 'a bug' (a bug in case-procedure")
+
+
+# -- Sessions that never started ---------------------------------------------------------------
+
+UNHANDLED_THEN_DELETED = """
+from durable.engine import Host, MessageNotHandledException
+class Quiet(Host):
+    def _run(self): pass
+    def get_action(self, name): return lambda c: None
+host = Quiet()
+host.register_rulesets({"x": {"r": {"all": [{"m": {"$and": [{"kind": "k"}, {"$lte": {"n": 3}}]}}], "run": "r"}}})
+try:
+    host.assert_fact("x", {"id": "f", "kind": "other", "sid": "s"})
+except MessageNotHandledException:
+    pass
+host.delete_state("x", "s")
+"""
+
+
+def test_durable_rules_crashes_deleting_a_session_whose_only_fact_was_not_handled() -> None:
+    # durable-rules 2.0.28, verified: a fact no rule can match, then delete_state of its sid -> segfault.
+    # If this starts passing cleanly, durable-rules changed; the adapter's guard below stays harmless.
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", UNHANDLED_THEN_DELETED], capture_output=True, timeout=60)
+    assert done.returncode < 0 or done.returncode == 139, (done.returncode, done.stderr[-300:])
+
+
+def test_the_adapter_never_deletes_a_session_that_accepted_no_fact(tiny_book: RuleBook) -> None:
+    ruleset = tiny_book.compiled(tiny_book.norm_sets["base"])
+    engine = DurableEngine()
+    for n in range(200):  # would crash the test process without the adapter's guard
+        assert engine.run(ruleset, f"unhandled-{n}", [{"id": "x", "kind": "nobody_tests_this"}]) == []

@@ -20,11 +20,9 @@ from case_procedure.codebook import label
 from case_procedure.engine import DurableEngine
 from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
 from case_procedure.guard import GuardedGroup
-from case_procedure.checks import examine_rules
 from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, case_reference_problems, load_norm_sets
 from case_procedure.compare import compare
 from case_procedure.diff import NormSetDiff, diff
-from case_procedure.casebook import build as build_casebook
 from case_procedure.explain import explain_case, explain_procedure
 from case_procedure.render import (
     as_markdown,
@@ -110,6 +108,8 @@ def check(
     loaded, norm_sets = _load(paths, rules_dir)
     try:
         problems = case_reference_problems(norm_sets, corpus_ids)
+        from case_procedure.checks import examine_rules  # imported on use: a cold `replay` need not load it
+
         findings = examine_rules(norm_sets, rules_dir / "tests", DurableEngine())
     except InputError as exc:
         problems = exc.problems
@@ -333,6 +333,8 @@ def casebook(
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
     book, engine = RuleBook(norm_sets), DurableEngine()
+    from case_procedure.casebook import build as build_casebook  # imported on use, like checks
+
     count = _run(lambda: build_casebook(out, loaded, norm_sets, book, engine))
     typer.echo(f"casebook: {count} files written; open {out / 'index.html'}")
 

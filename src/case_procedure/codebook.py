@@ -88,6 +88,8 @@ DECISION_TERMS = [
          _src(5, "THE RAVAGES OF TERROR", "257-258"), severity=10),
     Term("referral", "The body sends the matter to another body without deciding it.",
          _src(3, "A FAMILY TORN APART", "190"), severity=1),
+    Term("appeal_unanswered", "The appeal is left to 'marinate': no answer comes, and the expulsion stands.",
+         _src(5, "THE RAVAGES OF TERROR", "257-258"), severity=10),
 ]
 Decision, DECISIONS = _vocabulary("Decision", DECISION_TERMS)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from case_procedure.norms import NormSet, ResolvedRule
+from case_procedure.norms import NormSet, ResolvedRule, Rule
 
 
 class Frozen(BaseModel):
@@ -22,6 +22,7 @@ class RuleChange(Frozen):
     statement: str
     outcome: str
     before: str | None  # the outcome it had before, for a replaced rule
+    changed: list[str]  # for a replaced rule, what changed: "reading: practice -> stated", "when", ...
     sources: list[str]
     provisions: list[str]  # provisions of the newer norm set that this rule encodes
 
@@ -31,7 +32,9 @@ class ProvisionEntry(Frozen):
     text: str
     status: str
     rules: list[str]
+    powers: list[str]
     reason: str | None
+    note: str | None
     sources: list[str]
 
 
@@ -51,7 +54,20 @@ def _entry(rule: ResolvedRule, change: str, before: ResolvedRule | None,
            provisions: dict[str, list[str]]) -> RuleChange:
     return RuleChange(id=rule.id, change=change, statement=rule.rule.statement, outcome=rule.rule.describe_outcome(),
                       before=before.rule.describe_outcome() if before else None,
+                      changed=_changed_fields(before.rule, rule.rule) if before else [],
                       sources=[s.cite() for s in rule.sources], provisions=provisions.get(rule.id, []))
+
+
+def _changed_fields(old: Rule, new: Rule) -> list[str]:
+    """The fields a replacement changes; a single word or value is shown as `old -> new`."""
+    before, after = old.model_dump(), new.model_dump()
+    changed = []
+    for name in after:
+        if before[name] == after[name]:
+            continue
+        simple = all(isinstance(v, (str, bool)) and len(str(v)) <= 20 for v in (before[name], after[name]))
+        changed.append(f"{name}: {before[name]} -> {after[name]}" if simple else name)
+    return changed
 
 
 def diff(old: NormSet, new: NormSet) -> NormSetDiff:
@@ -66,7 +82,8 @@ def diff(old: NormSet, new: NormSet) -> NormSetDiff:
                 if after[i].rule != before[i].rule]
     changes += [_entry(before[i], "removed", None, {}) for i in sorted(before.keys() - after.keys())]
     unchanged = sum(1 for i in after.keys() & before.keys() if after[i].rule == before[i].rule)
-    provisions = [ProvisionEntry(id=p.id, text=p.text, status=p.status, rules=list(p.rules), reason=p.reason,
-                                 sources=[s.cite() for s in sources]) for p, sources in new.provisions]
+    provisions = [ProvisionEntry(id=p.id, text=p.text, status=p.status, rules=list(p.rules), powers=list(p.powers),
+                                 reason=p.reason, note=p.note, sources=[s.cite() for s in sources])
+                  for p, sources in new.provisions]
     return NormSetDiff(old=old.id, new=new.id, extends=new.extends == old.id, changes=changes, unchanged=unchanged,
                        provisions=provisions)

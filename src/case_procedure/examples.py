@@ -177,6 +177,8 @@ def example_facts(example: Example) -> list[Fact]:
     hearing = {"body": example.body, **next((g for kind, g in given if kind == "hearing"), {})}
     facts = [_fact("hearing", 0, hearing)]
     facts += [_fact(kind, n, g) for n, (kind, g) in enumerate(given, start=1) if kind != "hearing"]
+    if not any(kind == "accused" for kind, _ in given):  # every real situation has its accused
+        facts.append(_fact("accused", 0, {}))
     if not any(kind == "charges" for kind, _ in given):
         families = {f.attributes["family"] for f in facts if f.kind == "charge"}
         only = "none" if not families else (families.pop() if len(families) == 1 else "mixed")

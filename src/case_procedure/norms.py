@@ -84,6 +84,8 @@ class Rule(Strict):
         default=None, description="The body that takes the case up next, or `end` (a route rule)")
     overrides: list[RuleId] = Field(default=[], description="Rules this one takes precedence over")
     drawn_from: list[Key] = Field(default=[], description="Cases a practice rule is drawn from")
+    general: bool = Field(default=False, description="A practice the book reports in general terms, with no case "
+                          "of the corpus behind it; its source says where")
     source: list[Key] = Field(min_length=1)
     note: Text | None = None
 
@@ -119,8 +121,10 @@ class Provision(Strict):
     text: Text
     status: Literal["encoded", "out_of_scope"]
     rules: list[RuleId] = Field(default=[], description="The rules encoding it (status encoded)")
+    powers: list[RuleId] = Field(default=[], description="The powers encoding it (status encoded)")
     reason: Text | None = Field(default=None, description="Why it is not encoded (status out_of_scope)")
     source: list[Key] = Field(min_length=1)
+    note: Text | None = None
 
 
 class InForce(Strict):
@@ -294,8 +298,9 @@ def file_problems(spec: NormSetFile, path: Path) -> list[tuple[Loc, str]]:
             ids.add(item.id)
             problems += _source_problems(item.source, spec, (part, i))
     for i, provision in enumerate(spec.provisions):
-        if provision.status == "encoded" and not provision.rules:
-            problems.append((("provisions", i, "rules"), "an encoded provision names the rules that encode it"))
+        if provision.status == "encoded" and not (provision.rules or provision.powers):
+            problems.append((("provisions", i, "rules"), "an encoded provision names the rules or powers that "
+                             "encode it"))
         if provision.status == "out_of_scope" and not provision.reason:
             problems.append((("provisions", i, "reason"), "a provision out of scope gives the reason"))
     return problems
@@ -314,8 +319,9 @@ def _rule_shape_problems(rule: Rule, kind: str, loc: Loc) -> list[tuple[Loc, str
         problems.append(((*loc, "also"), "`also` adds to a decision; a route rule has none"))
     if OPENING in rule.at and not rule.is_route:
         problems.append(((*loc, "at"), "only a route rule applies at the `opening`, before any body has decided"))
-    if kind == "practice" and rule.reading == "practice" and not rule.drawn_from:
-        problems.append(((*loc, "drawn_from"), "a practice rule names the cases it is drawn from"))
+    if kind == "practice" and rule.reading == "practice" and not rule.drawn_from and not rule.general:
+        problems.append(((*loc, "drawn_from"), "a practice rule names the cases it is drawn from, or says with "
+                         "`general: true` that the book reports it in general terms"))
     return problems
 
 
@@ -394,9 +400,12 @@ def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, 
         for i, rule in enumerate(getattr(spec, part)):
             problems += [((part, i, "overrides", j), f"no rule {target!r} in norm set {spec.id!r}")
                          for j, target in enumerate(rule.overrides) if target not in ids]
+    powers = {p.power.id for p in normset.powers}
     for i, provision in enumerate(spec.provisions):
         problems += [(("provisions", i, "rules", j), f"no rule {target!r} in norm set {spec.id!r}")
                      for j, target in enumerate(provision.rules) if target not in ids]
+        problems += [(("provisions", i, "powers", j), f"no power {target!r} in norm set {spec.id!r}")
+                     for j, target in enumerate(provision.powers) if target not in powers]
     own = {r.id: (part, i) for part in ("rules", "replace") for i, r in enumerate(getattr(spec, part))}
     for resolved in normset.decision_rules:
         rule = resolved.rule

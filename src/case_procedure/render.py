@@ -256,6 +256,8 @@ def diff_as_text(d: NormSetDiff) -> str:
         lines += _wrap(change.statement, "   ")
         outcome = f"{change.before} -> {change.outcome}" if change.before else change.outcome
         lines += _wrap(outcome, " " * 14, "   outcome:   ")
+        if change.changed:
+            lines += _wrap("; ".join(change.changed), " " * 14, "   changed:   ")
         for source in change.sources:
             lines += _wrap(source, " " * 14, "   source:    ")
         if change.provisions:
@@ -264,8 +266,8 @@ def diff_as_text(d: NormSetDiff) -> str:
     if d.provisions:
         lines.append(f"Provisions of {d.new}:")
         for provision in d.provisions:
-            how = f"encoded by {', '.join(provision.rules)}" if provision.status == "encoded" else (
-                f"out of scope: {provision.reason}")
+            encoded = ", ".join([*provision.rules, *provision.powers])
+            how = f"encoded by {encoded}" if provision.status == "encoded" else f"out of scope: {provision.reason}"
             lines += _wrap(f"{provision.id}: {provision.text} ({how})", "     ", "   - ")
     return "\n".join(lines) + "\n"
 
@@ -273,16 +275,16 @@ def diff_as_text(d: NormSetDiff) -> str:
 def diff_as_markdown(d: NormSetDiff) -> str:
     relation = "written as a change of" if d.extends else "compared with"
     out = [f"# `{d.new}` {relation} `{d.old}`", "", f"{len(d.changes)} changes; {d.unchanged} rules unchanged.", "",
-           "| change | rule | statement | outcome | source |", "|---|---|---|---|---|"]
+           "| change | rule | statement | outcome | what changed | source |", "|---|---|---|---|---|---|"]
     for c in d.changes:
         outcome = f"{c.before} → {c.outcome}" if c.before else c.outcome
         out.append(f"| {c.change} | `{c.id}` | {_cell(c.statement)} | {_cell(outcome)} | "
-                   f"{_cell('; '.join(c.sources))} |")
+                   f"{_cell('; '.join(c.changed)) or '-'} | {_cell('; '.join(c.sources))} |")
     if d.provisions:
         out += ["", f"## Provisions of `{d.new}`", "", "| provision | text | status | rules or reason |",
                 "|---|---|---|---|"]
         for p in d.provisions:
-            how = ", ".join(f"`{r}`" for r in p.rules) if p.status == "encoded" else _cell(p.reason or "")
+            how = ", ".join(f"`{r}`" for r in [*p.rules, *p.powers]) if p.status == "encoded" else _cell(p.reason or "")
             out.append(f"| `{p.id}` | {_cell(p.text)} | {p.status.replace('_', ' ')} | {how} |")
     out.append("")
     return "\n".join(out)

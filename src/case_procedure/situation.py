@@ -192,7 +192,7 @@ def _targeted(case: Case, person: str) -> bool:
 
 # -- Fact builders, one per kind -------------------------------------------------------------
 
-EXPELLING = ("expulsion", "appeal_rejected")
+EXPELLING = ("expulsion", "appeal_rejected", "appeal_unanswered")
 
 
 def _hearing_fact(case: Case, hearing: Hearing, before: list[Event], earlier: list[Hearing]) -> Fact:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from yaml import events as yaml_events
 from pydantic import BaseModel, ValidationError
+from yaml import events as yaml_events
 
 from case_procedure.errors import InputError, Problem
 
