@@ -69,7 +69,7 @@ def test_generated_rules_stay_within_the_supported_language(normset: NormSet) ->
 def test_the_generator_reaches_every_test_form() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=80, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
     @given(norm_set())
     def collect(normset: NormSet) -> None:
         for rule in normset.rules:

@@ -57,8 +57,9 @@ def test_no_background_threads(engine: DurableEngine) -> None:
     assert threading.active_count() == before
 
 
-def test_sessions_are_deleted_so_2000_replays_stay_under_the_1024_limit(engine: DurableEngine, book) -> None:
+def test_sessions_are_deleted_so_2000_replays_stay_under_the_1024_limit(book) -> None:
     case = load_case(FIXTURES / "example.yaml")
+    engine = DurableEngine(remember=False)  # every run opens a real session
     first = replay(case, "norms-1937", book, engine)
     for _ in range(1999):
         assert replay(case, "norms-1937", book, engine) == first
@@ -127,3 +128,23 @@ fact_values = st.fixed_dictionaries({
 def test_durable_and_python_evaluators_agree(engine: DurableEngine, facts: list[dict]) -> None:
     facts = [{**f, "id": f"f{i}"} for i, f in enumerate(facts)]
     assert engine.run(RULESET, "differential", facts) == PythonEngine().run(RULESET, "differential", facts)
+
+
+def test_remembering_facts_changes_no_firing(book) -> None:
+    # a fact's matches depend on that fact alone, so answers remembered from earlier situations are exact
+    cases = [load_case(p) for p in sorted((FIXTURES.parent.parent / "cases").glob("*.yaml"))]
+    remembering, fresh = DurableEngine(), DurableEngine(remember=False)
+    for _ in range(2):  # the second round answers from memory
+        for case in cases:
+            for name in sorted(book.norm_sets):
+                assert replay(case, name, book, remembering) == replay(case, name, book, fresh)
+
+
+def test_situations_no_rule_accepts_neither_leak_nor_crash() -> None:
+    # durable-rules keeps a state slot (1,024 in all) for a session that saw only facts no rule accepts, and
+    # deleting such a session corrupts its heap; the engine's own opening fact makes every session deletable
+    engine = DurableEngine(remember=False)
+    unaccepted = [{"id": "t", "kind": "tie", "closeness": "close"}, {"id": "c", "kind": "charge", "family": "none"}]
+    for n in range(3000):
+        assert engine.run(RULESET, f"unaccepted-{n}", unaccepted) == []
+    assert engine.run(RULESET, "after", FACTS) == PythonEngine().run(RULESET, "after", FACTS)

@@ -62,7 +62,7 @@ def test_10000_engine_replays_with_flat_memory_and_no_threads(tiny_book: RuleBoo
     normset = tiny_book.norm_sets["base"]
     ruleset = tiny_book.compiled(normset)
     hearings = [[f.engine_fact() for f in situations.build(case, h).facts] for h in case.hearings()]
-    engine = DurableEngine()
+    engine = DurableEngine(remember=False)  # every run opens and deletes a real session
     threads = threading.active_count()
     expected = [engine.run(ruleset, "first", facts) for facts in hearings]
     assert any(expected), "the one rule should fire at some hearing, or the test proves little"
@@ -80,7 +80,7 @@ def test_10000_engine_replays_with_flat_memory_and_no_threads(tiny_book: RuleBoo
 @pytest.mark.skipif(not SOAK, reason="SOAK=1: 10,000 full replays under the bundled norm sets (about a minute)")
 def test_10000_full_replays_with_flat_memory(book: RuleBook) -> None:
     case = load_case(FIXTURES / "example.yaml")
-    engine = DurableEngine()
+    engine = DurableEngine(remember=False)
     first = replay(case, AUTO, book, engine)
 
     def one_replay(n: int) -> None:

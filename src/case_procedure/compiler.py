@@ -42,6 +42,12 @@ class CompiledRuleset:
             counts[rule_id] = counts.get(rule_id, 0) + 1
         return counts
 
+    @cached_property
+    def pattern_names(self) -> dict[str, tuple[str, ...]]:
+        """Each rule's pattern names, in pattern order."""
+        return {rule_id: tuple(f"{rule_id}{PATTERN_SEPARATOR}{n}" for n in range(count))
+                for rule_id, count in self.patterns_per_rule.items()}
+
 
 @dataclass(frozen=True, order=True)
 class Firing:
@@ -55,8 +61,10 @@ def rules_applying(ruleset: CompiledRuleset, matches: set[tuple[str, str]]) -> l
     for pattern, fact in sorted(matches):
         facts_by_pattern.setdefault(pattern, []).append(fact)
     firings = []
-    for rule_id, count in ruleset.patterns_per_rule.items():
-        per_pattern = [facts_by_pattern.get(f"{rule_id}{PATTERN_SEPARATOR}{n}", []) for n in range(count)]
+    for rule_id, names in ruleset.pattern_names.items():
+        if names[0] not in facts_by_pattern:  # most rules fail on their first pattern, the hearing's body
+            continue
+        per_pattern = [facts_by_pattern.get(name, []) for name in names]
         if all(per_pattern):
             ordered = list(dict.fromkeys(fact for facts in per_pattern for fact in facts))
             firings.append(Firing(rule_id, tuple(ordered)))

@@ -82,11 +82,17 @@ def lint(ruleset: CompiledRuleset) -> list[str]:
     return problems
 
 
-def _check_facts(facts: list[EngineFact]) -> None:
+def _check_ids(facts: list[EngineFact]) -> None:
     ids = [f.get("id") for f in facts]
     if len(set(ids)) != len(ids) or None in ids:
         raise EngineError("every fact needs a unique id (durable-rules rejects repeated identities)")
+
+
+def _check_facts(facts: list[EngineFact]) -> None:
+    _check_ids(facts)
     for fact in facts:
+        if fact.get("kind") == SESSION_KIND or fact.get("id") == SESSION_KIND:
+            raise EngineError(f"{SESSION_KIND!r} is the engine's own; no fact may use it as its kind or id")
         if len(fact) > MAX_PROPERTIES:
             raise EngineError(f"fact {fact['id']} has more than {MAX_PROPERTIES} properties")
         for name, value in fact.items():
@@ -110,6 +116,9 @@ class _QuietHost(Host):
     failure: tuple[str, BaseException] | None = None  # the first action that raised, and what it raised
 
     def get_action(self, action_name: str) -> Callable[[Any], None]:
+        if action_name.endswith(f"#{SESSION_KIND}"):  # the rule that accepts the opening fact does nothing
+            return lambda closure: None
+
         def action(closure: Any) -> None:
             try:
                 self._on_fire(action_name, closure)
@@ -119,6 +128,35 @@ class _QuietHost(Host):
                 raise
 
         return action
+
+
+FactKey = tuple[tuple[str, str, Any], ...]
+SESSION_KIND = "__session__"  # the kind of the fact that opens every session (no situation fact has it)
+KNOWN_LIMIT = 50_000  # remembered facts across rulesets; past it the memory starts afresh
+
+
+def _content(fact: EngineFact) -> FactKey:
+    """A fact without its id, typed: True and 1 are different facts to a rule, not to a dict. (Two facts that
+    list the same attributes in another order are only remembered twice.)"""
+    return tuple((name, type(value).__name__, value) for name, value in fact.items() if name != "id")
+
+
+def _tested_attributes(ruleset: CompiledRuleset) -> dict[str, tuple[str, ...]]:
+    """For each kind of fact the ruleset's patterns test, the attributes they test. Only these reach
+    durable-rules and the remembered answers: a fact's other attributes cannot change what it matches."""
+    tested: dict[str, set[str]] = {}
+    for rule in ruleset.definition.values():
+        condition = rule["all"][0]["m"]
+        parts = condition["$and"] if "$and" in condition else [condition]
+        tested.setdefault(parts[0]["kind"], set()).update(*(_attribute_names(c) for c in parts[1:]))
+    return {kind: tuple(sorted(names)) for kind, names in tested.items()}
+
+
+def _attribute_names(condition: dict[str, Any]) -> set[str]:
+    (key, value), = condition.items()
+    if key in ("$and", "$or"):
+        return set().union(*(_attribute_names(c) for c in value))
+    return set(value) if key in ("$neq", "$gte", "$lte") else {key}
 
 
 def _fact_id(closure: Any) -> str:
@@ -131,12 +169,18 @@ def _fact_id(closure: Any) -> str:
 class DurableEngine:
     """Runs compiled rulesets on durable-rules, one session per call."""
 
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = True) -> None:
+        self._remember = remember  # False: every fact goes to durable-rules (the load tests use it)
         self._host = _QuietHost(self._record)
         self._registered: dict[str, str] = {}  # ruleset name -> digest
         self._matches: set[tuple[str, str]] = set()  # (pattern name, fact id)
         self._sessions = itertools.count()
         self._patterns: dict[str, tuple[str, ...]] = {}  # durable rule name -> the pattern names it stands for
+        # ruleset name -> fact content -> the patterns it matched. Every rule tests one fact (the lint sees to
+        # it), so which patterns a fact matches depends on that fact alone: durable-rules is asked once per
+        # distinct fact, and situations that repeat a fact (most do) reuse its answer.
+        self._known: dict[str, dict[FactKey, tuple[str, ...]]] = {}
+        self._tested: dict[str, dict[str, tuple[str, ...]]] = {}  # ruleset name -> kind -> attributes tested
 
     def _record(self, rule_name: str, closure: Any) -> None:
         fact = _fact_id(closure)
@@ -154,6 +198,7 @@ class DurableEngine:
             raise EngineError("ruleset rejected by the lint:\n" + "\n".join(problems))
         self._host.register_rulesets({ruleset.name: self._shared_patterns(ruleset)})
         self._registered[ruleset.name] = ruleset.digest
+        self._tested[ruleset.name] = _tested_attributes(ruleset)
 
     def _shared_patterns(self, ruleset: CompiledRuleset) -> dict[str, dict[str, Any]]:
         """One durable rule per distinct pattern: many rules test the same bodies or the same fact, and every
@@ -166,29 +211,66 @@ class DurableEngine:
             rule_name = f"{ruleset.name}#{n}"
             definition[rule_name] = {"all": json.loads(pattern), "run": rule_name}  # a fresh copy: durable mutates it
             self._patterns[rule_name] = tuple(names)
+        opening = f"{ruleset.name}#{SESSION_KIND}"
+        definition[opening] = {"all": [{"m": {"kind": SESSION_KIND}}], "run": opening}
+        self._patterns[opening] = ()
         return definition
 
     def run(self, ruleset: CompiledRuleset, sid: str, facts: list[EngineFact]) -> list[Firing]:
         if not ruleset.definition:  # durable-rules rejects an empty ruleset; nothing could fire
             return []
         self._register(ruleset)
+        _check_ids(facts)  # the content checks run on the facts durable-rules sees; remembered ones passed them
+        known = self._known.setdefault(ruleset.name, {})
+        tested = self._tested[ruleset.name]
+        matches: set[tuple[str, str]] = set()
+        fresh: dict[FactKey, tuple[EngineFact, list[str]]] = {}  # unseen fact contents -> (what durable sees, ids)
+        for fact in facts:
+            if self._remember:
+                names = tested.get(str(fact.get("kind")))
+                if names is None:
+                    continue  # no pattern tests facts of this kind
+                seen = {"id": fact["id"], "kind": fact["kind"], **{n: fact[n] for n in names if n in fact}}
+                key = _content(seen)
+            else:
+                seen, key = fact, (("id", "str", fact["id"]),)
+            if key in known:
+                matches.update((pattern, str(fact["id"])) for pattern in known[key])
+            else:
+                fresh.setdefault(key, (seen, []))[1].append(str(fact["id"]))
+        if fresh:
+            found = self._match(ruleset, sid, [seen for seen, _ in fresh.values()])
+            if sum(len(v) for v in self._known.values()) > KNOWN_LIMIT:
+                self._known = {ruleset.name: {}}
+                known = self._known[ruleset.name]
+            for key, (seen, ids) in fresh.items():
+                patterns = tuple(sorted(p for p, fact_id in found if fact_id == str(seen["id"])))
+                if self._remember:
+                    known[key] = patterns
+                matches.update((pattern, fact_id) for pattern in patterns for fact_id in ids)
+        return rules_applying(ruleset, matches)
+
+    def _match(self, ruleset: CompiledRuleset, sid: str, facts: list[EngineFact]) -> set[tuple[str, str]]:
+        """Assert the facts in a fresh session and return the (pattern name, fact id) pairs that fired."""
         _check_facts(facts)
         session = f"{sid}#{next(self._sessions)}"
         self._matches = set()
-        started = False
+        # A session that received only facts no rule accepts holds one of durable-rules' 1,024 state slots for
+        # good, and deleting it corrupts the heap. The opening fact, which a rule of our own always accepts,
+        # makes every session one that can be deleted.
+        opening = {"id": SESSION_KIND, "kind": SESSION_KIND, "sid": session}
+        self._raise_failure(opening, self._host.assert_fact(ruleset.name, opening))
         try:
             for fact in facts:
                 try:
                     state = self._host.assert_fact(ruleset.name, {**fact, "sid": session})
                 except MessageNotHandledException:
-                    continue  # no rule tests facts of this kind
-                started = True
+                    continue  # no rule accepts this fact
                 self._raise_failure(fact, state)
         finally:
             self._host.failure = None
-            if started:  # a session with no accepted fact has no state to delete
-                self._host.delete_state(ruleset.name, session)
-        return rules_applying(ruleset, self._matches)
+            self._host.delete_state(ruleset.name, session)
+        return self._matches
 
     def _raise_failure(self, fact: EngineFact, state: Any) -> None:
         """Turn an action error that durable-rules swallowed into an EngineError naming the rule."""
