@@ -10,20 +10,20 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, Callable, NoReturn
 
 import typer
 
 from case_procedure import corpus
 from case_procedure.case import Case
 from case_procedure.codebook import label
-from case_procedure.engine import DurableEngine
-from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
-from case_procedure.guard import GuardedGroup
-from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, case_reference_problems, load_norm_sets
 from case_procedure.compare import compare
 from case_procedure.diff import NormSetDiff, diff
+from case_procedure.engine import DurableEngine
+from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
 from case_procedure.explain import explain_case, explain_procedure
+from case_procedure.guard import GuardedGroup
+from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, case_reference_problems, load_norm_sets
 from case_procedure.render import (
     as_markdown,
     as_text,
@@ -34,10 +34,10 @@ from case_procedure.render import (
     simulation_as_markdown,
     simulation_as_text,
 )
-from case_procedure.simulate import simulate
-from case_procedure.situation import CATALOGUE, ROUTE_FACTS
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.replay import replay as replay_case
+from case_procedure.simulate import simulate
+from case_procedure.situation import CATALOGUE, ROUTE_FACTS
 from case_procedure.trace import Trace
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
@@ -211,16 +211,17 @@ def replay(
     _known_norm_set(rules, norm_sets)
     book, engine = RuleBook(norm_sets), DurableEngine()
     traces = _run(lambda: [replay_case(case, rules, book, engine) for case in cases])
-    typer.echo(_format(traces, format), nl=False)
+    typer.echo(_render(traces, format, as_text, as_markdown), nl=False)
 
 
-def _format(traces: list[Trace], format: Format) -> str:
+def _render(results: list, format: Format, text: Callable[[Any], str], markdown: Callable[[Any], str]) -> str:
+    """One result per case: JSON (an object for one case, a list for several), text or Markdown."""
     if format is Format.json:
-        if len(traces) == 1:
-            return traces[0].to_json()
-        return json.dumps([t.model_dump(mode="json") for t in traces], indent=2, ensure_ascii=False) + "\n"
-    render = as_text if format is Format.text else as_markdown
-    return "\n".join(render(t) for t in traces)
+        if len(results) == 1:
+            return results[0].to_json()
+        return json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"
+    render = text if format is Format.text else markdown
+    return "\n".join(render(r) for r in results)
 
 
 def _run(work):
@@ -255,13 +256,7 @@ def simulate_command(
         sims = _run(lambda: [simulate(case, rules, book, engine, start) for case in cases])
     except KeyError as exc:
         _fail(f"--from: {exc.args[0]}")
-    if format is Format.json:
-        text = sims[0].to_json() if len(sims) == 1 else json.dumps(
-            [s.model_dump(mode="json") for s in sims], indent=2, ensure_ascii=False) + "\n"
-    else:
-        render = simulation_as_text if format is Format.text else simulation_as_markdown
-        text = "\n".join(render(s) for s in sims)
-    typer.echo(text, nl=False)
+    typer.echo(_render(sims, format, simulation_as_text, simulation_as_markdown), nl=False)
 
 
 @app.command("compare")
@@ -280,13 +275,7 @@ def compare_command(
             _fail(f"--rules: no norm set {name!r}; known: {', '.join(norm_sets)}")
     book, engine = RuleBook(norm_sets), DurableEngine()
     results = _run(lambda: [compare(case, list(rules), book, engine) for case in cases])
-    if format is Format.json:
-        text = results[0].to_json() if len(results) == 1 else json.dumps(
-            [r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"
-    else:
-        render = comparison_as_text if format is Format.text else comparison_as_markdown
-        text = "\n".join(render(r) for r in results)
-    typer.echo(text, nl=False)
+    typer.echo(_render(results, format, comparison_as_text, comparison_as_markdown), nl=False)
 
 
 @app.command()

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from case_procedure.case import Case
 from case_procedure.engine import Engine
 from case_procedure.replay import RuleBook, replay
 from case_procedure.simulate import simulate
-from case_procedure.trace import Simulation, Trace
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+from case_procedure.trace import Frozen, Simulation, Trace
 
 
 class HearingRow(Frozen):

@@ -7,13 +7,8 @@ say which of the documents' provisions each change encodes.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from case_procedure.norms import NormSet, ResolvedRule, Rule
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+from case_procedure.trace import Frozen
 
 
 class RuleChange(Frozen):
