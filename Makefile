@@ -1,5 +1,6 @@
 # Two commands set everything up from a fresh clone (Python 3.11 or 3.12 and a C compiler):
-#   make demo   validate the corpus, replay every bundled case under the norms in force, build the casebook
+#   make demo   validate the corpus, replay every bundled case under the norms in force, compare norm sets on
+#               one case, report on the corpus (out/report.md), build the casebook (out/casebook)
 #   make test   run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +19,11 @@ demo: $(BIN)/case-procedure
 	$(BIN)/case-procedure check
 	$(BIN)/case-procedure cases
 	$(BIN)/case-procedure replay cases/*.yaml --rules auto
+	$(BIN)/case-procedure compare cases/bystritskii.yaml --rules norms-1937 --rules norms-1938 --rules practice-1938
+	$(BIN)/case-procedure report --format markdown --out out/report.md
+	$(BIN)/case-procedure report
 	$(BIN)/case-procedure casebook --out out/casebook
+	@echo "Written: out/report.md and out/casebook/index.html (open it in a browser)"
 
 test: $(BIN)/case-procedure
 	$(BIN)/pytest
