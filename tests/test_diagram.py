@@ -10,8 +10,11 @@ import pytest
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from case_procedure import corpus, diagram
+from case_procedure.cli import app
+from case_procedure.explain import explain_case
 from case_procedure.norms import load_norm_sets
 from case_procedure.replay import replay
 from case_procedure.simulate import simulate
@@ -113,3 +116,22 @@ def test_inline_svg_is_accessible_and_its_ids_are_prefixed(book, engine) -> None
 def test_svg_is_none_without_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
     assert diagram.svg("digraph g {}", "x", "p") is None and not diagram.graphviz_available()
+
+
+def test_the_diagram_command_draws_a_case_and_a_procedure_in_every_format() -> None:
+    runner = CliRunner()
+    case = str(ROOT / "cases" / "torbeeva.yaml")
+    formats = ["mermaid", "markdown", "dot"] + (["svg"] if shutil.which("dot") else [])
+    for fmt in formats:
+        drawn = runner.invoke(app, ["diagram", case, "--rules", "norms-1938", "--format", fmt])
+        assert drawn.exit_code == 0, drawn.output
+        assert "simulated 1" in drawn.output and "recorded 1" in drawn.output
+        procedure = runner.invoke(app, ["diagram", "--procedure", "norms-1937", "--format", fmt])
+        assert procedure.exit_code == 0, procedure.output
+    assert runner.invoke(app, ["diagram", "--format", "dot"]).exit_code == 2
+    assert runner.invoke(app, ["diagram", "--procedure", "norms-2000"]).exit_code == 2
+
+
+def test_markdown_explanations_carry_the_pathway_as_mermaid(book, engine) -> None:
+    text = explain_case(CASES["torbeeva"], "norms-1938", book, engine, "markdown")
+    assert "## The pathway" in text and "```mermaid\nflowchart" in text and "simulated 1:" in text

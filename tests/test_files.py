@@ -119,10 +119,13 @@ def test_an_interruption_between_the_two_renames_is_repaired_by_the_next_write(
     assert listing(site) == {"index.html": b"old", "cases/a.html": b"oldold"}
 
 
+# A background job of a non-interactive shell (as under CI) starts with SIGINT ignored, and Python then
+# installs no KeyboardInterrupt handler: the child restores it, as a terminal's Ctrl-C would find it.
 CHILD = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
     from pathlib import Path
     from case_procedure import files
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with files.replacing_folder(Path(sys.argv[1])) as staging:
         (staging / "index.html").write_text("new, half built")
         print("building", flush=True)

@@ -309,6 +309,45 @@ def explain(
     typer.echo(text, nl=False)
 
 
+class DiagramFormat(str, Enum):
+    mermaid = "mermaid"
+    markdown = "markdown"
+    dot = "dot"
+    svg = "svg"
+
+
+@app.command("diagram")
+def diagram_command(
+    case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case whose pathway to draw"),
+    rules: str = typer.Option(AUTO, "--rules", help=f"Norm set id, or '{AUTO}': the replay and simulation shown"),
+    procedure: str = typer.Option(None, "--procedure", metavar="NORMSET", help="Draw a norm set's procedure"),
+    format: DiagramFormat = typer.Option(DiagramFormat.mermaid, "--format", help="mermaid, markdown, dot or svg"),
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """Draw a case's pathway (recorded path solid, simulated path dashed) or a norm set's procedure."""
+    from case_procedure import diagram  # imported on use, like checks
+
+    if (case_file is None) == (procedure is None):
+        _fail("give a CASE file, or --procedure NORMSET")
+    if procedure is not None:
+        norm_sets = _norm_sets(rules_dir)
+        if procedure not in norm_sets:
+            _fail(f"--procedure: no norm set {procedure!r}; known: {', '.join(norm_sets)}")
+        graph = diagram.procedure_graph(norm_sets[procedure])
+    else:
+        cases, norm_sets = _load([case_file], rules_dir)
+        _known_norm_set(rules, norm_sets)
+        book, engine = RuleBook(norm_sets), DurableEngine()
+        trace, simulation = _run(lambda: (replay_case(cases[0], rules, book, engine),
+                                          simulate(cases[0], rules, book, engine)))
+        graph = diagram.case_pathway(cases[0], trace, simulation)
+    try:
+        text = diagram.render(graph, format.value)
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(text, nl=False)
+
+
 @app.command()
 def casebook(
     out: Path = typer.Option(..., "--out", help="Folder to write the site to; replaced as a whole on success"),

@@ -224,3 +224,21 @@ def svg(dot_source: str, description: str, prefix: str) -> str | None:
     drawing = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', drawing)
     accessible = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     return drawing.replace("<svg", f'<svg role="img" aria-label="{accessible}"', 1)
+
+
+DiagramFormat = Literal["mermaid", "markdown", "dot", "svg"]
+
+
+def render(graph: Graph, format: DiagramFormat) -> str:
+    """A diagram as Mermaid, as Mermaid inside Markdown, as DOT, or as SVG (ValueError without Graphviz)."""
+    if format == "mermaid":
+        return mermaid(graph)
+    if format == "markdown":
+        return f"# {graph.title}\n\n{graph.description}\n\n{mermaid_markdown(graph)}"
+    if format == "dot":
+        return dot(graph)
+    drawing = svg(dot(graph), f"{graph.title}. {graph.description}", graph.name)
+    if drawing is None:
+        raise ValueError("--format svg needs Graphviz's `dot` (apt-get install graphviz); "
+                         "use --format dot or mermaid without it")
+    return drawing + "\n"

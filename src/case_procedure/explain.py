@@ -36,8 +36,9 @@ from case_procedure.compiler import compile_pattern, compile_rule
 from case_procedure.engine import Engine, holds
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
 from case_procedure.replay import AUTO, RuleBook, replay
+from case_procedure.simulate import simulate
 from case_procedure.sources import Source
-from case_procedure.trace import Step, Trace
+from case_procedure.trace import Simulation, Step, Trace
 
 WIDTH = 80
 Format = Literal["text", "markdown"]
@@ -127,10 +128,6 @@ def event_sentence(case: Case, event: Event) -> str:
         toward = f" toward {name(event.toward)}" if event.toward else ""
         return f"{name(event.person)}: {label(event.conduct)}{toward}."
     return event.summary
-
-
-def tie_sentence(case: Case, tie) -> str:  # noqa: ANN001 - case.Tie
-    return f"{person_name(case, tie.other)} is {person_name(case, tie.person)}'s {label(tie.kind)}."
 
 
 def source_words(case: Case, keys: list[str]) -> list[str]:
@@ -502,7 +499,19 @@ def explain_case(case: Case, norm_set: str, book: RuleBook, engine: Engine, form
         raise ValueError(f"--step: case {case.id!r} has {len(told.trace.steps)} hearing(s) of the accused; "
                          f"choose 1 to {len(told.trace.steps)}" if told.trace.steps else
                          f"--step: case {case.id!r} has no hearing of the accused")
-    return explain_markdown(told, book, step) if format == "markdown" else explain_text(told, book, step)
+    if format != "markdown":
+        return explain_text(told, book, step)
+    text = explain_markdown(told, book, step)
+    if step is None and case.hearings():
+        text += "\n" + _pathway_markdown(told, simulate(case, norm_set, book, engine))
+    return text
+
+
+def _pathway_markdown(told: Told, simulation: Simulation) -> str:
+    from case_procedure import diagram  # imported here: diagram builds on this module's words
+
+    graph = diagram.case_pathway(told.case, told.trace, simulation)
+    return (f"## The pathway\n\n{md_text(graph.description)}\n\n{diagram.mermaid_markdown(graph)}")
 
 
 # -- explain --procedure NORMSET ---------------------------------------------------------------

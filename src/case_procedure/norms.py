@@ -131,9 +131,6 @@ class InForce(Strict):
     from_: dt.date = Field(alias="from")
     until: dt.date | None = None
 
-    def covers(self, day: dt.date) -> bool:
-        return self.from_ <= day and (self.until is None or day <= self.until)
-
     def days_within(self, low: dt.date, high: dt.date) -> int:
         """How many days of the span low..high (inclusive) fall while the norm set is in force."""
         start, end = max(low, self.from_), min(high, self.until or high)
@@ -177,15 +174,6 @@ class ResolvedPower:
 
 
 @dataclass(frozen=True)
-class Change:
-    """What a norm set changes in the one it extends, as ids."""
-
-    added: tuple[str, ...] = ()
-    replaced: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class NormSet:
     id: str
     title: str
@@ -196,7 +184,6 @@ class NormSet:
     rules: tuple[ResolvedRule, ...]
     file: Path
     extends: str | None
-    change: Change = Change()
     powers: tuple[ResolvedPower, ...] = ()
     provisions: tuple[tuple[Provision, tuple[Source, ...]], ...] = ()
 
@@ -380,7 +367,6 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
     normset = NormSet(spec.id, spec.title, spec.summary, spec.kind, spec.in_force,
                       tuple(spec.sources[k] for k in spec.cites if k in spec.sources),
                       tuple(sorted(rules.values(), key=lambda r: r.id)), path, spec.extends,
-                      Change(tuple(r.id for r in spec.rules), tuple(r.id for r in spec.replace), tuple(spec.remove)),
                       tuple(sorted(powers.values(), key=lambda p: p.power.id)),
                       tuple((p, tuple(spec.sources[k] for k in p.source)) for p in spec.provisions))
     for loc, message in _reference_problems(spec, normset):
