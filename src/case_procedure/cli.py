@@ -278,6 +278,18 @@ def compare_command(
     typer.echo(_render(results, format, comparison_as_text, comparison_as_markdown), nl=False)
 
 
+def _case_or_procedure(case_file: Path | None, procedure: str | None, rules_dir: Path) -> NormSet | None:
+    """The norm set named by --procedure, or None when a CASE is given instead (exactly one of them)."""
+    if (case_file is None) == (procedure is None):
+        _fail("give a CASE file, or --procedure NORMSET")
+    if procedure is None:
+        return None
+    norm_sets = _norm_sets(rules_dir)
+    if procedure not in norm_sets:
+        _fail(f"--procedure: no norm set {procedure!r}; known: {', '.join(norm_sets)}")
+    return norm_sets[procedure]
+
+
 @app.command()
 def explain(
     case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case file to explain"),
@@ -291,13 +303,9 @@ def explain(
     """Tell a case step by step in plain English (or, with --procedure, present a norm set for a lesson)."""
     if format is Format.json:
         _fail("--format: explain writes text or markdown")
-    if (case_file is None) == (procedure is None):
-        _fail("give a CASE file, or --procedure NORMSET")
-    if procedure is not None:
-        norm_sets = _norm_sets(rules_dir)
-        if procedure not in norm_sets:
-            _fail(f"--procedure: no norm set {procedure!r}; known: {', '.join(norm_sets)}")
-        typer.echo(explain_procedure(norm_sets[procedure], format.value), nl=False)
+    normset = _case_or_procedure(case_file, procedure, rules_dir)
+    if normset is not None:
+        typer.echo(explain_procedure(normset, format.value), nl=False)
         return
     cases, norm_sets = _load([case_file], rules_dir)
     _known_norm_set(rules, norm_sets)
@@ -327,13 +335,9 @@ def diagram_command(
     """Draw a case's pathway (recorded path solid, simulated path dashed) or a norm set's procedure."""
     from case_procedure import diagram  # imported on use, like checks
 
-    if (case_file is None) == (procedure is None):
-        _fail("give a CASE file, or --procedure NORMSET")
-    if procedure is not None:
-        norm_sets = _norm_sets(rules_dir)
-        if procedure not in norm_sets:
-            _fail(f"--procedure: no norm set {procedure!r}; known: {', '.join(norm_sets)}")
-        graph = diagram.procedure_graph(norm_sets[procedure])
+    normset = _case_or_procedure(case_file, procedure, rules_dir)
+    if normset is not None:
+        graph = diagram.procedure_graph(normset)
     else:
         cases, norm_sets = _load([case_file], rules_dir)
         _known_norm_set(rules, norm_sets)
