@@ -230,3 +230,17 @@ def test_cli_explain_bad_input_exits_2(args: list[str], message: str) -> None:
 def test_cli_explain_procedure() -> None:
     result = runner.invoke(app, ["explain", "--procedure", "norms-1937"])
     assert result.exit_code == 0 and "The rules in order" in result.output
+
+
+@pytest.mark.parametrize("case_id", ["torbeeva", "somov", "bystritskii"])
+def test_the_explanation_tells_the_simulated_path_step_by_step(case_id: str, book, engine) -> None:
+    from case_procedure.explain import SIMULATION_HEADING
+    from case_procedure.simulate import simulate
+
+    sim = simulate(CASES[case_id], "norms-1938", book, engine)
+    for fmt in ("text", "markdown"):
+        text = " ".join(explain_case(CASES[case_id], "norms-1938", book, engine, fmt).split())
+        told = text[text.index(SIMULATION_HEADING):]
+        assert all(f"(rule {s.rule.id})" in told.replace("\\", "") for s in sim.steps if s.rule)
+        assert told.count("; the case goes to") + told.count("; the case ends there") + told.count(
+            "no rule sends the case further") == len(sim.steps)

@@ -306,6 +306,7 @@ class Told:
     trace: Trace
     norm_sets: dict[str, NormSet | None]  # hearing id -> the norm set applied there
     why_not: dict[str, list[Consideration]]  # hearing id -> considerations (only when asked)
+    simulation: Simulation  # the path the norm set's rules alone would have taken
 
 
 def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: bool = False) -> Told:
@@ -316,7 +317,29 @@ def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: boo
         for hearing in case.hearings():
             normset = applied[hearing.id]
             reasons[hearing.id] = considerations(situations.build(case, hearing), normset) if normset else []
-    return Told(case, trace, applied, reasons)
+    return Told(case, trace, applied, reasons, simulate(case, norm_set, book, engine))
+
+
+def simulation_sentences(simulation: Simulation) -> list[str]:
+    """The simulated path, one sentence a step, and how it ends."""
+    if not simulation.steps:
+        return []
+    sentences = []
+    for s in simulation.steps:
+        decided = f"decides {decision_words(s.decision, s.also)} (rule {s.rule.id})" if s.rule else "decides nothing"
+        onward = {None: "no rule sends the case further", END: "the case ends there"}.get(
+            s.route, f"the case goes to {_the(s.route or '')}")
+        appeal = " on appeal" if s.on_appeal else ""
+        sentences.append(f"{_sentence(_the(s.body))}{appeal} {decided}; {onward}.")
+    final = decision_words(simulation.final) if simulation.final else "no decision"
+    recorded = decision_words(simulation.recorded_final) if simulation.recorded_final else "no decision"
+    sentences.append(f"The rules end with {final}; the record ends with {recorded}.")
+    return sentences
+
+
+SIMULATION_HEADING = "If the norms alone had routed the case"
+SIMULATION_INTRO = ("Starting from what was known at the first hearing, the route rules of {norm_set} say which "
+                    "body takes the case up and where it goes after each decision (case-procedure simulate).")
 
 
 def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[str]:
@@ -407,6 +430,12 @@ def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
                            f"shows {recorded} ({s.agreement}).", "    ", "  - ")
         if not diverging:
             lines += _wrap("Nowhere: every decided hearing agrees with the norms." if trace.steps else "Nowhere.")
+        sentences = simulation_sentences(told.simulation)
+        if sentences:
+            lines += ["", SIMULATION_HEADING, "-" * len(SIMULATION_HEADING)]
+            lines += _wrap(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set))
+            for sentence in sentences:
+                lines += _wrap(sentence, "    ", "  - ")
         lines += [""] + _wrap(f"Fate: {case.fate.summary}")
     return "\n".join(lines) + "\n"
 
@@ -477,6 +506,11 @@ def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str
                        f"the record shows {recorded} ({s.agreement}).")
         if not diverging:
             out.append("Nowhere: every decided hearing agrees with the norms." if trace.steps else "Nowhere.")
+        sentences = simulation_sentences(told.simulation)
+        if sentences:
+            out += ["", f"## {SIMULATION_HEADING}", "",
+                    md_text(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set)), ""]
+            out += [f"- {md_text(sentence)}" for sentence in sentences]
         out += ["", f"**Fate.** {md_text(case.fate.summary)}"]
     return _tidy("\n".join(out))
 
@@ -503,14 +537,14 @@ def explain_case(case: Case, norm_set: str, book: RuleBook, engine: Engine, form
         return explain_text(told, book, step)
     text = explain_markdown(told, book, step)
     if step is None and case.hearings():
-        text += "\n" + _pathway_markdown(told, simulate(case, norm_set, book, engine))
+        text += "\n" + _pathway_markdown(told)
     return text
 
 
-def _pathway_markdown(told: Told, simulation: Simulation) -> str:
+def _pathway_markdown(told: Told) -> str:
     from case_procedure import diagram  # imported here: diagram builds on this module's words
 
-    graph = diagram.case_pathway(told.case, told.trace, simulation)
+    graph = diagram.case_pathway(told.case, told.trace, told.simulation)
     return (f"## The pathway\n\n{md_text(graph.description)}\n\n{diagram.mermaid_markdown(graph)}")
 
 
