@@ -166,6 +166,6 @@ class Source(BaseModel):
 
     def cite(self) -> str:
         chapter = CHAPTER_TITLES[self.chapter] if not self.chapter.isdigit() else f"ch.{self.chapter}"
-        where = chapter if self.section == OPENING else f'{chapter} "{self.section}"'
+        where = f"{chapter}, opening" if self.section == OPENING else f'{chapter} "{self.section}"'
         text = f"{where}, pp. {self.pages}"
         return f"{text}; {self.archive}" if self.archive else text
