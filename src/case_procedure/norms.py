@@ -16,7 +16,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from case_procedure.case import Text
+from case_procedure.case import Strict, Text
 from case_procedure.codebook import Body, Decision, label
 from case_procedure.errors import InputError, Problem
 from case_procedure.situation import CATALOGUE, OPENING, ROUTE_FACTS
@@ -27,10 +27,6 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 Scalar = Union[bool, int, str]
 RULES_DIR = Path("rules")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
 
 class Not(Strict):

@@ -14,8 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
 from case_procedure import corpus, parallel
 from case_procedure.case import Case
 from case_procedure.codebook import BODIES
@@ -26,7 +24,7 @@ from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
 from case_procedure.simulate import simulate
 from case_procedure.situation import EXPELLING, LADDER
-from case_procedure.trace import AGREEMENTS, Simulation, Step
+from case_procedure.trace import AGREEMENTS, Frozen, Simulation, Step
 
 NORMS_1938 = "norms-1938"
 NO_PERIOD = "none"  # a hearing dated when no norm set of kind `norms` was in force
@@ -34,10 +32,6 @@ WIDTH = 80
 
 
 # -- The report model (the JSON form) -----------------------------------------------------
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
 
 class Counts(Frozen):
     """Hearings by agreement of the prescribed decision with the recorded one."""
