@@ -427,7 +427,7 @@ def norm_set_page(normset: NormSet, prescribed_in: dict[str, list[str]], use_svg
     rules = "".join(_rule_html(normset, n, r, prescribed_in, root) for n, r in enumerate(rule_order(normset), 1))
     provisions = "".join(
         f"<tr><td>{e(p.text)}</td><td>{e(label(p.status))}</td><td>"
-        + (", ".join(_rule_link(normset, r) for r in p.rules) if p.status == "encoded"
+        + (", ".join([*(_rule_link(normset, r) for r in p.rules), *(e(w) for w in p.powers)]) if p.status == "encoded"
            else e(p.reason or ""))
         + f"</td><td>{_citations(s)}</td></tr>" for p, s in normset.provisions)
     provisions_html = ('<h2 id="provisions">Provisions of the documents</h2><div class="scroll"><table><thead><tr>'

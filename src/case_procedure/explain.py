@@ -657,8 +657,8 @@ def procedure_text(normset: NormSet) -> str:
     if normset.provisions:
         lines += ["", "Provisions of the documents", "-" * 27]
         for provision, sources in normset.provisions:
-            how = f"encoded by {', '.join(provision.rules)}" if provision.status == "encoded" else \
-                f"out of scope: {provision.reason}"
+            encoded = ", ".join([*provision.rules, *provision.powers])
+            how = f"encoded by {encoded}" if provision.status == "encoded" else f"out of scope: {provision.reason}"
             lines += _wrap(f"{provision.text} ({how}; source: {_citations(sources)})", "    ", "  - ")
     lines += ["", "Sources of the norm set as a whole", "-" * 34]
     lines += [line for s in normset.sources for line in _wrap(s.cite(), "    ", "  - ")]
@@ -694,7 +694,8 @@ def procedure_markdown(normset: NormSet) -> str:
     if normset.provisions:
         out += ["## Provisions of the documents", ""]
         out += table(["provision", "status", "how", "source"], [
-            [p.text, p.status, ", ".join(p.rules) if p.status == "encoded" else (p.reason or ""), _citations(s)]
+            [p.text, p.status, ", ".join([*p.rules, *p.powers]) if p.status == "encoded" else (p.reason or ""),
+             _citations(s)]
             for p, s in normset.provisions])
         out.append("")
     out += ["## Sources of the norm set as a whole", ""] + [f"- {md_text(s.cite())}" for s in normset.sources]
