@@ -26,7 +26,7 @@ from rule_strategies import compiled, norm_set, situation
 from case_procedure.compiler import CompiledRuleset, Firing
 from case_procedure.engine import DurableEngine, PythonEngine, _QuietHost, lint
 from case_procedure.errors import EngineError, RuleConflict
-from case_procedure.norms import NormSet, _pattern_problems
+from case_procedure.norms import NormSet, pattern_problems
 from case_procedure.replay import resolve
 
 SOAK = os.environ.get("SOAK") == "1"
@@ -62,7 +62,7 @@ def test_durable_rules_and_python_agree(engine: DurableEngine, normset: NormSet,
 def test_generated_rules_stay_within_the_supported_language(normset: NormSet) -> None:
     for rule in normset.rules:
         for j, pattern in enumerate(rule.rule.when):
-            assert _pattern_problems(pattern, ("when", j)) == []
+            assert pattern_problems(pattern, ("when", j)) == []
     assert lint(compiled(normset)) == []
 
 

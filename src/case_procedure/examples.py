@@ -19,7 +19,7 @@ from case_procedure import codebook
 from case_procedure.codebook import Body, Decision
 from case_procedure.engine import Engine
 from case_procedure.errors import InputError, Problem, RuleConflict
-from case_procedure.norms import Key, NormSet, RuleId, Scalar, Strict
+from case_procedure.norms import Key, NormSet, Pattern, RuleId, Scalar, Strict, pattern_problems
 from case_procedure.replay import RuleBook, resolve
 from case_procedure.situation import CATALOGUE, OPENING, Fact, outcome_fact
 from case_procedure.yamlfile import Loc, load_model, problem_at
@@ -86,21 +86,8 @@ class Result:
 # -- Loading -------------------------------------------------------------------------------
 
 def _given_problems(given: GivenFact, loc: Loc) -> list[tuple[Loc, str]]:
-    attributes = CATALOGUE.get(given.fact)
-    if attributes is None:
-        return [((*loc, "fact"), f"no fact {given.fact!r} in the situation; known: {', '.join(CATALOGUE)}")]
-    problems: list[tuple[Loc, str]] = []
-    for name, value in given.given().items():
-        attribute = attributes.get(name)
-        if attribute is None:
-            problems.append(((*loc, name), f"fact {given.fact!r} has no attribute {name!r}"))
-        elif attribute.kind is bool and not isinstance(value, bool):
-            problems.append(((*loc, name), f"{name!r} is true or false, not {value!r}"))
-        elif attribute.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            problems.append(((*loc, name), f"{name!r} is a number, not {value!r}"))
-        elif attribute.kind is str and value not in (attribute.values or ()):
-            problems.append(((*loc, name), f"unknown term {value!r} for {given.fact}.{name}"))
-    return problems
+    """A given fact is checked as a pattern of plain values would be: facts, attributes and terms."""
+    return pattern_problems(Pattern(fact=given.fact, **given.given()), loc)
 
 
 def _example_problems(spec: ExampleFile, path: Path, norm_sets: dict[str, NormSet]) -> list[tuple[Loc, str]]:

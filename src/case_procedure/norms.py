@@ -218,7 +218,7 @@ def _literals(test: Test) -> list[Scalar]:
 RULE_NUMBER_LIMIT = 1_000_000
 
 
-def _pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
+def pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
     attributes = CATALOGUE.get(pattern.fact)
     if attributes is None:
         return [((*loc, "fact"), f"no fact {pattern.fact!r} in the situation; known: {', '.join(CATALOGUE)}")]
@@ -269,7 +269,7 @@ def file_problems(spec: NormSetFile, path: Path) -> list[tuple[Loc, str]]:
             problems += _source_problems(rule.source, spec, (part, i))
             problems += _rule_shape_problems(rule, spec.kind, (part, i))
             for j, pattern in enumerate(rule.when):
-                problems += _pattern_problems(pattern, (part, i, "when", j))
+                problems += pattern_problems(pattern, (part, i, "when", j))
                 if pattern.fact in ROUTE_FACTS and not rule.is_route:
                     problems.append(((part, i, "when", j, "fact"), f"only a route rule can test the "
                                      f"{pattern.fact!r} fact: it exists once the step has decided"))
