@@ -16,6 +16,7 @@ from case_procedure.corpus import case_files, load_case
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RouteLoop
 from case_procedure.norms import load_norm_sets
+from case_procedure.render import simulation_as_text
 from case_procedure.replay import RuleBook
 from case_procedure.simulate import MAX_STEPS, simulate
 
@@ -139,3 +140,19 @@ def test_powers_refuse_a_rule_beyond_them_and_flag_a_recorded_decision_beyond_th
     (tmp_path / "toy.yaml").write_text(yaml.safe_dump({**spec, "powers": [power], "rules": PATHWAY}))
     with pytest.raises(InputError, match="'expel' prescribes expulsion at the shop organization, beyond"):
         load_norm_sets(tmp_path)
+
+
+def test_auto_outside_every_norm_set_says_so(book, engine) -> None:
+    tolchinskii = load_case(ROOT / "cases" / "tolchinskii.yaml")
+    opened = tolchinskii.hearings()[0]
+    assert book.in_force(opened)[0] is None  # the fire meeting of January 1937 falls between the norm sets
+    sim = simulate(tolchinskii, "auto", book, engine)
+    assert (sim.ended, sim.steps, sim.start) == ("no-norm-set", [], opened.id)
+    assert "No norm set was in force" in " ".join(simulation_as_text(sim).split())
+
+
+def test_a_case_the_rules_end_at_its_opening_has_no_step(tmp_path: Path) -> None:
+    sim = simulate(load_case(FIXTURES / "example.yaml"), "toy",
+                   _book(tmp_path, [_rule("close", ["opening"], route="end")]), PythonEngine())
+    assert (sim.steps, sim.ended, sim.opening_rule.id) == ([], "end", "close")
+    assert "end the case at its opening" in " ".join(simulation_as_text(sim).split())

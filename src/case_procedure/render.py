@@ -114,17 +114,25 @@ def as_markdown(trace: Trace) -> str:
 
 # -- Simulations ------------------------------------------------------------------------------
 
+SIM_WITHOUT_STEPS = {
+    "no-hearing": "The record holds no hearing of the accused: there is nothing to start a simulation from.",
+    "no-norm-set": "No norm set was in force when the case opened: name one with --rules to simulate it.",
+}
+
+
 def _sim_intro(sim: Simulation) -> str:
-    if sim.ended == "no-hearing":
-        return "The record holds no hearing of the accused: there is nothing to start a simulation from."
+    if sim.ended in SIM_WITHOUT_STEPS:
+        return SIM_WITHOUT_STEPS[sim.ended]
     start = f"Starting from the facts known at hearing {sim.start}"
+    if sim.opening_rule and not sim.steps:
+        return f"{start}, the rules end the case at its opening (rule {sim.opening_rule.id})."
     if sim.opening_rule:
         return f"{start}, the case opens at the {_label(sim.steps[0].body)} (rule {sim.opening_rule.id})."
     return f"{start}; no rule says where a case opens, so it opens where the record does."
 
 
 def _sim_ending(sim: Simulation) -> str:
-    if sim.ended == "no-hearing":
+    if sim.ended in SIM_WITHOUT_STEPS:
         return ""
     how = "a route rule closes it" if sim.ended == "end" else "no rule sends it further"
     return (f"Outcome: the simulation ends with {_label(sim.final)} ({how}); the record ends with "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
@@ -54,6 +55,10 @@ class RuleBook:
             return None, False
         return self.norm_sets[best], overlaps[best] < (high - low).days + 1
 
+    def for_hearing(self, norm_set: str, hearing: Hearing) -> tuple[NormSet | None, bool]:
+        """The norm set a hearing is judged by: the one named, or with `auto` the one in force (see `in_force`)."""
+        return self.in_force(hearing) if norm_set == AUTO else (self.norm_sets[norm_set], False)
+
 
 def rule_ref(rule: ResolvedRule) -> RuleRef:
     return RuleRef(id=rule.id, statement=rule.rule.statement, reading=rule.rule.reading,
@@ -94,6 +99,17 @@ def resolve(normset: NormSet, firings: list[Firing], where: str) -> Resolution |
     return Resolution(winners[0], matched[winners[0].id], tuple(w.id for w in winners[1:]), tuple(overridden))
 
 
+def decision_fields(chosen: Resolution | None, situation: situations.Situation) -> dict[str, Any]:
+    """What a replayed or simulated step reports of the rule that decided: the decision, the rule, the facts
+    behind it, and the rules that concurred or were set aside (empty when no rule decided)."""
+    if chosen is None:
+        return {"decision": None, "also": [], "rule": None, "matched": [], "concurring": [], "overridden": []}
+    rule = chosen.rule
+    return {"decision": str(rule.rule.decide), "also": list(rule.rule.also), "rule": rule_ref(rule),
+            "matched": matched_facts(situation, list(chosen.matched)), "concurring": list(chosen.concurring),
+            "overridden": list(chosen.overridden)}
+
+
 def decide(normset: NormSet, situation: situations.Situation, book: RuleBook, engine: Engine, sid: str,
            where: str) -> Resolution | None:
     """Run the decision rules of a norm set on a situation."""
@@ -115,17 +131,13 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
         situation = situations.build(case, hearing)
         where = f"at hearing {hearing.id!r} of case {case.id!r} ({hearing.date})"
         sid = f"{case.id}/{hearing.id}"
-        decision = decide(normset, situation, book, engine, sid, where)
-        if decision is not None:
-            rule = decision.rule.rule
-            outcome = situations.outcome_fact(rule.decide, situations.appeals_in_record(case))
+        chosen = decide(normset, situation, book, engine, sid, where)
+        if chosen is not None:
+            outcome = situations.outcome_fact(chosen.rule.rule.decide, situations.appeals_in_record(case))
             onward = route(normset, situation, outcome, book, engine, sid, f"after {where}")
-            prescribed = Prescribed(
-                decision=str(rule.decide), also=list(rule.also),
-                next_body=onward.rule.rule.route if onward else None,
-                route_rule=onward.rule.id if onward else None,
-                rule=rule_ref(decision.rule), matched=matched_facts(situation, list(decision.matched)),
-                concurring=list(decision.concurring), overridden=list(decision.overridden))
+            prescribed = Prescribed(**decision_fields(chosen, situation),
+                                    next_body=onward.rule.rule.route if onward else None,
+                                    route_rule=onward.rule.id if onward else None)
     recorded = None
     beyond: list[str] = []
     if hearing.decision:
@@ -143,10 +155,7 @@ def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
     """Replay every recorded hearing of the accused under one norm set, or under `auto`."""
     steps = []
     for hearing in case.hearings():
-        if norm_set == AUTO:
-            normset, uncertain = book.in_force(hearing)
-        else:
-            normset, uncertain = book.norm_sets[norm_set], False
+        normset, uncertain = book.for_hearing(norm_set, hearing)
         steps.append(replay_hearing(case, hearing, normset, book, engine, uncertain))
     last = steps[-1].prescribed if steps else None
     recorded = next((s.recorded.decision for s in reversed(steps) if s.recorded), None)

@@ -19,8 +19,8 @@ from case_procedure.case import Case, Hearing
 from case_procedure.engine import Engine
 from case_procedure.errors import RouteLoop
 from case_procedure.norms import END, NormSet
-from case_procedure.replay import AUTO, Resolution, RuleBook, decide, matched_facts, route, rule_ref
-from case_procedure.situation import EXPELLING, OPENING, Decided
+from case_procedure.replay import Resolution, RuleBook, decide, decision_fields, route, rule_ref
+from case_procedure.situation import OPENING, Decided
 from case_procedure.trace import SimStep, Simulation
 
 MAX_STEPS = 12
@@ -65,10 +65,10 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
     if hearing is None:
         return Simulation(case=case.id, title=case.title, norm_set=norm_set, start=None, opening_rule=None, steps=[],
                           final=None, recorded_final=recorded_final, ended="no-hearing")
-    normset = book.in_force(hearing)[0] if norm_set == AUTO else book.norm_sets[norm_set]
-    if normset is None:
+    normset = book.for_hearing(norm_set, hearing)[0]
+    if normset is None:  # `auto`, and no norm set was in force at the starting hearing
         return Simulation(case=case.id, title=case.title, norm_set=norm_set, start=hearing.id, opening_rule=None,
-                          steps=[], final=None, recorded_final=recorded_final, ended="no-route")
+                          steps=[], final=None, recorded_final=recorded_final, ended="no-norm-set")
     base = situations.build(case, hearing)
     appeals = situations.appeals_in_record(case)
     sid = f"{case.id}/simulate"
@@ -96,16 +96,12 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
         decision = str(chosen.rule.rule.decide) if chosen else None
         onward = route(normset, situation, situations.outcome_fact(decision, appeals), book, engine, sid,
                        f"after {where}")
-        steps.append(SimStep(
-            n=n, body=body, decision=decision, also=list(chosen.rule.rule.also) if chosen else [],
-            rule=rule_ref(chosen.rule) if chosen else None,
-            matched=matched_facts(situation, list(chosen.matched)) if chosen else [],
-            concurring=list(chosen.concurring) if chosen else [], overridden=list(chosen.overridden) if chosen else [],
-            on_appeal=on_appeal, route=str(onward.rule.rule.route) if onward else None,
-            route_rule=rule_ref(onward.rule) if onward else None))
+        steps.append(SimStep(n=n, body=body, **decision_fields(chosen, situation), on_appeal=on_appeal,
+                             route=str(onward.rule.rule.route) if onward else None,
+                             route_rule=rule_ref(onward.rule) if onward else None))
         if decision:
             decided.append(Decided(body, decision, f"simulated step {n}", f"step-{n}"))
-            expelled = decision in EXPELLING or (expelled and decision != "reinstatement")
+            expelled = situations.expelled_after(expelled, decision)
         if onward is None:
             ended = "no-route"
             break

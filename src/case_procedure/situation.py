@@ -193,6 +193,13 @@ def _targeted(case: Case, person: str) -> bool:
 # -- Fact builders, one per kind -------------------------------------------------------------
 
 EXPELLING = ("expulsion", "appeal_rejected", "appeal_unanswered")
+UNSETTLING = ("deferred_for_inquiry", "referral")  # decide nothing about the member's standing
+
+
+def expelled_after(expelled: bool, decision: str) -> bool:
+    """Whether the accused stands expelled after a decision: an expelling one expels, a deferral or referral
+    leaves the standing as it was, any other decision (a penalty, a reinstatement) leaves the member in."""
+    return expelled if decision in UNSETTLING else decision in EXPELLING
 
 
 def _hearing_fact(case: Case, hearing: Hearing, before: list[Event], earlier: list[Hearing]) -> Fact:
@@ -201,7 +208,7 @@ def _hearing_fact(case: Case, hearing: Hearing, before: list[Event], earlier: li
         if isinstance(entry, Hearing) and entry.subject == case.accused:
             appeal = False
             if entry.decision:
-                expelled = entry.decision in EXPELLING
+                expelled = expelled_after(expelled, entry.decision)
         elif isinstance(entry, Reinstatement) and entry.person == case.accused:
             expelled = False
         elif isinstance(entry, Appeal) and entry.person == case.accused:

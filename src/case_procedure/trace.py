@@ -114,7 +114,9 @@ class SimStep(Frozen):
     route_rule: RuleRef | None
 
 
-Ending = Literal["end", "no-route", "no-hearing"]
+# "end": a route rule closed the case; "no-route": no rule sent it further; "no-hearing": the record has no
+# hearing to start from; "no-norm-set": with `auto`, no norm set was in force at the starting hearing
+Ending = Literal["end", "no-route", "no-hearing", "no-norm-set"]
 
 
 class Simulation(Frozen):
@@ -128,7 +130,7 @@ class Simulation(Frozen):
     steps: list[SimStep]
     final: str | None  # the last decision reached
     recorded_final: str | None  # the last decision the record shows
-    ended: Ending  # "end": a route rule closed the case; "no-route": no rule sent it further
+    ended: Ending
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
