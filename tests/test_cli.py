@@ -176,3 +176,17 @@ def test_facts_lists_the_catalogue() -> None:
     result = invoke("facts")
     assert result.exit_code == 0
     assert all(kind in result.output for kind in CATALOGUE)
+
+
+def test_check_refuses_a_practice_rule_drawn_from_a_case_not_in_the_corpus(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    practice = rules / "practice-1937.yaml"
+    text = practice.read_text(encoding="utf-8")
+    assert "drawn_from: [malyshev, somov]" in text
+    practice.write_text(text.replace("drawn_from: [malyshev, somov]", "drawn_from: [malyshev, somof]"),
+                        encoding="utf-8")
+    result = invoke("check", "--rules-dir", str(rules))
+    assert result.exit_code == 2
+    line = text[:text.index("drawn_from: [malyshev, somov]")].count("\n") + 1
+    assert f"{practice}:{line}: rules[0].drawn_from[1]: no case 'somof' in the corpus" in result.output

@@ -10,9 +10,8 @@ from conftest import ROOT
 from case_procedure.compare import compare
 from case_procedure.corpus import case_files, load_case
 from case_procedure.diff import diff
-from case_procedure.norms import NormSetFile, load_norm_sets
+from case_procedure.norms import load_norm_sets
 from case_procedure.replay import replay
-from case_procedure.yamlfile import load_model
 
 CASES = case_files(ROOT / "cases")
 NORM_SETS = load_norm_sets(ROOT / "rules")
@@ -42,7 +41,7 @@ def test_a_norm_set_compared_with_itself_never_differs(book, engine) -> None:
 @pytest.mark.parametrize("name", [n for n in sorted(NORM_SETS) if NORM_SETS[n].extends])
 def test_diff_with_the_base_is_the_change_the_file_declares(name: str) -> None:
     normset = NORM_SETS[name]
-    spec, _ = load_model(normset.file, NormSetFile)
+    spec = normset.spec
     result = diff(NORM_SETS[normset.extends], normset)
     by_kind = {kind: sorted(c.id for c in result.changes if c.change == kind)
                for kind in ("added", "replaced", "removed")}

@@ -10,7 +10,8 @@ it prescribes, which rules it overrides, and the source of the norm.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -182,15 +183,22 @@ class NormSet:
     extends: str | None
     powers: tuple[ResolvedPower, ...] = ()
     provisions: tuple[tuple[Provision, tuple[Source, ...]], ...] = ()
+    # the file as written and its line map, to locate later findings (a `drawn_from` naming no case)
+    spec: NormSetFile | None = field(default=None, compare=False, repr=False)
+    lines: LineMap | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def _by_id(self) -> dict[str, ResolvedRule]:
+        return {r.id: r for r in self.rules}
 
     def rule(self, rule_id: str) -> ResolvedRule:
-        return next(r for r in self.rules if r.id == rule_id)
+        return self._by_id[rule_id]
 
-    @property
+    @cached_property
     def decision_rules(self) -> tuple[ResolvedRule, ...]:
         return tuple(r for r in self.rules if not r.rule.is_route)
 
-    @property
+    @cached_property
     def route_rules(self) -> tuple[ResolvedRule, ...]:
         return tuple(r for r in self.rules if r.rule.is_route)
 
@@ -364,7 +372,8 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
                       tuple(spec.sources[k] for k in spec.cites if k in spec.sources),
                       tuple(sorted(rules.values(), key=lambda r: r.id)), path, spec.extends,
                       tuple(sorted(powers.values(), key=lambda p: p.power.id)),
-                      tuple((p, tuple(spec.sources[k] for k in p.source)) for p in spec.provisions))
+                      tuple((p, tuple(spec.sources[k] for k in p.source)) for p in spec.provisions),
+                      spec, item.lines)
     for loc, message in _reference_problems(spec, normset):
         problem(loc, message)
     cycle = _override_cycle(list(rules.values()))
@@ -453,10 +462,11 @@ def load_norm_sets(directory: Path = RULES_DIR) -> dict[str, NormSet]:
 def case_reference_problems(norm_sets: dict[str, NormSet], case_ids: set[str]) -> list[Problem]:
     """`drawn_from` entries that name no case of the corpus, located in their norm set files."""
     problems: list[Problem] = []
-    for path in sorted({n.file for n in norm_sets.values()}):
-        spec, lines = load_model(path, NormSetFile)
+    for normset in sorted(norm_sets.values(), key=lambda n: n.file):
+        assert normset.spec is not None and normset.lines is not None  # set by load_norm_sets
         for part in ("rules", "replace"):
-            for i, rule in enumerate(getattr(spec, part)):
-                problems += [problem_at(path, lines, (part, i, "drawn_from", j), f"no case {case!r} in the corpus")
+            for i, rule in enumerate(getattr(normset.spec, part)):
+                problems += [problem_at(normset.file, normset.lines, (part, i, "drawn_from", j),
+                                        f"no case {case!r} in the corpus")
                              for j, case in enumerate(rule.drawn_from) if case not in case_ids]
     return problems
