@@ -15,7 +15,7 @@ from case_procedure.engine import PythonEngine
 from case_procedure.norms import NormSet, NormSetFile, load_norm_sets
 from case_procedure.overlap import could_apply_together, overlaps
 from case_procedure.replay import RuleBook
-from case_procedure.situation import CATALOGUE, Fact
+from case_procedure.situation import CATALOGUE, Fact, ground_family, only_family
 
 NORM_SETS = load_norm_sets(ROOT / "rules")
 BOOK = RuleBook(NORM_SETS)
@@ -84,11 +84,10 @@ def _fact(kind: str, n: int) -> st.SearchStrategy:
 def situations(draw: st.DrawFn) -> list[Fact]:
     facts = [draw(_fact(kind, 0)) for kind in ("hearing", "accused", "outcome")]
     charges = draw(st.lists(st.sampled_from(list(codebook.GROUNDS)), max_size=3))
-    facts += [Fact(f"charge-{i}", "charge", {"ground": g, "family": codebook.GROUNDS[g].group or ""}, "")
+    facts += [Fact(f"charge-{i}", "charge", {"ground": g, "family": ground_family(g)}, "")
               for i, g in enumerate(charges)]
-    families = {codebook.GROUNDS[g].group for g in charges}
-    only = "none" if not families else (families.pop() if len(families) == 1 else "mixed")
-    facts.append(Fact("charges", "charges", {"count": len(charges), "only_family": str(only)}, ""))
+    only = only_family({ground_family(g) for g in charges})
+    facts.append(Fact("charges", "charges", {"count": len(charges), "only_family": only}, ""))
     for kind in ("tie", "conduct", "statement", "prior_decision"):
         facts += draw(st.lists(st.integers(0, 99), max_size=2, unique=True).flatmap(
             lambda ns, kind=kind: st.tuples(*(_fact(kind, n) for n in ns))))

@@ -17,11 +17,12 @@ from pydantic import ConfigDict, Field
 
 from case_procedure import codebook
 from case_procedure.codebook import Body, Decision
+from case_procedure.compiler import DECISIONS, ROUTES
 from case_procedure.engine import Engine
 from case_procedure.errors import InputError, Problem, RuleConflict
 from case_procedure.norms import Key, NormSet, Pattern, RuleId, Scalar, Strict, pattern_problems
 from case_procedure.replay import RuleBook, resolve
-from case_procedure.situation import CATALOGUE, OPENING, Fact, outcome_fact
+from case_procedure.situation import CATALOGUE, OPENING, Fact, closeness, ground_family, only_family, outcome_fact
 from case_procedure.yamlfile import Loc, load_model, problem_at
 
 EXAMPLES_DIR = Path("rules/tests")
@@ -143,9 +144,9 @@ def load_examples(norm_sets: dict[str, NormSet], directory: Path = EXAMPLES_DIR)
 def _derived(kind: str, given: dict[str, Scalar]) -> dict[str, Scalar]:
     """Attributes that follow from a given one, so that a test need not repeat them."""
     if kind == "charge" and "ground" in given:
-        return {"family": codebook.GROUNDS[str(given["ground"])].group or ""}
+        return {"family": ground_family(str(given["ground"]))}
     if kind == "tie" and "tie_kind" in given:
-        return {"closeness": codebook.TIE_KINDS[str(given["tie_kind"])].group or "none"}
+        return {"closeness": closeness(str(given["tie_kind"]))}
     if kind == "prior_decision" and "decision" in given:
         return {"severity": codebook.severity(str(given["decision"]))}
     return {}
@@ -167,9 +168,8 @@ def example_facts(example: Example) -> list[Fact]:
     if not any(kind == "accused" for kind, _ in given):  # every real situation has its accused
         facts.append(_fact("accused", 0, {}))
     if not any(kind == "charges" for kind, _ in given):
-        families = {f.attributes["family"] for f in facts if f.kind == "charge"}
-        only = "none" if not families else (families.pop() if len(families) == 1 else "mixed")
-        facts.append(_fact("charges", 0, {"count": sum(f.kind == "charge" for f in facts), "only_family": str(only)}))
+        only = only_family({str(f.attributes["family"]) for f in facts if f.kind == "charge"})
+        facts.append(_fact("charges", 0, {"count": sum(f.kind == "charge" for f in facts), "only_family": only}))
     return facts
 
 
@@ -180,7 +180,7 @@ def run_example(example: Example, path: Path, normset: NormSet, book: RuleBook, 
         given = example.outcome or GivenOutcome()
         facts.append(outcome_fact(None if given.decision == NONE else given.decision, given.appeals))
     where = f"in test situation {example.name!r} ({path.as_posix()})"
-    ruleset = book.compiled(normset, "routes" if is_route else "decisions")
+    ruleset = book.compiled(normset, ROUTES if is_route else DECISIONS)
     try:
         resolution = resolve(normset, engine.run(ruleset, f"test:{path.stem}", [f.engine_fact() for f in facts]),
                              where)

@@ -169,7 +169,16 @@ def _report_state(reports: list[HistDate], event: HistDate) -> str:
     return "unknown"
 
 
-def _closeness(kind: str | None) -> str:
+def ground_family(ground: str) -> str:
+    return codebook.GROUNDS[ground].group or ""
+
+
+def only_family(families: set[str]) -> str:
+    """The one family all charges belong to, 'mixed', or 'none' when nothing is charged."""
+    return "none" if not families else (next(iter(families)) if len(families) == 1 else "mixed")
+
+
+def closeness(kind: str | None) -> str:
     if kind is None:
         return "none"
     return codebook.TIE_KINDS[kind].group or "none"
@@ -241,12 +250,11 @@ def _accused_fact(case: Case, known: list[Event]) -> Fact:
 
 def _charge_facts(hearing: Hearing) -> list[Fact]:
     facts = [
-        Fact(f"charge-{i}", "charge", {"ground": g, "family": codebook.GROUNDS[g].group or ""},
+        Fact(f"charge-{i}", "charge", {"ground": g, "family": ground_family(g)},
              f"charged with {codebook.label(g)}", (hearing.id,))
         for i, g in enumerate(hearing.grounds, start=1)
     ]
-    families = {codebook.GROUNDS[g].group for g in hearing.grounds}
-    only = "none" if not families else (families.pop() if len(families) == 1 else "mixed")
+    only = only_family({ground_family(g) for g in hearing.grounds})
     summary = Fact("charges", "charges", {"count": len(hearing.grounds), "only_family": str(only)},
                    f"{len(hearing.grounds)} ground(s) charged, family: {only}", (hearing.id,))
     return [*facts, summary]
@@ -283,7 +291,7 @@ def _tie_facts(case: Case, ties: dict[str, str], known: list[Event]) -> list[Fac
         first_blow = min((e.date for e in blows), default=None)
         attributes: dict[str, Value] = {
             "tie_kind": kind,
-            "closeness": _closeness(kind),
+            "closeness": closeness(kind),
             "other_arrested": any(isinstance(e, Arrest) for e in blows),
             "other_expelled": _stands_expelled(other, blows, known),
             "other_targeted_nationality": _targeted(case, other),
@@ -301,7 +309,7 @@ def _conduct_facts(case: Case, ties: dict[str, str], known: list[Event]) -> list
     for n, entry in enumerate(conducts, start=1):
         attributes: dict[str, Value] = {
             "conduct": entry.conduct,
-            "toward_closeness": _closeness(ties.get(entry.toward)) if entry.toward else "none",
+            "toward_closeness": closeness(ties.get(entry.toward)) if entry.toward else "none",
             "toward_arrested": entry.toward in arrested,
         }
         facts.append(Fact(f"conduct-{n}", "conduct", attributes, entry.summary, (entry.id,)))
