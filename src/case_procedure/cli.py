@@ -101,13 +101,13 @@ def check(
     Exit 0 when all is sound, 1 when the files are valid but the rules have overlaps or failing tests,
     2 when a file is malformed."""
     try:
-        corpus_ids = {p.stem for p in corpus.case_files(cases)}
-        paths = files or corpus.case_files(cases)
+        in_corpus = corpus.case_files(cases)
+        paths = files or in_corpus
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
     try:
-        problems = case_reference_problems(norm_sets, corpus_ids)
+        problems = case_reference_problems(norm_sets, {p.stem for p in in_corpus})
         from case_procedure.checks import examine_rules  # imported on use: a cold `replay` need not load it
 
         findings = examine_rules(norm_sets, rules_dir / "tests", DurableEngine())

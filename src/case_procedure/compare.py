@@ -34,9 +34,6 @@ class Comparison(Frozen):
     simulations: dict[str, Simulation]
     final: FinalRow
 
-    def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
-
 
 def _differs(values: dict[str, str | None]) -> bool:
     return len(set(values.values())) > 1

@@ -41,9 +41,6 @@ class NormSetDiff(Frozen):
     unchanged: int
     provisions: list[ProvisionEntry]
 
-    def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
-
 
 def _entry(rule: ResolvedRule, change: str, before: ResolvedRule | None,
            provisions: dict[str, list[str]]) -> RuleChange:

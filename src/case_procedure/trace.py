@@ -19,7 +19,12 @@ AGREEMENTS: tuple[Agreement, ...] = ("agree", "harsher", "milder", "no-rule", "u
 
 
 class Frozen(BaseModel):
+    """An output model: immutable, and written as indented UTF-8 JSON with a final newline."""
+
     model_config = ConfigDict(frozen=True)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 class CitedSource(Frozen):
@@ -96,9 +101,6 @@ class Trace(Frozen):
     steps: list[Step]
     outcome: Outcome
 
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-
 
 class SimStep(Frozen):
     n: int
@@ -131,9 +133,6 @@ class Simulation(Frozen):
     final: str | None  # the last decision reached
     recorded_final: str | None  # the last decision the record shows
     ended: Ending
-
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def agreement(prescribed: str | None, recorded: str | None) -> Agreement:
