@@ -4,7 +4,11 @@ durable-rules 2.0.28 is old and fragile (anchors.md). This adapter:
 - runs no background threads (`Host._run` is disabled: its timers crash on deleted sessions);
 - registers each compiled ruleset once per process (a name cannot be registered twice);
 - asserts facts with unique ids in a fresh session and deletes the session afterwards
-  (at most 1,024 live sessions per ruleset);
+  (at most 1,024 live sessions per ruleset); every session opens with a fact a rule of the
+  adapter's own accepts, since a session that saw only unaccepted facts can be neither kept
+  nor deleted;
+- asks durable-rules once per distinct fact (projected on the attributes the ruleset tests)
+  and remembers the answer, which is exact because every rule tests one fact;
 - gives it only single-pattern rules, taking the conjunction of a rule's patterns in
   Python (see compiler.py: deleting a session that holds a partial join corrupts the heap);
 - checks every returned state for the exceptions durable-rules swallows;
