@@ -12,11 +12,10 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from case_procedure import codebook, synthetic
-from case_procedure.synthetic import PARTY_BODIES, PEOPLE, SOURCE_KEYS, date_text
+from case_procedure import synthetic
+from case_procedure.synthetic import date_text
 
-__all__ = ["PARTY_BODIES", "PEOPLE", "SOURCE_KEYS", "case_data", "date_text", "days", "entry", "person", "sources",
-           "terms"]
+__all__ = ["case_data", "date_text", "days"]
 
 T = TypeVar("T")
 days = st.dates(synthetic.FIRST_DAY, synthetic.LAST_DAY)
@@ -42,25 +41,6 @@ class HypothesisChooser:
 
     def days(self, min_size: int, max_size: int) -> list[dt.date]:
         return self._draw(st.lists(days, min_size=min_size, max_size=max_size))
-
-
-def terms(vocabulary: dict[str, codebook.Term]) -> st.SearchStrategy[str]:
-    return st.sampled_from(synthetic.terms(vocabulary))
-
-
-@st.composite
-def sources(draw: st.DrawFn) -> dict[str, Any]:
-    return synthetic.source(HypothesisChooser(draw))
-
-
-@st.composite
-def person(draw: st.DrawFn) -> dict[str, Any]:
-    return synthetic.person(HypothesisChooser(draw))
-
-
-@st.composite
-def entry(draw: st.DrawFn, entry_id: str, day: dt.date, earlier: list[str], in_record: bool) -> dict[str, Any]:
-    return synthetic.entry(HypothesisChooser(draw), entry_id, day, earlier, in_record)
 
 
 @st.composite

@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from case_procedure import codebook  # noqa: E402
 from case_procedure.cli import app  # noqa: E402
+from case_procedure.files import write_text  # noqa: E402
 from case_procedure.norms import RULE_NUMBER_LIMIT  # noqa: E402
 from case_procedure.situation import CATALOGUE  # noqa: E402
 from case_procedure.yamlfile import MAX_DEPTH, MAX_FILE_BYTES  # noqa: E402
@@ -506,5 +507,5 @@ def test_the_document_is_current() -> None:
 
 
 if __name__ == "__main__":
-    DOC.write_text(render(), encoding="utf-8")
+    write_text(DOC, render())
     print(f"wrote {DOC.relative_to(ROOT)} ({len(ROWS)} rows)")

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from case_procedure import corpus, report
 from case_procedure.cli import app
+from case_procedure.errors import RuleConflict
+from case_procedure.norms import load_norm_sets
 from case_procedure.replay import replay
 from case_procedure.situation import EXPELLING
 
@@ -23,7 +25,7 @@ MARKDOWN_ROW = re.compile(r"^\| ([^|`]+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| 
 
 @pytest.fixture(scope="module")
 def full() -> report.Report:
-    return report.build(corpus.case_files(ROOT / "cases"), RULES, jobs=1)
+    return report.build(corpus.load_cases(corpus.case_files(ROOT / "cases")), load_norm_sets(RULES), RULES, jobs=1)
 
 
 def _expected_rows(built: report.Report) -> list[tuple[str, tuple[int, ...]]]:
@@ -101,7 +103,9 @@ def test_lost_expulsions_and_coverage_agree_with_the_replays(full: report.Report
         for case in cases.values():
             try:
                 trace = replay(case, cover.norm_set, book, engine)
-            except Exception:  # a conflict: reported among the failures
+            except RuleConflict as exc:  # reported among the failures, with its message
+                assert report.Failure(norm_set=cover.norm_set, case=case.id, mode="replay",
+                                      message=str(exc)) in full.failures
                 continue
             for step in trace.steps:
                 if step.prescribed:
@@ -115,8 +119,9 @@ def test_lost_expulsions_and_coverage_agree_with_the_replays(full: report.Report
 def test_two_jobs_give_exactly_what_one_job_gives(tmp_path: Path) -> None:
     rules = Path(shutil.copytree(RULES, tmp_path / "rules"))  # a copy no one edits between the two builds
     paths = corpus.case_files(ROOT / "cases")[:6]
-    one = report.build(paths, rules, jobs=1)
-    two = report.build(paths, rules, jobs=2)
+    cases, norm_sets = corpus.load_cases(paths), load_norm_sets(rules)
+    one = report.build(cases, norm_sets, rules, jobs=1)
+    two = report.build(cases, norm_sets, rules, jobs=2)
     assert two.to_json() == one.to_json()
     assert report.as_text(two) == report.as_text(one)
 

@@ -388,8 +388,8 @@ def report_command(
         paths = corpus.case_files(cases)
     except InputError as exc:
         _fail(exc.problems)
-    _load(paths, rules_dir)  # every problem of every file is reported before any work starts
-    text = reporting.render(_run(lambda: reporting.build(paths, rules_dir, jobs)), format.value)
+    loaded, norm_sets = _load(paths, rules_dir)  # every problem of every file is reported before any work starts
+    text = reporting.render(_run(lambda: reporting.build(loaded, norm_sets, rules_dir, jobs)), format.value)
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -8,18 +8,18 @@ prints it, and the text and Markdown forms print the same figures from it.
 
 from __future__ import annotations
 
-import json
-import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from case_procedure import corpus, parallel
+from case_procedure import parallel
 from case_procedure.case import Case
 from case_procedure.codebook import BODIES
-from case_procedure.engine import Engine
+from case_procedure.engine import DurableEngine, Engine
 from case_procedure.errors import RuleConflict
-from case_procedure.norms import load_norm_sets
+from case_procedure.explain import cell
+from case_procedure.norms import NormSet
+from case_procedure.render import WIDTH, _wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
 from case_procedure.simulate import simulate
@@ -28,7 +28,6 @@ from case_procedure.trace import AGREEMENTS, Frozen, Simulation, Step
 
 NORMS_1938 = "norms-1938"
 NO_PERIOD = "none"  # a hearing dated when no norm set of kind `norms` was in force
-WIDTH = 80
 
 
 # -- The report model (the JSON form) -----------------------------------------------------
@@ -117,9 +116,6 @@ class Report(Frozen):
     coverage: list[Coverage]
     failures: list[Failure]
 
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-
 
 # -- Work per case (runs in worker processes with --jobs) -----------------------------------
 
@@ -200,10 +196,10 @@ def run_case(case: Case, book: RuleBook, engine: Engine) -> list[CaseRun]:
     return runs
 
 
-def _run_case_file(task: tuple[Path, Path]) -> list[CaseRun]:
-    path, rules_dir = task
+def _run_in_worker(task: tuple[Case, Path]) -> list[CaseRun]:
+    case, rules_dir = task
     book, engine = parallel.workspace(rules_dir)
-    return run_case(corpus.load_case(path), book, engine)
+    return run_case(case, book, engine)
 
 
 # -- Gathering the figures --------------------------------------------------------------------
@@ -242,8 +238,9 @@ def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
     periods = sorted((n for n in book.norm_sets.values() if n.kind == "norms"), key=lambda n: n.in_force.from_)
     period_order = [n.id for n in periods] + [NO_PERIOD]
     body_order = [*LADDER, *(b for b in BODIES if b not in LADDER)]
+    chronological = _chronological(book)
     agreement, coverage, failures = [], [], []
-    for norm_set in _chronological(book):
+    for norm_set in chronological:
         normset = book.norm_sets[norm_set]
         overall, by_period, by_body = Counter[str](), _Tally(), _Tally()
         replayed: dict[str, set[str]] = {r.id: set() for r in normset.rules}
@@ -271,7 +268,7 @@ def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
         hearings=len({(r.case, s.hearing) for r in runs for s in r.steps}),
         norm_sets=[NormSetInfo(id=n, kind=book.norm_sets[n].kind, title=book.norm_sets[n].title,
                                in_force=_in_force(book, n), rules=len(book.norm_sets[n].rules))
-                   for n in _chronological(book)],
+                   for n in chronological],
         agreement=agreement, expulsions=_expulsions(by_norm_set.get(NORMS_1938, []), NORMS_1938 in book.norm_sets),
         coverage=coverage, failures=failures)
 
@@ -290,14 +287,19 @@ def _expulsions(runs: list[CaseRun], available: bool) -> Expulsions:
     return Expulsions(norm_set=NORMS_1938, available=available, recorded=recorded, not_produced=lost)
 
 
-def build(case_paths: list[Path], rules_dir: Path, jobs: int = 1) -> Report:
+def build(cases: list[Case], norm_sets: dict[str, NormSet], rules_dir: Path, jobs: int = 1) -> Report:
     """Replay and simulate every case under every norm set (over `jobs` processes) and gather the report.
 
-    The files must have been validated; results do not depend on `jobs`.
+    `norm_sets` are those loaded from `rules_dir`; worker processes, which need an engine of their own,
+    load theirs from the folder. Results do not depend on `jobs`.
     """
-    per_case = parallel.run(_run_case_file, [(p, rules_dir) for p in case_paths], jobs)
-    book = RuleBook(load_norm_sets(rules_dir))  # the norm sets only: with --jobs the parent has no engine
-    return gather([run for runs in per_case for run in runs], book, len(case_paths))
+    book = RuleBook(norm_sets)
+    if jobs <= 1:
+        engine = DurableEngine()
+        per_case = [run_case(case, book, engine) for case in cases]
+    else:
+        per_case = parallel.run(_run_in_worker, [(case, rules_dir) for case in cases], jobs)
+    return gather([run for runs in per_case for run in runs], book, len(cases))
 
 
 # -- Text and Markdown --------------------------------------------------------------------
@@ -310,11 +312,6 @@ def _row(label: str, figures: tuple[int, ...]) -> str:
     return f"  {label:<{LABEL}}" + "".join(f"{n:>8}" for n in figures)
 
 
-def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent if first is None else first, subsequent_indent=indent,
-                         break_on_hyphens=False, break_long_words=False) or [indent.rstrip()]
-
-
 def _norm_set_line(info: NormSetInfo) -> str:
     return f"{info.id} ({info.kind}; in force {info.in_force}; {info.rules} rules)"
 
@@ -324,7 +321,7 @@ def as_text(report: Report) -> str:
     lines = [f"Corpus report: {report.cases} cases, {report.hearings} hearings of the accused, "
              f"{len(report.norm_sets)} norm sets", "=" * WIDTH, "", "AGREEMENT WITH THE RECORD"]
     lines += _wrap("Each recorded hearing replayed under each norm set; the period is the norm set in force "
-                   "at the hearing's date.")
+                   "at the hearing's date.", "")
     for item in report.agreement:
         lines += ["", _norm_set_line(infos[item.norm_set]), f"  {'':<{LABEL}}" + "".join(f"{c:>8}" for c in COLUMNS)]
         lines.append(_row("all hearings", item.overall.figures()))
@@ -344,7 +341,8 @@ def as_text(report: Report) -> str:
                            "  - ")
             prescribed = f"{lost.prescribed} by rule {lost.rule}" if lost.prescribed else "nothing (no rule applies)"
             lines += _wrap(f"recorded {lost.recorded}; prescribed {prescribed}", "      ")
-    lines += ["", "RULE COVERAGE", *_wrap("Cases on which each rule fires, replayed along the record and simulated.")]
+    lines += ["", "RULE COVERAGE"]
+    lines += _wrap("Cases on which each rule fires, replayed along the record and simulated.", "")
     for cover in report.coverage:
         lines += ["", f"{cover.norm_set}: {cover.exercised} of {len(cover.rules)} rules exercised"]
         for use in cover.rules:
@@ -362,10 +360,6 @@ def as_text(report: Report) -> str:
         for failure in report.failures:
             lines += _wrap(f"{failure.norm_set}, {failure.case}, {failure.mode}: {failure.message}", "      ", "  - ")
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _table(rows: list[Counts], first: str) -> list[str]:
@@ -391,7 +385,7 @@ def as_markdown(report: Report) -> str:
         out += [f"{len(expulsions.not_produced)} of {expulsions.recorded} recorded expulsions (replayed under "
                 f"`{expulsions.norm_set}`).", "", "| case | hearing | date | body | period | recorded | prescribed "
                 "| rule |", "|---|---|---|---|---|---|---|---|"]
-        out += [f"| {x.case} | {x.hearing} | {_cell(x.date)} | {x.body} | {x.period} | {x.recorded} | "
+        out += [f"| {x.case} | {x.hearing} | {cell(x.date)} | {x.body} | {x.period} | {x.recorded} | "
                 f"{x.prescribed or '-'} | {f'`{x.rule}`' if x.rule else '-'} |" for x in expulsions.not_produced]
     out += ["", "## Rule coverage"]
     for cover in report.coverage:
@@ -403,7 +397,7 @@ def as_markdown(report: Report) -> str:
             out += ["", f"Not exercised ({len(cover.unexercised)}): " + ", ".join(f"`{r}`" for r in cover.unexercised)]
     if report.failures:
         out += ["", "## Failures", ""]
-        out += [f"- {f.norm_set}, {f.case}, {f.mode}: {_cell(f.message)}" for f in report.failures]
+        out += [f"- {f.norm_set}, {f.case}, {f.mode}: {cell(f.message)}" for f in report.failures]
     return "\n".join(out) + "\n"
 
 

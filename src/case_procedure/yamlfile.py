@@ -220,13 +220,15 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
     text = read_text(path)
     if not text.strip():
         raise _fail(path, 1, "the file is empty")
-    fast = _parse_fast(text)
-    if fast is not None:
-        data, root = fast
-        problems = _duplicate_keys(root, path)
-        if problems:
-            raise InputError(problems)
-        return data, LineMap(root)
+    data, root = _parse_fast(text) or _parse_careful(path, text)
+    problems = _duplicate_keys(root, path)
+    if problems:
+        raise InputError(problems)
+    return data, LineMap(root)
+
+
+def _parse_careful(path: Path, text: str) -> tuple[Any, yaml.Node]:
+    """Data and node tree from the Python parser, or an InputError worded for what is wrong."""
     try:
         loader = _Loader(text)  # the reader refuses control characters here already
     except yaml.reader.ReaderError as exc:
@@ -249,10 +251,7 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         loader.dispose()
     if root is None:
         raise _fail(path, 1, "the file has only comments and no content")
-    problems = _duplicate_keys(root, path)
-    if problems:
-        raise InputError(problems)
-    return data, LineMap(root)
+    return data, root
 
 
 _EXPECTED = re.compile(r"'([^']+)'")
