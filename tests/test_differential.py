@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from rule_strategies import compiled, norm_set, situation
 
 from case_procedure.compiler import CompiledRuleset, Firing
-from case_procedure.engine import DurableEngine, PythonEngine, _QuietHost, lint
+from case_procedure.engine import DurableEngine, PythonEngine, _QuietHost, holds, lint
 from case_procedure.errors import EngineError, RuleConflict
 from case_procedure.norms import NormSet, pattern_problems
 from case_procedure.replay import resolve
@@ -122,6 +122,7 @@ def raw() -> RawDurable:
 ], ids=["lte-beyond-64-bits", "neq-beyond-64-bits", "false-is-0", "text-1-is-1"])
 def test_durable_rules_2_0_28_mishandles(raw: RawDurable, condition: dict, fact: Any, python: bool) -> None:
     durable = raw.matching(condition, [{"id": "f", "x": fact}]) == ["f"]
+    assert holds(condition, {"id": "f", "x": fact}) == python  # the reference evaluator gets it right
     assert durable != python  # if this fails, durable-rules changed: the guards below may be relaxed
     ruleset = CompiledRuleset("lint_probe", {"r#0": {"all": [{"m": {"$and": [{"kind": "k"}, condition]}}],
                                                      "run": "r#0"}}, "x")

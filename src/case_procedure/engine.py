@@ -291,6 +291,11 @@ class DurableEngine:
 
 # -- Plain Python ------------------------------------------------------------------------
 
+def _equal(value: Any, literal: Any) -> bool:
+    """Equality without Python's coercions: false is not 0, "1" is not 1 (durable-rules gets both wrong)."""
+    return type(value) is type(literal) and value == literal
+
+
 def holds(condition: dict[str, Any], fact: EngineFact) -> bool:
     """Whether one compiled condition holds of one fact (also used by `explain` to say why a rule did not apply)."""
     (key, value), = condition.items()
@@ -302,8 +307,12 @@ def holds(condition: dict[str, Any], fact: EngineFact) -> bool:
         (name, literal), = value.items()
         if name not in fact:
             return False
-        return {"$neq": fact[name] != literal, "$gte": fact[name] >= literal, "$lte": fact[name] <= literal}[key]
-    return fact.get(key) == value
+        if key == "$neq":
+            return not _equal(fact[name], literal)
+        if not all(type(v) is int for v in (fact[name], literal)):
+            return False  # only whole numbers are ordered
+        return fact[name] >= literal if key == "$gte" else fact[name] <= literal
+    return key in fact and _equal(fact[key], value)
 
 
 class PythonEngine:
