@@ -77,7 +77,7 @@ class Result:
     path: Path
     got: str  # "decision: reprimand (n38.x)", "route: end (base.y)" or "decision: none"
     expected: str
-    fired: tuple[str, ...]  # rules that decided or concurred
+    decided_by: str | None  # the rule that produced the outcome
 
     @property
     def passed(self) -> bool:
@@ -185,15 +185,12 @@ def run_example(example: Example, path: Path, normset: NormSet, book: RuleBook, 
         resolution = resolve(normset, engine.run(ruleset, f"test:{path.stem}", [f.engine_fact() for f in facts]),
                              where)
     except RuleConflict as exc:
-        return Result(example, path, f"conflict: {exc}", _expected(example), ())
+        return Result(example, path, f"conflict: {exc}", _expected(example), None)
     if resolution is None:
-        got = f"{'route' if is_route else 'decision'}: {NONE}"
-        fired: tuple[str, ...] = ()
-    else:
-        rule = resolution.rule.rule
-        got = f"route: {rule.route} ({rule.id})" if is_route else f"decision: {rule.decide} ({rule.id})"
-        fired = (rule.id, *resolution.concurring)
-    return Result(example, path, got, _expected(example), fired)
+        return Result(example, path, f"{'route' if is_route else 'decision'}: {NONE}", _expected(example), None)
+    rule = resolution.rule.rule
+    got = f"route: {rule.route} ({rule.id})" if is_route else f"decision: {rule.decide} ({rule.id})"
+    return Result(example, path, got, _expected(example), rule.id)
 
 
 def _expected(example: Example) -> str:
@@ -212,7 +209,7 @@ def unexercised(norm_sets: dict[str, NormSet], results: list[Result]) -> dict[st
     """For each norm set, the rules of its own file that no test situation of any norm set made decide.
 
     An inherited rule counts as exercised when a test of the norm set that defines it exercises it."""
-    fired = {rule for r in results for rule in r.fired}
+    fired = {r.decided_by for r in results}
     own = {n.id: [r.id for r in n.rules if r.file == n.file] for n in norm_sets.values()}
     return {name: sorted(set(ids) - fired) for name, ids in sorted(own.items()) if set(ids) - fired}
 
