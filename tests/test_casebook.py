@@ -146,6 +146,16 @@ def test_a_case_page_has_a_panel_per_norm_set_with_the_replayed_decisions(site, 
     assert 'id="normset-switch" hidden' in text  # revealed by the script; without it every panel shows
 
 
+def test_a_simulation_without_steps_says_why(site, book) -> None:
+    out, _ = site
+    tolchinskii = next(c for c in corpus.load_cases(corpus.case_files(ROOT / "cases")) if c.id == "tolchinskii")
+    assert book.in_force(tolchinskii.hearings()[0])[0] is None  # its first hearing falls between the norm sets
+    text = (out / "cases" / "tolchinskii.html").read_text(encoding="utf-8")
+    panel = text.split('<section class="panel" id="panel-auto"')[1].split("</section>")[0]
+    simulated = panel.split('id="simulated-auto"')[1].split("<figure>")[0]
+    assert "No norm set was in force at the first hearing" in simulated and "no hearing" not in simulated
+
+
 def test_text_from_files_is_escaped(tmp_path: Path, book, engine) -> None:
     cases = tmp_path / "cases"
     cases.mkdir()

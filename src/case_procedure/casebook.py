@@ -18,31 +18,32 @@ from importlib import resources
 from pathlib import Path
 
 from case_procedure import diagram
-from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
 from case_procedure.codebook import BODY_TERMS, DECISION_TERMS, label
 from case_procedure.engine import Engine
-from case_procedure.errors import RuleConflict
 from case_procedure.explain import (
     AGREEMENT_WORDS,
+    ARREST_WORDS,
     Consideration,
+    Told,
     body_name,
-    considerations,
+    citations,
     decision_words,
     event_sentence,
+    outcome_words,
     person_name,
+    place,
     procedure_bodies,
     route_steps,
     rule_conditions,
     rule_order,
-    step_norm_set,
+    tell,
 )
 from case_procedure.files import replacing_folder
-from case_procedure.norms import END, NormSet
-from case_procedure.replay import AUTO, RuleBook, replay
-from case_procedure.simulate import simulate
+from case_procedure.norms import NormSet
+from case_procedure.replay import AUTO, RuleBook
 from case_procedure.sources import BOOK, Source
-from case_procedure.trace import Simulation, Step, Trace
+from case_procedure.trace import Step, Trace
 
 ASSETS = ("casebook.css", "casebook.js")
 AGREEMENT_MARKS = {"agree": "=", "harsher": "▲", "milder": "▼", "no-rule": "–", "unrecorded": "?"}
@@ -96,7 +97,7 @@ def agreement_badge(agreement: str) -> str:
 
 
 def _citations(sources: list[Source] | tuple[Source, ...]) -> str:
-    return "; ".join(e(s.cite()) for s in sources) or "no source given"
+    return e(citations(sources))
 
 
 def _case_sources(case: Case, keys: list[str]) -> str:
@@ -130,19 +131,17 @@ def _diagram_files(graph: diagram.Graph) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class View:
-    """A case replayed under one norm set (or `auto`), with the rules considered at each hearing."""
+    """A case replayed under one norm set (or `auto`), with the rules considered at each hearing; a route
+    loop or conflict stops its simulation (`told.simulation_error`), not the casebook."""
 
     key: str  # norm set id or 'auto'
     name: str  # for the reader
-    trace: Trace
-    considered: dict[str, list[Consideration]]  # hearing id -> considerations
-    applied: dict[str, NormSet | None]  # hearing id -> the norm set applied there
-    simulation: Simulation | None
-    simulation_error: str | None  # a route loop or conflict stops the simulation, not the casebook
+    told: Told
+    graph: diagram.Graph  # the case's pathway under this norm set
 
     @property
     def status(self) -> str:
-        counts = {a: sum(s.agreement == a for s in self.trace.steps) for a in AGREEMENT_WORDS}
+        counts = {a: sum(s.agreement == a for s in self.told.trace.steps) for a in AGREEMENT_WORDS}
         told = ", ".join(f"{n} {a}" for a, n in counts.items() if n) or "no hearing to judge"
         return f"Showing the replay under {self.name}: {told}."
 
@@ -155,20 +154,9 @@ def replay_sets(norm_sets: dict[str, NormSet]) -> list[NormSet]:
 
 
 def view(case: Case, key: str, book: RuleBook, engine: Engine) -> View:
-    trace = replay(case, key, book, engine)
-    applied: dict[str, NormSet | None] = {}
-    considered: dict[str, list[Consideration]] = {}
-    for hearing in case.hearings():
-        normset = step_norm_set(hearing, key, book)
-        applied[hearing.id] = normset
-        considered[hearing.id] = considerations(situations.build(case, hearing), normset) if normset else []
+    told = tell(case, key, book, engine, why_not=True, keep_going=True)
     name = "the norm set in force at each hearing" if key == AUTO else f"{book.norm_sets[key].title} ({key})"
-    simulation, error = None, None
-    try:
-        simulation = simulate(case, key, book, engine)
-    except RuleConflict as exc:
-        error = str(exc)
-    return View(key, name, trace, considered, applied, simulation, error)
+    return View(key, name, told, diagram.case_pathway(case, told.trace, told.simulation))
 
 
 def differing(trace: Trace) -> int:
@@ -184,9 +172,8 @@ def _side_by_side(case: Case, views: list[View]) -> str:
     for n, hearing in enumerate(case.hearings(), start=1):
         cells = []
         for v in views:
-            step = v.trace.steps[n - 1]
-            prescribed = decision_words(step.prescribed.decision, step.prescribed.also) if step.prescribed \
-                else "nothing"
+            step = v.told.trace.steps[n - 1]
+            prescribed = outcome_words(step.prescribed, "nothing")
             cells.append(f'<td data-normset-col="{e(v.key)}">{e(prescribed)}<br>{agreement_badge(step.agreement)}'
                          "</td>")
         recorded = decision_words(hearing.decision, hearing.also) if hearing.decision else "none recorded"
@@ -219,8 +206,8 @@ def _set_of(item: Consideration) -> str:
 
 
 def _step_html(case: Case, n: int, step: Step, hearing: Hearing, v: View, root: str) -> str:
-    recorded = decision_words(step.recorded.decision, step.recorded.also) if step.recorded else "no decision recorded"
-    normset = v.applied[hearing.id]
+    recorded = outcome_words(step.recorded, "no decision recorded")
+    normset = v.told.norm_sets[hearing.id]
     parts = [f'<li class="step" id="step-{e(v.key)}-{n}"><h4>Hearing {n}: {e(step.date)}, {e(body_name(step.body))}'
              "</h4><dl>", f"<dt>The record shows</dt><dd>{e(recorded)}</dd>"]
     if step.prescribed is None:
@@ -241,31 +228,30 @@ def _step_html(case: Case, n: int, step: Step, hearing: Hearing, v: View, root: 
             parts.append(f"<dt>Set aside</dt><dd>{e(', '.join(p.overridden))}</dd>")
     parts.append(f"<dt>Verdict</dt><dd>{agreement_badge(step.agreement)} {e(AGREEMENT_WORDS[step.agreement])}</dd>")
     parts.append(f"<dt>Record source</dt><dd>{_case_sources(case, hearing.source)}</dd></dl>")
-    parts.append(_why_not(v.considered[hearing.id], root))
+    parts.append(_why_not(v.told.why_not[hearing.id], root))
     parts.append("</li>")
     return "".join(parts)
 
 
 def _panel(case: Case, v: View, root: str, use_svg: bool) -> str:
     hearings = case.hearings()
-    pairs = enumerate(zip(v.trace.steps, hearings, strict=True), start=1)
+    pairs = enumerate(zip(v.told.trace.steps, hearings, strict=True), start=1)
     steps = "".join(_step_html(case, n, s, h, v, root) for n, (s, h) in pairs)
     about = ("Each hearing is judged by the norm set of kind <em>norms</em> in force for most of its date span."
              if v.key == AUTO else f'See the rules of <a href="{root}norms/{e(v.key)}.html">{e(v.key)}</a>.')
-    graph = diagram.case_pathway(case, v.trace, v.simulation)
     body = f'<ol class="steps">{steps}</ol>' if steps else "<p>There is no hearing of the accused to replay.</p>"
     return (f'<section class="panel" id="panel-{e(v.key)}" data-normset="{e(v.key)}" data-status="{e(v.status)}" '
             f'aria-labelledby="panel-title-{e(v.key)}"><h3 id="panel-title-{e(v.key)}">Under {e(v.name)}</h3>'
-            f"<p>{about}</p>{body}{_simulation_html(case, v, root)}{_figure(graph, root, use_svg)}</section>")
+            f"<p>{about}</p>{body}{_simulation_html(case, v, root)}{_figure(v.graph, root, use_svg)}</section>")
 
 
 def _simulation_html(case: Case, v: View, root: str) -> str:
     head = f'<h4 id="simulated-{e(v.key)}">The path the norms would have taken on their own (simulated)</h4>'
-    if v.simulation_error:
-        return f"{head}<p>The simulation stopped: {e(v.simulation_error)}</p>"
-    sim = v.simulation
-    if sim is None or not sim.steps:
-        return f"{head}<p>There is no hearing to start a simulation from.</p>"
+    sim = v.told.simulation
+    if sim is None:
+        return f"{head}<p>The simulation stopped: {e(v.told.simulation_error)}</p>"
+    if not sim.steps:
+        return f"{head}<p>{e(NO_SIMULATED_STEP[sim.ended])}</p>"
     start = f" from the facts known at <a href=\"#entry-{e(sim.start)}\">{e(sim.start)}</a>" if sim.start else ""
     items = []
     for s in sim.steps:
@@ -285,6 +271,13 @@ def _simulation_html(case: Case, v: View, root: str) -> str:
             f"goes next. This path is drawn dashed in the diagram.</p><ol>{''.join(items)}</ol>"
             f"<p>The simulation ends with <strong>{e(final)}</strong>; the record ends with "
             f"<strong>{e(recorded)}</strong>.</p>")
+
+
+NO_SIMULATED_STEP = {  # by `Simulation.ended`, for a simulation without steps
+    "no-hearing": "There is no hearing to start a simulation from.",
+    "no-norm-set": "No norm set was in force at the first hearing, so there is no rule to route the case.",
+    "end": "The route rules end the case at its opening, before any body takes it up.",
+}
 
 
 def _file_set(file: str) -> str:
@@ -350,7 +343,7 @@ def _sources(case: Case) -> str:
 def case_page(case: Case, views: list[View], use_svg: bool) -> str:
     root = "../"
     first, last = case.years()
-    arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
+    arrested = ARREST_WORDS[case.fate.arrested]
     unknown = "".join(f"<li>{e(u)}</li>" for u in case.fate.unknown)
     body = f"""<h1>{e(case.title)}</h1>
 <p class="lede">{e(case.summary)}</p>
@@ -407,10 +400,10 @@ def _rule_link(normset: NormSet, rule_id: str) -> str:
     return f"<code>{e(rule_id)}</code>"
 
 
-def norm_set_page(normset: NormSet, prescribed_in: dict[str, list[str]], use_svg: bool) -> str:
+def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[str, list[str]], use_svg: bool) -> str:
     root = "../"
     bodies = "".join(f"<li><strong>{e(body_name(b))}</strong></li>" for b in procedure_bodies(normset))
-    steps = "".join(f"<tr><td>{e(_place(s.source))}</td><td>{e(_place(s.target))}</td><td>{e(s.conditions)}</td>"
+    steps = "".join(f"<tr><td>{e(place(s.source))}</td><td>{e(place(s.target))}</td><td>{e(s.conditions)}</td>"
                     f'<td><a href="#rule-{e(s.rule.id)}"><code>{e(s.rule.id)}</code></a></td></tr>'
                     for s in route_steps(normset))
     steps_html = ('<div class="scroll"><table><caption>Where a case goes next</caption><thead><tr><th scope="col">'
@@ -443,7 +436,7 @@ def norm_set_page(normset: NormSet, prescribed_in: dict[str, list[str]], use_svg
 </dl>
 <h2 id="bodies">The bodies</h2><ul>{bodies}</ul>
 <h2 id="steps">The order of steps</h2>{steps_html}
-{_figure(diagram.procedure_graph(normset), root, use_svg)}
+{_figure(graph, root, use_svg)}
 <h2 id="powers">Who can decide what</h2>{powers_html}
 <h2 id="rules">The rules in order</h2>
 <p>A rule comes before the rules it takes precedence over.</p>
@@ -452,11 +445,6 @@ def norm_set_page(normset: NormSet, prescribed_in: dict[str, list[str]], use_svg
 <h2 id="sources">Sources of the norm set as a whole</h2><ul>{"".join(f"<li>{e(s.cite())}</li>"
                                                               for s in normset.sources)}</ul>"""
     return page(normset.title, body, root, normset.summary)
-
-
-def _place(name: str) -> str:
-    return {situations.OPENING: "the opening of the case", END: "the end of the case"}.get(name,
-                                                                                         f"the {body_name(name)}")
 
 
 # -- Index and the procedure page --------------------------------------------------------------
@@ -474,7 +462,7 @@ def index_page(summaries: list[Summary], norm_sets: list[NormSet]) -> str:
     for s in summaries:
         case = s.case
         first, last = case.years()
-        arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
+        arrested = ARREST_WORDS[case.fate.arrested]
         counts = "".join(f"<td>{s.differing.get(n.id, 0)} of {len(case.hearings())}</td>" for n in compared)
         rows.append(f'<tr><th scope="row"><a href="cases/{e(case.id)}.html">{e(case.title)}</a></th>'
                     f"<td>{e(label(case.factory))}</td><td>{first}–{last}</td><td>{len(case.hearings())}</td>"
@@ -495,7 +483,7 @@ prescribes a harsher or a milder decision than the record shows.</caption>
                 "the norms of their time")
 
 
-def procedure_page(norm_sets: list[NormSet], use_svg: bool) -> str:
+def procedure_page(norm_sets: list[NormSet], graphs: dict[str, diagram.Graph], use_svg: bool) -> str:
     bodies = "".join(f"<dt>{e(body_name(t.id))}</dt><dd>{e(t.definition)} <span class=\"cite\">Source: "
                      f"{e(t.source.cite())}</span></dd>" for t in BODY_TERMS)
     ladder = "".join(f"<tr><td>{t.severity}</td><th scope=\"row\">{e(label(t.id))}</th><td>{e(t.definition)}</td>"
@@ -504,7 +492,7 @@ def procedure_page(norm_sets: list[NormSet], use_svg: bool) -> str:
                       f"<td>{e(n.kind)}</td><td>{e(n.in_force.from_)}</td><td>{e(n.in_force.until or 'open')}</td>"
                       f"<td>{e(n.summary)}</td></tr>" for n in norm_sets)
     routed = [n for n in norm_sets if n.route_rules]
-    figures = "".join(f"<h3>{e(n.title)}</h3>{_figure(diagram.procedure_graph(n), '', use_svg)}" for n in routed)
+    figures = "".join(f"<h3>{e(n.title)}</h3>{_figure(graphs[n.id], '', use_svg)}" for n in routed)
     agreements = "".join(f"<li>{agreement_badge(a)} {e(w)}</li>" for a, w in AGREEMENT_WORDS.items())
     body = f"""<h1>How a party case went</h1>
 <p class="lede">A first reader's guide to the disciplinary procedure of the Communist Party in Moscow's
@@ -564,22 +552,24 @@ def build(out: Path, cases: list[Case], norm_sets: dict[str, NormSet], book: Rul
         progress(f"case {i}/{len(cases)} {case.id}")
         views = [view(case, key, book, engine) for key in keys]
         for v in views[1:]:
-            for step in v.trace.steps:
+            for step in v.told.trace.steps:
                 if step.prescribed:
                     found = prescribed_in[v.key].setdefault(step.prescribed.rule.id, [])
                     if case.id not in found:
                         found.append(case.id)
         for v in views:
-            files.update(_diagram_files(diagram.case_pathway(case, v.trace, v.simulation)))
+            files.update(_diagram_files(v.graph))
         files[f"cases/{case.id}.html"] = case_page(case, views, use_svg)
-        summaries.append(Summary(case, {v.key: differing(v.trace) for v in views[1:]}))
+        summaries.append(Summary(case, {v.key: differing(v.told.trace) for v in views[1:]}))
     all_sets = sorted(norm_sets.values(), key=lambda n: (n.kind != "norms", n.in_force.from_, n.id))
+    graphs = {n.id: diagram.procedure_graph(n) for n in all_sets}
     for i, normset in enumerate(all_sets, start=1):
         progress(f"norm set {i}/{len(all_sets)} {normset.id}")
-        files[f"norms/{normset.id}.html"] = norm_set_page(normset, prescribed_in.get(normset.id, {}), use_svg)
-        files.update(_diagram_files(diagram.procedure_graph(normset)))
+        files[f"norms/{normset.id}.html"] = norm_set_page(normset, graphs[normset.id],
+                                                          prescribed_in.get(normset.id, {}), use_svg)
+        files.update(_diagram_files(graphs[normset.id]))
     files["index.html"] = index_page(summaries, all_sets)
-    files["procedure.html"] = procedure_page(all_sets, use_svg)
+    files["procedure.html"] = procedure_page(all_sets, graphs, use_svg)
     assets = resources.files("case_procedure") / "casebook_assets"
     for name in ASSETS:
         files[f"assets/{name}"] = (assets / name).read_text(encoding="utf-8")

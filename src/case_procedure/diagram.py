@@ -18,7 +18,7 @@ from typing import Literal
 
 from case_procedure.case import Case
 from case_procedure.codebook import label
-from case_procedure.explain import body_name, decision_words, procedure_bodies, route_steps
+from case_procedure.explain import ARREST_WORDS, body_name, decision_words, outcome_words, procedure_bodies, route_steps
 from case_procedure.norms import END, NormSet
 from case_procedure.situation import OPENING
 from case_procedure.trace import Simulation, Trace
@@ -61,6 +61,9 @@ def _body_node(body: str) -> Node:
     return Node(_node_id(body), body_name(body))
 
 
+OPENING_NODE = Node(_node_id(OPENING), "a statement opens the case", "terminal")
+
+
 # -- Graphs ----------------------------------------------------------------------------------
 
 CASE_LEGEND = ("Boxes are bodies. Solid arrows, labelled recorded, are the hearings of the record in date order, "
@@ -69,20 +72,18 @@ CASE_LEGEND = ("Boxes are bodies. Solid arrows, labelled recorded, are the heari
 PROCEDURE_LEGEND = ("Boxes are bodies, each with the number of decision rules that apply there. Arrows are route "
                     "rules: which body takes the case up next, and when.")
 RECORD_END = "record_end"
-SIMULATION_ENDINGS = {"end": "a route rule ends the case", "no-route": "no rule sends the case further",
-                      "no-hearing": "no hearing to start from"}
+SIMULATION_ENDINGS = {"end": "a route rule ends the case", "no-route": "no rule sends the case further"}  # with steps
 SIMULATION_END = "simulation_end"
 
 
 def _fate_words(case: Case) -> str:
-    arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
-    return f"fate: {label(case.fate.party_status)}, {arrested}"
+    return f"fate: {label(case.fate.party_status)}, {ARREST_WORDS[case.fate.arrested]}"
 
 
 def case_pathway(case: Case, trace: Trace | None = None, simulation: Simulation | None = None) -> Graph:
     """The recorded hearings as solid edges between bodies (with what `trace`'s norm set prescribed at
     each), and the steps of `simulation` as dashed edges."""
-    nodes: dict[str, Node] = {OPENING: Node(_node_id(OPENING), "a statement opens the case", "terminal")}
+    nodes: dict[str, Node] = {OPENING: OPENING_NODE}
     edges: list[Edge] = []
     steps = {s.hearing: s for s in trace.steps} if trace else {}
     previous = OPENING
@@ -91,9 +92,7 @@ def case_pathway(case: Case, trace: Trace | None = None, simulation: Simulation 
         text = f"recorded {n}, {hearing.date}: {decision_words(hearing.decision, hearing.also)}"
         step = steps.get(hearing.id)
         if step is not None and step.norm_set is not None:
-            prescribed = decision_words(step.prescribed.decision, step.prescribed.also) if step.prescribed \
-                else "no rule decides"
-            text += f" (norms: {prescribed})"
+            text += f" (norms: {outcome_words(step.prescribed, 'no rule decides')})"
         edges.append(Edge(nodes[previous].id, nodes[hearing.body].id, text, "recorded"))
         previous = hearing.body
     if case.hearings():
@@ -108,7 +107,7 @@ def case_pathway(case: Case, trace: Trace | None = None, simulation: Simulation 
                               "simulated"))
             previous = step.body
         if simulation.steps:
-            ending = SIMULATION_ENDINGS.get(simulation.ended, simulation.ended)
+            ending = SIMULATION_ENDINGS[simulation.ended]
             nodes[SIMULATION_END] = Node(_node_id(SIMULATION_END), f"simulation: {ending}", "terminal")
             edges.append(Edge(nodes[previous].id, nodes[SIMULATION_END].id, f"simulated: {ending}", "simulated"))
     name = f"{case.id}-{trace.norm_set}" if trace else case.id
@@ -125,7 +124,7 @@ def procedure_graph(normset: NormSet) -> Graph:
     nodes: dict[str, Node] = {}
     steps = route_steps(normset)
     if any(s.source == OPENING for s in steps):
-        nodes[OPENING] = Node(_node_id(OPENING), "a statement opens the case", "terminal")
+        nodes[OPENING] = OPENING_NODE
     for body, count in counts.items():
         rules = f"{count} decision rule{'s' if count != 1 else ''}" if count else "no decision rule"
         nodes[body] = Node(_node_id(body), f"{body_name(body)} ({rules})")

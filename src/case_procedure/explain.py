@@ -11,7 +11,7 @@ engine uses. `explain_procedure` presents a norm set for a lesson.
 
 from __future__ import annotations
 
-import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,15 +32,16 @@ from case_procedure.case import (
     Statement,
 )
 from case_procedure.codebook import BODIES, label
-from case_procedure.compiler import compile_pattern, compile_rule
+from case_procedure.compiler import CompiledRuleset, compile_norm_set, compile_pattern
 from case_procedure.engine import Engine, holds
+from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.render import WIDTH, _wrap
 from case_procedure.replay import AUTO, RuleBook, replay
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
-from case_procedure.trace import Simulation, Step, Trace
+from case_procedure.trace import Prescribed, Recorded, Simulation, Step, Trace
 
-WIDTH = 80
 Format = Literal["text", "markdown"]
 
 # -- Words for events --------------------------------------------------------------------
@@ -77,6 +78,10 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _by(body: str | None) -> str:
+    return f" by {_the(body)}" if body else ""
+
+
 def _bodies(bodies: list[str]) -> str:
     return _join([_the(b) for b in bodies], "and")
 
@@ -95,6 +100,14 @@ def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ())
     return " + ".join(label(d) for d in [decision, *also]) if decision else "no decision recorded"
 
 
+def outcome_words(outcome: Prescribed | Recorded | None, none: str) -> str:
+    """The decision a step prescribes or records, or `none` when it has none."""
+    return decision_words(outcome.decision, outcome.also) if outcome else none
+
+
+ARREST_WORDS = {True: "arrested", False: "not arrested", None: "arrest not stated"}  # by `Fate.arrested`
+
+
 def event_sentence(case: Case, event: Event) -> str:
     """One plain sentence for an entry of the record or the background."""
     name = lambda p: person_name(case, p)  # noqa: E731
@@ -107,23 +120,21 @@ def event_sentence(case: Case, event: Event) -> str:
             "; the record shows no decision"
         return f"{_sentence(_the(event.body))} heard the case of {name(event.subject)}{decided}."
     if isinstance(event, Arrest):
-        return f"{name(event.person)} was arrested by {_the(event.by)}."
+        return f"{name(event.person)} was arrested{_by(event.by)}."
     if isinstance(event, Expulsion):
-        by = f" by {_the(event.by)}" if event.by else ""
-        return f"{name(event.person)} was expelled from the Party{by}."
+        return f"{name(event.person)} was expelled from the Party{_by(event.by)}."
     if isinstance(event, Sentence):
-        return f"{name(event.person)} was sentenced by {_the(event.by)}: {event.sentence}."
+        return f"{name(event.person)} was sentenced{_by(event.by)}: {event.sentence}."
     if isinstance(event, Death):
         return f"{name(event.person)} was executed." if event.executed else f"{name(event.person)} died."
     if isinstance(event, Exile):
         return f"{name(event.person)} was exiled."
     if isinstance(event, Dismissal):
-        return f"{name(event.person)} was dismissed from the post of {event.post} by {_the(event.by)}."
+        return f"{name(event.person)} was dismissed from the post of {event.post}{_by(event.by)}."
     if isinstance(event, Appeal):
         return f"{name(event.person)} appealed to {_bodies(list(event.to))}."
     if isinstance(event, Reinstatement):
-        by = f" by {_the(event.by)}" if event.by else ""
-        return f"{name(event.person)} was reinstated in the Party{by}."
+        return f"{name(event.person)} was reinstated in the Party{_by(event.by)}."
     if isinstance(event, ConductEntry):
         toward = f" toward {name(event.toward)}" if event.toward else ""
         return f"{name(event.person)}: {label(event.conduct)}{toward}."
@@ -200,15 +211,11 @@ class Consideration:
     failed_pattern: int | None = None  # index into rule.when (-1: the body), for rules that did not apply
 
 
-def _fact_words(fact: situations.Fact) -> str:
-    return fact.description
-
-
 def _why_pattern_fails(pattern: Pattern, facts: list[situations.Fact]) -> str:
     wanted = pattern_words(pattern)
     kind = FACT_WORDS.get(pattern.fact, label(pattern.fact))
     if not facts:
-        plural = kind if kind.endswith("s") else f"{kind}s" if " " not in kind else kind
+        plural = kind if kind.endswith("s") or " " in kind else f"{kind}s"
         return f"needs {wanted}; the situation has no {plural}"
     misses = []
     shown = 3
@@ -217,21 +224,24 @@ def _why_pattern_fails(pattern: Pattern, facts: list[situations.Fact]) -> str:
         for name, test in sorted(pattern.tests().items()):
             if not holds(compile_pattern(pattern.fact, {name: test}), engine_fact):
                 actual = _value(engine_fact.get(name, "unknown"))
-                misses.append(f"{label(name)} is {actual} ({_fact_words(fact)})")
+                misses.append(f"{label(name)} is {actual} ({fact.description})")
                 break
     more = f"; and {len(misses) - shown} more" if len(misses) > shown else ""
     return f"needs {wanted}; none qualifies: {'; '.join(misses[:shown])}{more}"
 
 
-def considerations(situation: situations.Situation, normset: NormSet) -> list[Consideration]:
-    """Every decision rule of the norm set at one hearing, with its verdict and, if it failed, why."""
+def considerations(situation: situations.Situation, normset: NormSet,
+                   ruleset: CompiledRuleset | None = None) -> list[Consideration]:
+    """Every decision rule of the norm set at one hearing, with its verdict and, if it failed, why.
+
+    `ruleset` is the norm set's compiled decision rules (`RuleBook.compiled`), compiled here if not given."""
+    ruleset = ruleset or compile_norm_set(normset)
     facts = [f.engine_fact() for f in situation.facts]
     applicable: list[ResolvedRule] = []
     failed: dict[str, tuple[str, int]] = {}
     for rule in normset.decision_rules:
-        compiled = list(compile_rule(list(rule.rule.at), rule.rule.when, rule.id).values())
-        for n, durable_rule in enumerate(compiled):
-            condition = durable_rule["all"][0]["m"]
+        for n, name in enumerate(ruleset.pattern_names[rule.id]):
+            condition = ruleset.definition[name]["all"][0]["m"]
             if any(holds(condition, f) for f in facts):
                 continue
             if n == 0:
@@ -262,16 +272,7 @@ def considerations(situation: situations.Situation, normset: NormSet) -> list[Co
     return result
 
 
-def step_norm_set(hearing: Hearing, norm_set: str, book: RuleBook) -> NormSet | None:
-    return book.in_force(hearing)[0] if norm_set == AUTO else book.norm_sets[norm_set]
-
-
 # -- Text and Markdown helpers ----------------------------------------------------------------
-
-def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent if first is None else first,
-                         subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
-
 
 def cell(text: object) -> str:
     """Text for a Markdown table cell: pipes escaped, one line."""
@@ -292,7 +293,7 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _citations(sources: tuple[Source, ...] | list[Source]) -> str:
+def citations(sources: tuple[Source, ...] | list[Source]) -> str:
     return "; ".join(s.cite() for s in sources) or "no source given"
 
 
@@ -306,23 +307,33 @@ class Told:
     trace: Trace
     norm_sets: dict[str, NormSet | None]  # hearing id -> the norm set applied there
     why_not: dict[str, list[Consideration]]  # hearing id -> considerations (only when asked)
-    simulation: Simulation  # the path the norm set's rules alone would have taken
+    simulation: Simulation | None  # the path the norm set's rules alone would have taken
+    simulation_error: str | None = None  # with `keep_going`: the route loop or rule conflict that stopped it
 
 
-def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: bool = False) -> Told:
+def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: bool = False,
+         keep_going: bool = False) -> Told:
+    """Replay and simulate the case; `keep_going` records a conflict in the simulation instead of raising it."""
     trace = replay(case, norm_set, book, engine)
-    applied = {h.id: step_norm_set(h, norm_set, book) for h in case.hearings()}
+    applied = {h.id: book.for_hearing(norm_set, h)[0] for h in case.hearings()}
     reasons = {}
     if why_not:
         for hearing in case.hearings():
             normset = applied[hearing.id]
-            reasons[hearing.id] = considerations(situations.build(case, hearing), normset) if normset else []
-    return Told(case, trace, applied, reasons, simulate(case, norm_set, book, engine))
+            reasons[hearing.id] = considerations(situations.build(case, hearing), normset,
+                                                 book.compiled(normset)) if normset else []
+    try:
+        simulation, error = simulate(case, norm_set, book, engine), None
+    except RuleConflict as exc:
+        if not keep_going:
+            raise
+        simulation, error = None, str(exc)
+    return Told(case, trace, applied, reasons, simulation, error)
 
 
-def simulation_sentences(simulation: Simulation) -> list[str]:
+def simulation_sentences(simulation: Simulation | None) -> list[str]:
     """The simulated path, one sentence a step, and how it ends."""
-    if not simulation.steps:
+    if simulation is None or not simulation.steps:
         return []
     sentences = []
     for s in simulation.steps:
@@ -346,8 +357,7 @@ def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[s
     case = told.case
     lines = _wrap(f"Hearing {n}: {step.date}, {_the(step.body)}", "")
     lines += _wrap(step.summary, "    ")
-    lines += _wrap(decision_words(step.recorded.decision, step.recorded.also) if step.recorded else
-                   "no decision recorded", " " * 20, "  The record shows: ")
+    lines += _wrap(outcome_words(step.recorded, "no decision recorded"), " " * 20, "  The record shows: ")
     normset = told.norm_sets[hearing.id]
     if step.prescribed is None:
         reason = "no norm set was in force on this date" if normset is None else \
@@ -382,23 +392,35 @@ def _why_not_text(items: list[Consideration], normset: NormSet | None) -> list[s
     return lines
 
 
-def _record_text(told: Told, only: int | None) -> list[str]:
-    case, steps = told.case, {s.hearing: (n, s) for n, s in enumerate(told.trace.steps, start=1)}
-    lines: list[str] = []
-    for event in case.record:
+def _entries(told: Told, only: int | None) -> Iterator[tuple[Event, tuple[int, Step] | None]]:
+    """The record's entries in order, each hearing of the accused with its number and replayed step; with
+    `only`, just that hearing."""
+    steps = {s.hearing: (n, s) for n, s in enumerate(told.trace.steps, start=1)}
+    for event in told.case.record:
         numbered = steps.get(event.id)
-        if only is not None and (numbered is None or numbered[0] != only):
-            continue
+        if only is None or (numbered is not None and numbered[0] == only):
+            yield event, numbered
+
+
+def _record_text(told: Told, only: int | None) -> list[str]:
+    lines: list[str] = []
+    for event, numbered in _entries(told, only):
         if numbered:
-            n, step = numbered
-            lines += [""] + _step_lines_text(told, n, step, event)  # type: ignore[arg-type]
+            lines += [""] + _step_lines_text(told, *numbered, event)  # type: ignore[arg-type]
         else:
-            lines += _wrap(f"{event_sentence(case, event)} {event.summary}", "           ", f"{str(event.date):<11}")
+            lines += _wrap(f"{event_sentence(told.case, event)} {event.summary}", "           ",
+                           f"{str(event.date):<11}")
     return lines
 
 
-def _divergence(trace: Trace) -> list[tuple[int, Step]]:
-    return [(n, s) for n, s in enumerate(trace.steps, start=1) if s.agreement in ("harsher", "milder", "no-rule")]
+_NOWHERE = "Nowhere: every decided hearing agrees with the norms."
+
+
+def _divergence(trace: Trace) -> list[str]:
+    """A sentence for each hearing where the norms and the record diverge."""
+    return [f"Hearing {n} ({s.date}, {label(s.body)}): the norms prescribe {outcome_words(s.prescribed, 'nothing')}, "
+            f"the record shows {outcome_words(s.recorded, 'nothing')} ({s.agreement})."
+            for n, s in enumerate(trace.steps, start=1) if s.agreement in ("harsher", "milder", "no-rule")]
 
 
 def _header_words(told: Told, book: RuleBook) -> str:
@@ -411,11 +433,11 @@ def _header_words(told: Told, book: RuleBook) -> str:
 
 def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
     case, trace = told.case, told.trace
-    lines = _wrap(f"{case.title} ({case.id})")
+    lines = _wrap(f"{case.title} ({case.id})", "")
     lines.append("=" * WIDTH)
-    lines += _wrap(_header_words(told, book))
+    lines += _wrap(_header_words(told, book), "")
     if step is None:
-        lines += [""] + _wrap(case.summary)
+        lines += [""] + _wrap(case.summary, "")
         lines += ["", "The record, step by step", "-" * 25]
     lines += _record_text(told, step)
     if not trace.steps:
@@ -423,28 +445,24 @@ def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
     if step is None:
         lines += ["", "Where the norms and the record diverge", "-" * 38]
         diverging = _divergence(trace)
-        for n, s in diverging:
-            prescribed = decision_words(s.prescribed.decision, s.prescribed.also) if s.prescribed else "nothing"
-            recorded = decision_words(s.recorded.decision, s.recorded.also) if s.recorded else "nothing"
-            lines += _wrap(f"Hearing {n} ({s.date}, {label(s.body)}): the norms prescribe {prescribed}, the record "
-                           f"shows {recorded} ({s.agreement}).", "    ", "  - ")
+        for sentence in diverging:
+            lines += _wrap(sentence, "    ", "  - ")
         if not diverging:
-            lines += _wrap("Nowhere: every decided hearing agrees with the norms." if trace.steps else "Nowhere.")
+            lines += _wrap(_NOWHERE if trace.steps else "Nowhere.", "")
         sentences = simulation_sentences(told.simulation)
         if sentences:
             lines += ["", SIMULATION_HEADING, "-" * len(SIMULATION_HEADING)]
-            lines += _wrap(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set))
+            lines += _wrap(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set), "")
             for sentence in sentences:
                 lines += _wrap(sentence, "    ", "  - ")
-        lines += [""] + _wrap(f"Fate: {case.fate.summary}")
+        lines += [""] + _wrap(f"Fate: {case.fate.summary}", "")
     return "\n".join(lines) + "\n"
 
 
 def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str]:
     normset = told.norm_sets[hearing.id]
     out = [f"### Hearing {n}: {cell(step.date)}, {label(step.body)}", "", md_text(step.summary), ""]
-    recorded = decision_words(step.recorded.decision, step.recorded.also) if step.recorded else "no decision recorded"
-    out.append(f"- **The record shows:** {md_text(recorded)}")
+    out.append(f"- **The record shows:** {md_text(outcome_words(step.recorded, 'no decision recorded'))}")
     if step.prescribed is None:
         reason = "no norm set was in force on this date" if normset is None else f"no rule of `{normset.id}` applies"
         out.append(f"- **The norms prescribe:** nothing ({reason})")
@@ -480,32 +498,23 @@ def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str
         rows = []
         for n, s in enumerate(trace.steps, start=1):
             rows.append([str(n), s.date, label(s.body),
-                         decision_words(s.recorded.decision, s.recorded.also) if s.recorded else "none recorded",
-                         decision_words(s.prescribed.decision, s.prescribed.also) if s.prescribed else "nothing",
+                         outcome_words(s.recorded, "none recorded"), outcome_words(s.prescribed, "nothing"),
                          f"`{s.prescribed.rule.id}`" if s.prescribed else "-", s.agreement])
         out += table(["#", "date", "body", "recorded", "prescribed", "rule", "agreement"], rows) if rows else \
             ["The record holds no hearing of the accused: there is nothing to judge."]
         out += ["", "## The record, step by step", ""]
-    steps = {s.hearing: (n, s) for n, s in enumerate(trace.steps, start=1)}
-    for event in case.record:
-        numbered = steps.get(event.id)
-        if step is not None and (numbered is None or numbered[0] != step):
-            continue
+    for event, numbered in _entries(told, step):
         if numbered:
-            out += ["", *_step_markdown(told, numbered[0], numbered[1], event), ""]  # type: ignore[arg-type]
+            out += ["", *_step_markdown(told, *numbered, event), ""]  # type: ignore[arg-type]
         else:
             out.append(f"- **{md_text(str(event.date))}.** {md_text(event_sentence(case, event))} "
                        f"{md_text(event.summary)}")
     if step is None:
         out += ["", "## Where the norms and the record diverge", ""]
         diverging = _divergence(trace)
-        for n, s in diverging:
-            prescribed = decision_words(s.prescribed.decision, s.prescribed.also) if s.prescribed else "nothing"
-            recorded = decision_words(s.recorded.decision, s.recorded.also) if s.recorded else "nothing"
-            out.append(f"- Hearing {n} ({md_text(s.date)}, {label(s.body)}): the norms prescribe {prescribed}, "
-                       f"the record shows {recorded} ({s.agreement}).")
+        out += [f"- {md_text(sentence)}" for sentence in diverging]
         if not diverging:
-            out.append("Nowhere: every decided hearing agrees with the norms." if trace.steps else "Nowhere.")
+            out.append(_NOWHERE if trace.steps else "Nowhere.")
         sentences = simulation_sentences(told.simulation)
         if sentences:
             out += ["", f"## {SIMULATION_HEADING}", "",
@@ -609,7 +618,7 @@ def route_steps(normset: NormSet) -> list[RouteStep]:
     return sorted(steps, key=lambda s: (body_rank(s.source), body_rank(s.target), s.rule.id))
 
 
-def _place(name: str) -> str:
+def place(name: str) -> str:
     return {situations.OPENING: "the opening of the case", END: "the end of the case"}.get(name, _the(name))
 
 
@@ -621,45 +630,45 @@ def _powers(normset: NormSet) -> list[tuple[str, str, str, str]]:
     """(body, decisions, statement, sources) per power."""
     powers = sorted(normset.powers, key=lambda p: (body_rank(p.power.body), p.power.id))
     return [(body_name(p.power.body), _join([label(d) for d in p.power.may], "and"), p.power.statement,
-             _citations(p.sources)) for p in powers]
+             citations(p.sources)) for p in powers]
 
 
 def procedure_text(normset: NormSet) -> str:
-    lines = _wrap(f"{normset.title} ({normset.id})")
+    lines = _wrap(f"{normset.title} ({normset.id})", "")
     lines.append("=" * WIDTH)
     lines += _wrap(f"Kind: {normset.kind}. In force {_in_force(normset)}."
-                   + (f" Extends {normset.extends}." if normset.extends else ""))
-    lines += [""] + _wrap(normset.summary)
+                   + (f" Extends {normset.extends}." if normset.extends else ""), "")
+    lines += [""] + _wrap(normset.summary, "")
     lines += ["", "The bodies", "-" * 10]
     for body in procedure_bodies(normset):
         term = BODIES.get(body)
-        lines += _wrap(f"{label(body)}: {term.definition if term else ''}", "    ", "  - ")
+        lines += _wrap(f"{body_name(body)}: {term.definition if term else ''}", "    ", "  - ")
     lines += ["", "The order of steps", "-" * 18]
     steps = route_steps(normset)
     for s in steps:
-        lines += _wrap(f"From {_place(s.source)} to {_place(s.target)} when {s.conditions} [{s.rule.id}]",
+        lines += _wrap(f"From {place(s.source)} to {place(s.target)} when {s.conditions} [{s.rule.id}]",
                        "    ", "  - ")
     if not steps:
-        lines += _wrap("This norm set has no route rules: it says what bodies decide, not where a case goes next.")
+        lines += _wrap("This norm set has no route rules: it says what bodies decide, not where a case goes next.", "")
     lines += ["", "Who can decide what", "-" * 19]
     for body, may, statement, cited in _powers(normset):
-        lines += _wrap(f"{label(body)} may decide {may}. {statement} Source: {cited}", "    ", "  - ")
+        lines += _wrap(f"{body} may decide {may}. {statement} Source: {cited}", "    ", "  - ")
     if not normset.powers:
-        lines += _wrap("This norm set states no powers.")
+        lines += _wrap("This norm set states no powers.", "")
     lines += ["", "The rules in order", "-" * 18]
     for n, rule in enumerate(rule_order(normset), start=1):
-        lines += [""] + _wrap(f"{n}. {rule.id} ({rule.rule.reading}) -> {rule.rule.describe_outcome()}")
+        lines += [""] + _wrap(f"{n}. {rule.id} ({rule.rule.reading}) -> {rule.rule.describe_outcome()}", "")
         lines += _wrap(rule.rule.statement, "     ")
         lines += _wrap(rule_conditions(rule), "     ", "     When: ")
         if rule.rule.overrides:
             lines += _wrap(", ".join(rule.rule.overrides), "     ", "     Takes precedence over: ")
-        lines += _wrap(_citations(rule.sources), "     ", "     Source: ")
+        lines += _wrap(citations(rule.sources), "     ", "     Source: ")
     if normset.provisions:
         lines += ["", "Provisions of the documents", "-" * 27]
         for provision, sources in normset.provisions:
             encoded = ", ".join([*provision.rules, *provision.powers])
             how = f"encoded by {encoded}" if provision.status == "encoded" else f"out of scope: {provision.reason}"
-            lines += _wrap(f"{provision.text} ({how}; source: {_citations(sources)})", "    ", "  - ")
+            lines += _wrap(f"{provision.text} ({how}; source: {citations(sources)})", "    ", "  - ")
     lines += ["", "Sources of the norm set as a whole", "-" * 34]
     lines += [line for s in normset.sources for line in _wrap(s.cite(), "    ", "  - ")]
     return "\n".join(lines) + "\n"
@@ -670,11 +679,11 @@ def procedure_markdown(normset: NormSet) -> str:
            f"Norm set `{normset.id}`, kind `{normset.kind}`, in force {_in_force(normset)}"
            + (f"; extends `{normset.extends}`." if normset.extends else "."), "", md_text(normset.summary), "",
            "## The bodies", ""]
-    out += table(["body", "what it is"], [[label(b), BODIES[b].definition if b in BODIES else ""]
+    out += table(["body", "what it is"], [[body_name(b), BODIES[b].definition if b in BODIES else ""]
                                           for b in procedure_bodies(normset)])
     out += ["", "## The order of steps", ""]
     steps = route_steps(normset)
-    out += table(["from", "to", "when", "rule"], [[_place(s.source), _place(s.target), s.conditions,
+    out += table(["from", "to", "when", "rule"], [[place(s.source), place(s.target), s.conditions,
                                                     f"`{s.rule.id}`"] for s in steps]) if steps else \
         ["This norm set has no route rules: it says what bodies decide, not where a case goes next."]
     out += ["", "## Who can decide what", ""]
@@ -687,7 +696,7 @@ def procedure_markdown(normset: NormSet) -> str:
                 "", f"- When: {md_text(rule_conditions(rule))}"]
         if rule.rule.overrides:
             out.append("- Takes precedence over: " + ", ".join(f"`{r}`" for r in rule.rule.overrides))
-        out.append(f"- Source: {md_text(_citations(rule.sources))}")
+        out.append(f"- Source: {md_text(citations(rule.sources))}")
         if rule.rule.note:
             out.append(f"- Note: {md_text(rule.rule.note)}")
         out.append("")
@@ -695,7 +704,7 @@ def procedure_markdown(normset: NormSet) -> str:
         out += ["## Provisions of the documents", ""]
         out += table(["provision", "status", "how", "source"], [
             [p.text, p.status, ", ".join([*p.rules, *p.powers]) if p.status == "encoded" else (p.reason or ""),
-             _citations(s)]
+             citations(s)]
             for p, s in normset.provisions])
         out.append("")
     out += ["## Sources of the norm set as a whole", ""] + [f"- {md_text(s.cite())}" for s in normset.sources]
