@@ -16,12 +16,11 @@ from typer.testing import CliRunner
 from case_procedure import corpus
 from case_procedure import situation as situations
 from case_procedure.cli import app
+from case_procedure.codebook import label
 from case_procedure.compiler import compile_pattern
 from case_procedure.engine import PythonEngine, holds
 from case_procedure.errors import RouteLoop
 from case_procedure.explain import (
-    body_name,
-    cell,
     considerations,
     event_sentence,
     explain_case,
@@ -32,6 +31,7 @@ from case_procedure.explain import (
     tell,
 )
 from case_procedure.norms import load_norm_sets
+from case_procedure.render import cell
 from case_procedure.replay import AUTO, RuleBook, replay
 
 CASE_FILES = corpus.case_files(ROOT / "cases")
@@ -140,7 +140,7 @@ def test_an_entry_names_the_body_that_acted_only_when_the_record_does() -> None:
             if event.by is None:
                 assert " by the " not in sentence, sentence
             else:
-                assert f" by the {body_name(event.by)}" in sentence, sentence
+                assert f" by the {label(event.by)}" in sentence, sentence
             checked += 1
     assert checked > 10
 

@@ -26,7 +26,6 @@ from case_procedure.explain import (
     ARREST_WORDS,
     Consideration,
     Told,
-    body_name,
     citations,
     decision_words,
     event_sentence,
@@ -177,7 +176,7 @@ def _side_by_side(case: Case, views: list[View]) -> str:
             cells.append(f'<td data-normset-col="{e(v.key)}">{e(prescribed)}<br>{agreement_badge(step.agreement)}'
                          "</td>")
         recorded = decision_words(hearing.decision, hearing.also) if hearing.decision else "none recorded"
-        rows.append(f'<tr><th scope="row">{n}</th><td>{e(hearing.date)}</td><td>{e(body_name(hearing.body))}</td>'
+        rows.append(f'<tr><th scope="row">{n}</th><td>{e(hearing.date)}</td><td>{e(label(hearing.body))}</td>'
                     f"<td>{e(recorded)}</td>{''.join(cells)}</tr>")
     if not rows:
         return "<p>The record holds no hearing of the accused, so there is nothing to replay.</p>"
@@ -208,7 +207,7 @@ def _set_of(item: Consideration) -> str:
 def _step_html(case: Case, n: int, step: Step, hearing: Hearing, v: View, root: str) -> str:
     recorded = outcome_words(step.recorded, "no decision recorded")
     normset = v.told.norm_sets[hearing.id]
-    parts = [f'<li class="step" id="step-{e(v.key)}-{n}"><h4>Hearing {n}: {e(step.date)}, {e(body_name(step.body))}'
+    parts = [f'<li class="step" id="step-{e(v.key)}-{n}"><h4>Hearing {n}: {e(step.date)}, {e(label(step.body))}'
              "</h4><dl>", f"<dt>The record shows</dt><dd>{e(recorded)}</dd>"]
     if step.prescribed is None:
         why = "no norm set was in force on this date" if normset is None else "no rule of the norm set applies"
@@ -260,9 +259,9 @@ def _simulation_html(case: Case, v: View, root: str) -> str:
             f"{e(s.rule.id)}</code></a>" if s.rule else ""
         appeal = " (on the accused's appeal)" if s.on_appeal else ""
         route = {None: "no route rule applies, so the case stops", "end": "the case ends"}.get(
-            s.route, f"the case goes to the {body_name(s.route or '')}")
+            s.route, f"the case goes to the {label(s.route or '')}")
         route_rule = f" (<code>{e(s.route_rule.id)}</code>)" if s.route_rule else ""
-        items.append(f"<li><strong>Simulated step {s.n}: the {e(body_name(s.body))}</strong>{e(appeal)} decides "
+        items.append(f"<li><strong>Simulated step {s.n}: the {e(label(s.body))}</strong>{e(appeal)} decides "
                      f'<span class="simulated" data-step="{s.n}">{e(decided)}</span>{rule}; then '
                      f"{e(route)}{route_rule}.</li>")
     final = decision_words(sim.final) if sim.final else "no decision"
@@ -402,7 +401,7 @@ def _rule_link(normset: NormSet, rule_id: str) -> str:
 
 def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[str, list[str]], use_svg: bool) -> str:
     root = "../"
-    bodies = "".join(f"<li><strong>{e(body_name(b))}</strong></li>" for b in procedure_bodies(normset))
+    bodies = "".join(f"<li><strong>{e(label(b))}</strong></li>" for b in procedure_bodies(normset))
     steps = "".join(f"<tr><td>{e(place(s.source))}</td><td>{e(place(s.target))}</td><td>{e(s.conditions)}</td>"
                     f'<td><a href="#rule-{e(s.rule.id)}"><code>{e(s.rule.id)}</code></a></td></tr>'
                     for s in route_steps(normset))
@@ -410,7 +409,7 @@ def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[st
                   'from</th><th scope="col">to</th><th scope="col">when</th><th scope="col">rule</th></tr></thead>'
                   f"<tbody>{steps}</tbody></table></div>") if steps else \
         "<p>This norm set has no route rules: it says what bodies decide, not where a case goes next.</p>"
-    powers = "".join(f"<tr><th scope=\"row\">{e(body_name(p.power.body))}</th><td>"
+    powers = "".join(f"<tr><th scope=\"row\">{e(label(p.power.body))}</th><td>"
                      f"{e(', '.join(label(d) for d in p.power.may))}</td><td>{e(p.power.statement)}</td>"
                      f"<td>{_citations(p.sources)}</td></tr>" for p in normset.powers)
     powers_html = ('<div class="scroll"><table><caption>What each body may decide</caption><thead><tr>'
@@ -484,7 +483,7 @@ prescribes a harsher or a milder decision than the record shows.</caption>
 
 
 def procedure_page(norm_sets: list[NormSet], graphs: dict[str, diagram.Graph], use_svg: bool) -> str:
-    bodies = "".join(f"<dt>{e(body_name(t.id))}</dt><dd>{e(t.definition)} <span class=\"cite\">Source: "
+    bodies = "".join(f"<dt>{e(label(t.id))}</dt><dd>{e(t.definition)} <span class=\"cite\">Source: "
                      f"{e(t.source.cite())}</span></dd>" for t in BODY_TERMS)
     ladder = "".join(f"<tr><td>{t.severity}</td><th scope=\"row\">{e(label(t.id))}</th><td>{e(t.definition)}</td>"
                      "</tr>" for t in sorted(DECISION_TERMS, key=lambda t: (t.severity or 0, t.id)))

@@ -94,9 +94,12 @@ DECISION_TERMS = [
 Decision, DECISIONS = _vocabulary("Decision", DECISION_TERMS)
 
 
+ACRONYMS = {"nkvd": "NKVD"}
+
+
 def label(term: str) -> str:
-    """A term as words: `strict_reprimand` -> `strict reprimand`."""
-    return term.replace("_", " ")
+    """A term as words: `strict_reprimand` -> `strict reprimand`, `nkvd` -> `NKVD`."""
+    return ACRONYMS.get(term, term.replace("_", " "))
 
 
 def severity(decision: str) -> int:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from case_procedure.case import Case
 from case_procedure.codebook import label
-from case_procedure.explain import ARREST_WORDS, body_name, decision_words, outcome_words, procedure_bodies, route_steps
+from case_procedure.explain import ARREST_WORDS, decision_words, outcome_words, procedure_bodies, route_steps
 from case_procedure.norms import END, NormSet
 from case_procedure.situation import OPENING
 from case_procedure.trace import Simulation, Trace
@@ -58,7 +58,7 @@ def _node_id(name: str) -> str:
 
 
 def _body_node(body: str) -> Node:
-    return Node(_node_id(body), body_name(body))
+    return Node(_node_id(body), label(body))
 
 
 OPENING_NODE = Node(_node_id(OPENING), "a statement opens the case", "terminal")
@@ -127,7 +127,7 @@ def procedure_graph(normset: NormSet) -> Graph:
         nodes[OPENING] = OPENING_NODE
     for body, count in counts.items():
         rules = f"{count} decision rule{'s' if count != 1 else ''}" if count else "no decision rule"
-        nodes[body] = Node(_node_id(body), f"{body_name(body)} ({rules})")
+        nodes[body] = Node(_node_id(body), f"{label(body)} ({rules})")
     if any(s.target == END for s in steps):
         nodes[END] = Node(_node_id(END), "the case ends", "terminal")
     edges = [Edge(nodes[s.source].id, nodes[s.target].id, f"{s.rule.id}: when {s.conditions}", "route")

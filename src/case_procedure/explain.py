@@ -36,7 +36,7 @@ from case_procedure.compiler import CompiledRuleset, compile_norm_set, compile_p
 from case_procedure.engine import Engine, holds
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
-from case_procedure.render import WIDTH, _wrap
+from case_procedure.render import WIDTH, cell, md_text, wrap
 from case_procedure.replay import AUTO, RuleBook, replay
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
@@ -63,15 +63,8 @@ AGREEMENT_WORDS = {
 }
 
 
-BODY_NAMES = {"nkvd": "NKVD"}
-
-
-def body_name(body: str) -> str:
-    return BODY_NAMES.get(body, label(body))
-
-
 def _the(body: str) -> str:
-    return f"the {body_name(body)}"
+    return f"the {label(body)}"
 
 
 def _sentence(text: str) -> str:
@@ -274,19 +267,6 @@ def considerations(situation: situations.Situation, normset: NormSet,
 
 # -- Text and Markdown helpers ----------------------------------------------------------------
 
-def cell(text: object) -> str:
-    """Text for a Markdown table cell: pipes escaped, one line."""
-    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
-
-
-def md_text(text: str) -> str:
-    """Running text for Markdown: one paragraph, characters that would start markup escaped."""
-    flat = " ".join(text.split())
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "|", "#"):
-        flat = flat.replace(char, "\\" + char)
-    return flat
-
-
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
@@ -355,28 +335,28 @@ SIMULATION_INTRO = ("Starting from what was known at the first hearing, the rout
 
 def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[str]:
     case = told.case
-    lines = _wrap(f"Hearing {n}: {step.date}, {_the(step.body)}", "")
-    lines += _wrap(step.summary, "    ")
-    lines += _wrap(outcome_words(step.recorded, "no decision recorded"), " " * 20, "  The record shows: ")
+    lines = wrap(f"Hearing {n}: {step.date}, {_the(step.body)}", "")
+    lines += wrap(step.summary, "    ")
+    lines += wrap(outcome_words(step.recorded, "no decision recorded"), " " * 20, "  The record shows: ")
     normset = told.norm_sets[hearing.id]
     if step.prescribed is None:
         reason = "no norm set was in force on this date" if normset is None else \
             f"no rule of {normset.id} applies"
-        lines += _wrap(f"nothing ({reason})", " " * 20, "  The norms:        ")
+        lines += wrap(f"nothing ({reason})", " " * 20, "  The norms:        ")
     else:
         p = step.prescribed
-        lines += _wrap(f"{decision_words(p.decision, p.also)}, under {step.norm_set}", " " * 20,
+        lines += wrap(f"{decision_words(p.decision, p.also)}, under {step.norm_set}", " " * 20,
                        "  The norms:        ")
-        lines += _wrap(f"{p.rule.id} ({p.rule.reading}): {p.rule.statement}", " " * 20, "  Rule:             ")
+        lines += wrap(f"{p.rule.id} ({p.rule.reading}): {p.rule.statement}", " " * 20, "  Rule:             ")
         for source in p.rule.source:
-            lines += _wrap(source.citation, " " * 20, "  Source:           ")
+            lines += wrap(source.citation, " " * 20, "  Source:           ")
         lines.append("  Because:")
         for fact in p.matched:
-            lines += _wrap(fact.description, "      ", "    - ")
+            lines += wrap(fact.description, "      ", "    - ")
         if p.overridden:
-            lines += _wrap(", ".join(p.overridden), " " * 20, "  Set aside:        ")
-    lines += _wrap(f"{step.agreement}: {AGREEMENT_WORDS[step.agreement]}", " " * 20, "  Verdict:          ")
-    lines += _wrap("; ".join(source_words(case, hearing.source)), " " * 20, "  Record source:    ")
+            lines += wrap(", ".join(p.overridden), " " * 20, "  Set aside:        ")
+    lines += wrap(f"{step.agreement}: {AGREEMENT_WORDS[step.agreement]}", " " * 20, "  Verdict:          ")
+    lines += wrap("; ".join(source_words(case, hearing.source)), " " * 20, "  Record source:    ")
     if hearing.id in told.why_not:
         lines += _why_not_text(told.why_not[hearing.id], normset)
     return lines
@@ -387,7 +367,7 @@ def _why_not_text(items: list[Consideration], normset: NormSet | None) -> list[s
         return ["  Why not: no norm set was in force, so no rule was considered."]
     lines = [f"  Rules of {normset.id} considered ({len(items)}):"]
     for item in items:
-        lines += _wrap(f"{item.rule.id} -> {item.rule.rule.describe_outcome()}: {item.verdict}; {item.reason}",
+        lines += wrap(f"{item.rule.id} -> {item.rule.rule.describe_outcome()}: {item.verdict}; {item.reason}",
                        "      ", "    - ")
     return lines
 
@@ -408,7 +388,7 @@ def _record_text(told: Told, only: int | None) -> list[str]:
         if numbered:
             lines += [""] + _step_lines_text(told, *numbered, event)  # type: ignore[arg-type]
         else:
-            lines += _wrap(f"{event_sentence(told.case, event)} {event.summary}", "           ",
+            lines += wrap(f"{event_sentence(told.case, event)} {event.summary}", "           ",
                            f"{str(event.date):<11}")
     return lines
 
@@ -433,11 +413,11 @@ def _header_words(told: Told, book: RuleBook) -> str:
 
 def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
     case, trace = told.case, told.trace
-    lines = _wrap(f"{case.title} ({case.id})", "")
+    lines = wrap(f"{case.title} ({case.id})", "")
     lines.append("=" * WIDTH)
-    lines += _wrap(_header_words(told, book), "")
+    lines += wrap(_header_words(told, book), "")
     if step is None:
-        lines += [""] + _wrap(case.summary, "")
+        lines += [""] + wrap(case.summary, "")
         lines += ["", "The record, step by step", "-" * 25]
     lines += _record_text(told, step)
     if not trace.steps:
@@ -446,16 +426,16 @@ def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
         lines += ["", "Where the norms and the record diverge", "-" * 38]
         diverging = _divergence(trace)
         for sentence in diverging:
-            lines += _wrap(sentence, "    ", "  - ")
+            lines += wrap(sentence, "    ", "  - ")
         if not diverging:
-            lines += _wrap(_NOWHERE if trace.steps else "Nowhere.", "")
+            lines += wrap(_NOWHERE if trace.steps else "Nowhere.", "")
         sentences = simulation_sentences(told.simulation)
         if sentences:
             lines += ["", SIMULATION_HEADING, "-" * len(SIMULATION_HEADING)]
-            lines += _wrap(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set), "")
+            lines += wrap(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set), "")
             for sentence in sentences:
-                lines += _wrap(sentence, "    ", "  - ")
-        lines += [""] + _wrap(f"Fate: {case.fate.summary}", "")
+                lines += wrap(sentence, "    ", "  - ")
+        lines += [""] + wrap(f"Fate: {case.fate.summary}", "")
     return "\n".join(lines) + "\n"
 
 
@@ -629,48 +609,48 @@ def _in_force(normset: NormSet) -> str:
 def _powers(normset: NormSet) -> list[tuple[str, str, str, str]]:
     """(body, decisions, statement, sources) per power."""
     powers = sorted(normset.powers, key=lambda p: (body_rank(p.power.body), p.power.id))
-    return [(body_name(p.power.body), _join([label(d) for d in p.power.may], "and"), p.power.statement,
+    return [(label(p.power.body), _join([label(d) for d in p.power.may], "and"), p.power.statement,
              citations(p.sources)) for p in powers]
 
 
 def procedure_text(normset: NormSet) -> str:
-    lines = _wrap(f"{normset.title} ({normset.id})", "")
+    lines = wrap(f"{normset.title} ({normset.id})", "")
     lines.append("=" * WIDTH)
-    lines += _wrap(f"Kind: {normset.kind}. In force {_in_force(normset)}."
+    lines += wrap(f"Kind: {normset.kind}. In force {_in_force(normset)}."
                    + (f" Extends {normset.extends}." if normset.extends else ""), "")
-    lines += [""] + _wrap(normset.summary, "")
+    lines += [""] + wrap(normset.summary, "")
     lines += ["", "The bodies", "-" * 10]
     for body in procedure_bodies(normset):
         term = BODIES.get(body)
-        lines += _wrap(f"{body_name(body)}: {term.definition if term else ''}", "    ", "  - ")
+        lines += wrap(f"{label(body)}: {term.definition if term else ''}", "    ", "  - ")
     lines += ["", "The order of steps", "-" * 18]
     steps = route_steps(normset)
     for s in steps:
-        lines += _wrap(f"From {place(s.source)} to {place(s.target)} when {s.conditions} [{s.rule.id}]",
+        lines += wrap(f"From {place(s.source)} to {place(s.target)} when {s.conditions} [{s.rule.id}]",
                        "    ", "  - ")
     if not steps:
-        lines += _wrap("This norm set has no route rules: it says what bodies decide, not where a case goes next.", "")
+        lines += wrap("This norm set has no route rules: it says what bodies decide, not where a case goes next.", "")
     lines += ["", "Who can decide what", "-" * 19]
     for body, may, statement, cited in _powers(normset):
-        lines += _wrap(f"{body} may decide {may}. {statement} Source: {cited}", "    ", "  - ")
+        lines += wrap(f"{body} may decide {may}. {statement} Source: {cited}", "    ", "  - ")
     if not normset.powers:
-        lines += _wrap("This norm set states no powers.", "")
+        lines += wrap("This norm set states no powers.", "")
     lines += ["", "The rules in order", "-" * 18]
     for n, rule in enumerate(rule_order(normset), start=1):
-        lines += [""] + _wrap(f"{n}. {rule.id} ({rule.rule.reading}) -> {rule.rule.describe_outcome()}", "")
-        lines += _wrap(rule.rule.statement, "     ")
-        lines += _wrap(rule_conditions(rule), "     ", "     When: ")
+        lines += [""] + wrap(f"{n}. {rule.id} ({rule.rule.reading}) -> {rule.rule.describe_outcome()}", "")
+        lines += wrap(rule.rule.statement, "     ")
+        lines += wrap(rule_conditions(rule), "     ", "     When: ")
         if rule.rule.overrides:
-            lines += _wrap(", ".join(rule.rule.overrides), "     ", "     Takes precedence over: ")
-        lines += _wrap(citations(rule.sources), "     ", "     Source: ")
+            lines += wrap(", ".join(rule.rule.overrides), "     ", "     Takes precedence over: ")
+        lines += wrap(citations(rule.sources), "     ", "     Source: ")
     if normset.provisions:
         lines += ["", "Provisions of the documents", "-" * 27]
         for provision, sources in normset.provisions:
             encoded = ", ".join([*provision.rules, *provision.powers])
             how = f"encoded by {encoded}" if provision.status == "encoded" else f"out of scope: {provision.reason}"
-            lines += _wrap(f"{provision.text} ({how}; source: {citations(sources)})", "    ", "  - ")
+            lines += wrap(f"{provision.text} ({how}; source: {citations(sources)})", "    ", "  - ")
     lines += ["", "Sources of the norm set as a whole", "-" * 34]
-    lines += [line for s in normset.sources for line in _wrap(s.cite(), "    ", "  - ")]
+    lines += [line for s in normset.sources for line in wrap(s.cite(), "    ", "  - ")]
     return "\n".join(lines) + "\n"
 
 
@@ -679,7 +659,7 @@ def procedure_markdown(normset: NormSet) -> str:
            f"Norm set `{normset.id}`, kind `{normset.kind}`, in force {_in_force(normset)}"
            + (f"; extends `{normset.extends}`." if normset.extends else "."), "", md_text(normset.summary), "",
            "## The bodies", ""]
-    out += table(["body", "what it is"], [[body_name(b), BODIES[b].definition if b in BODIES else ""]
+    out += table(["body", "what it is"], [[label(b), BODIES[b].definition if b in BODIES else ""]
                                           for b in procedure_bodies(normset)])
     out += ["", "## The order of steps", ""]
     steps = route_steps(normset)

@@ -21,7 +21,7 @@ def _decision(decision: str | None, also: list[str]) -> str:
     return " + ".join(_label(d) for d in [decision, *also]) if decision else "none recorded"
 
 
-def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
+def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=first if first is not None else indent,
                          subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
 
@@ -30,32 +30,32 @@ def _step_text(number: int, step: Step) -> list[str]:
     head = f"{number}. {step.date}  {_label(step.body)}"
     tag = f"[{step.agreement}]"
     lines = [f"{head}{tag:>{WIDTH - len(head)}}" if len(head) + len(tag) < WIDTH else f"{head} {tag}"]
-    lines += _wrap(step.summary, "     ")
+    lines += wrap(step.summary, "     ")
     if step.norm_set and step.norm_set_uncertain:
-        lines += _wrap(f"(dated {step.date}: part of this span falls outside {step.norm_set}, "
+        lines += wrap(f"(dated {step.date}: part of this span falls outside {step.norm_set}, "
                        "which was in force for most of it)", "     ")
     recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
-    lines += _wrap(recorded, " " * 17, "   recorded:     ")
+    lines += wrap(recorded, " " * 17, "   recorded:     ")
     if step.beyond_powers:
-        lines += _wrap(f"({', '.join(_label(d) for d in step.beyond_powers)}: beyond the powers this norm set gives "
+        lines += wrap(f"({', '.join(_label(d) for d in step.beyond_powers)}: beyond the powers this norm set gives "
                        f"the {_label(step.body)})", " " * 17)
     if step.prescribed is None:
         reason = "no norm set was in force on this date" if step.norm_set is None else "no rule applies"
-        lines += _wrap(f"nothing ({reason})", " " * 17, "   prescribed:   ")
+        lines += wrap(f"nothing ({reason})", " " * 17, "   prescribed:   ")
         return lines
     rule = step.prescribed.rule
-    lines += _wrap(_decision(step.prescribed.decision, step.prescribed.also), " " * 17, "   prescribed:   ")
-    lines += _wrap(f"{rule.id} ({rule.reading})", " " * 17, "   by rule:      ")
-    lines += _wrap(rule.statement, " " * 17)
+    lines += wrap(_decision(step.prescribed.decision, step.prescribed.also), " " * 17, "   prescribed:   ")
+    lines += wrap(f"{rule.id} ({rule.reading})", " " * 17, "   by rule:      ")
+    lines += wrap(rule.statement, " " * 17)
     for source in rule.source:
-        lines += _wrap(source.citation, " " * 17, "   source:       ")
+        lines += wrap(source.citation, " " * 17, "   source:       ")
     lines.append("   because:")
     for fact in step.prescribed.matched:
-        lines += _wrap(fact.description, "       ", "     - ")
+        lines += wrap(fact.description, "       ", "     - ")
     if step.prescribed.overridden:
-        lines += _wrap(", ".join(step.prescribed.overridden), " " * 17, "   set aside:    ")
+        lines += wrap(", ".join(step.prescribed.overridden), " " * 17, "   set aside:    ")
     if step.prescribed.next_body:
-        lines += _wrap(f"{_next(step.prescribed.next_body)} ({step.prescribed.route_rule})", " " * 17,
+        lines += wrap(f"{_next(step.prescribed.next_body)} ({step.prescribed.route_rule})", " " * 17,
                        "   then:         ")
     return lines
 
@@ -67,7 +67,7 @@ def _next(route: str | None) -> str:
 
 
 def as_text(trace: Trace) -> str:
-    lines = _wrap(f"{trace.title} ({trace.case})", "")
+    lines = wrap(f"{trace.title} ({trace.case})", "")
     lines.append(f"Norm set: {trace.norm_set}")
     lines.append("=" * WIDTH)
     if not trace.steps:
@@ -77,14 +77,23 @@ def as_text(trace: Trace) -> str:
         lines.append("")
     if trace.steps:
         counts = ", ".join(f"{n} {word}" for word, n in trace.outcome.agreements.items())
-        lines += _wrap(f"Outcome: the record ends with {_label(trace.outcome.recorded)}; the norm set prescribes "
+        lines += wrap(f"Outcome: the record ends with {_label(trace.outcome.recorded)}; the norm set prescribes "
                        f"{_label(trace.outcome.prescribed)} at the last hearing ({counts}).", "")
-    lines += _wrap(f"Fate: {trace.outcome.fate}", "")
+    lines += wrap(f"Fate: {trace.outcome.fate}", "")
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def cell(text: object) -> str:
+    """Text for a Markdown table cell: pipes escaped, one line."""
+    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def md_text(text: str) -> str:
+    """Running text for Markdown: one paragraph, characters that would start markup escaped."""
+    flat = " ".join(text.split())
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "|", "#"):
+        flat = flat.replace(char, "\\" + char)
+    return flat
 
 
 def as_markdown(trace: Trace) -> str:
@@ -100,15 +109,15 @@ def as_markdown(trace: Trace) -> str:
     if not trace.steps:
         out += ["", NO_HEARING]
     for n, step in enumerate(trace.steps, start=1):
-        out += ["", f"## {n}. {step.date}, {_label(step.body)}", "", _cell(step.summary), ""]
+        out += ["", f"## {n}. {step.date}, {_label(step.body)}", "", cell(step.summary), ""]
         if step.prescribed is None:
             out.append("No rule of the norm set applies." if step.norm_set else "No norm set was in force.")
             continue
         rule = step.prescribed.rule
-        out += [f"**Rule `{rule.id}`** ({rule.reading}): {_cell(rule.statement)}", ""]
+        out += [f"**Rule `{rule.id}`** ({rule.reading}): {cell(rule.statement)}", ""]
         out += [f"- Source: {s.citation}" for s in rule.source]
-        out += ["- Because:"] + [f"  - {_cell(f.description)}" for f in step.prescribed.matched]
-    out += ["", f"**Fate.** {_cell(trace.outcome.fate)}", ""]
+        out += ["- Because:"] + [f"  - {cell(f.description)}" for f in step.prescribed.matched]
+    out += ["", f"**Fate.** {cell(trace.outcome.fate)}", ""]
     return "\n".join(out)
 
 
@@ -140,30 +149,30 @@ def _sim_ending(sim: Simulation) -> str:
 
 
 def simulation_as_text(sim: Simulation) -> str:
-    lines = _wrap(f"{sim.title} ({sim.case})", "")
+    lines = wrap(f"{sim.title} ({sim.case})", "")
     lines += [f"Simulated under: {sim.norm_set}", "=" * WIDTH]
-    lines += _wrap(_sim_intro(sim), "")
+    lines += wrap(_sim_intro(sim), "")
     lines.append("")
     for step in sim.steps:
         appeal = " (on appeal)" if step.on_appeal else ""
         lines.append(f"{step.n}. {_label(step.body)}{appeal}")
         if step.rule is None:
-            lines += _wrap("nothing (no rule of the norm set decides here)", " " * 17, "   decides:      ")
+            lines += wrap("nothing (no rule of the norm set decides here)", " " * 17, "   decides:      ")
         else:
-            lines += _wrap(_decision(step.decision, step.also), " " * 17, "   decides:      ")
-            lines += _wrap(f"{step.rule.id} ({step.rule.reading}): {step.rule.statement}", " " * 17,
+            lines += wrap(_decision(step.decision, step.also), " " * 17, "   decides:      ")
+            lines += wrap(f"{step.rule.id} ({step.rule.reading}): {step.rule.statement}", " " * 17,
                            "   by rule:      ")
             for fact in step.matched:
-                lines += _wrap(fact.description, "       ", "     - ")
+                lines += wrap(fact.description, "       ", "     - ")
         route = f" ({step.route_rule.id})" if step.route_rule else ""
-        lines += _wrap(_next(step.route) + route, " " * 17, "   then:         ")
+        lines += wrap(_next(step.route) + route, " " * 17, "   then:         ")
         lines.append("")
-    lines += _wrap(_sim_ending(sim), "")
+    lines += wrap(_sim_ending(sim), "")
     return "\n".join(lines) + "\n"
 
 
 def simulation_as_markdown(sim: Simulation) -> str:
-    out = [f"# {sim.title}", "", f"Case `{sim.case}` simulated under `{sim.norm_set}`.", "", _cell(_sim_intro(sim)),
+    out = [f"# {sim.title}", "", f"Case `{sim.case}` simulated under `{sim.norm_set}`.", "", cell(_sim_intro(sim)),
            ""]
     if sim.steps:
         out += ["| # | body | decides | rule | then |", "|---|---|---|---|---|"]
@@ -171,9 +180,9 @@ def simulation_as_markdown(sim: Simulation) -> str:
             body = _label(step.body) + (" (on appeal)" if step.on_appeal else "")
             decision = _decision(step.decision, step.also) if step.rule else "nothing"
             rule = f"`{step.rule.id}`" if step.rule else "-"
-            out.append(f"| {step.n} | {body} | {decision} | {rule} | {_cell(_next(step.route))} |")
+            out.append(f"| {step.n} | {body} | {decision} | {rule} | {cell(_next(step.route))} |")
         out.append("")
-    out += [_cell(_sim_ending(sim)), ""]
+    out += [cell(_sim_ending(sim)), ""]
     return "\n".join(out)
 
 
@@ -192,8 +201,8 @@ def _marked(value: str | None, first: str | None) -> str:
 
 def comparison_as_text(cmp: Comparison) -> str:
     width = max(len(n) for n in cmp.norm_sets) + 3
-    lines = _wrap(f"{cmp.title} ({cmp.case})", "")
-    lines += _wrap(f"Compared under: {', '.join(cmp.norm_sets)}. A * marks a decision that differs from "
+    lines = wrap(f"{cmp.title} ({cmp.case})", "")
+    lines += wrap(f"Compared under: {', '.join(cmp.norm_sets)}. A * marks a decision that differs from "
                    f"{cmp.norm_sets[0]}.", "")
     lines.append("=" * WIDTH)
     if not cmp.hearings:
@@ -206,18 +215,18 @@ def comparison_as_text(cmp: Comparison) -> str:
         first = row.prescribed[cmp.norm_sets[0]]
         for name in cmp.norm_sets:
             rule = f" ({row.rules[name]})" if row.rules[name] else ""
-            lines += _wrap(f"{_marked(row.prescribed[name], first)}{rule}", " " * (width + 5),
+            lines += wrap(f"{_marked(row.prescribed[name], first)}{rule}", " " * (width + 5),
                            f"   {name + ':':<{width}}")
         lines.append("")
     lines.append("Simulated paths:")
     for name in cmp.norm_sets:
-        lines += _wrap(_path(cmp.simulations[name]), "     ", f"   {name}: ")
+        lines += wrap(_path(cmp.simulations[name]), "     ", f"   {name}: ")
     lines.append("")
     final = cmp.final
     lines.append(f"Final outcome{' [differs]' if final.differs else ''}:")
     lines.append(f"   {'recorded:':<{width}}  {_label(final.recorded)}")
     for name in cmp.norm_sets:
-        lines += _wrap(f"replay {_marked(final.replayed[name], final.replayed[cmp.norm_sets[0]])}; simulation "
+        lines += wrap(f"replay {_marked(final.replayed[name], final.replayed[cmp.norm_sets[0]])}; simulation "
                        f"{_marked(final.simulated[name], final.simulated[cmp.norm_sets[0]])}",
                        " " * (width + 5), f"   {name + ':':<{width}}")
     return "\n".join(lines) + "\n"
@@ -230,22 +239,22 @@ def comparison_as_markdown(cmp: Comparison) -> str:
            "| # | date | body | recorded | " + " | ".join(names) + " |",
            "|---|---|---|---|" + "---|" * len(names)]
 
-    def cell(value: str | None, first: str | None, rule: str | None = None) -> str:
+    def decided(value: str | None, first: str | None, rule: str | None = None) -> str:
         text = _label(value) if value else "no rule"
         text = f"**{text}**" if value != first else text
         return f"{text} (`{rule}`)" if rule else text
 
     for n, row in enumerate(cmp.hearings, start=1):
         first = row.prescribed[names[0]]
-        cells = " | ".join(cell(row.prescribed[x], first, row.rules[x]) for x in names)
+        cells = " | ".join(decided(row.prescribed[x], first, row.rules[x]) for x in names)
         out.append(f"| {n} | {row.date} | {_label(row.body)} | {_label(row.recorded)} | {cells} |")
     final = cmp.final
     out.append(f"| final (replay) | | | {_label(final.recorded)} | "
-               + " | ".join(cell(final.replayed[x], final.replayed[names[0]]) for x in names) + " |")
+               + " | ".join(decided(final.replayed[x], final.replayed[names[0]]) for x in names) + " |")
     out.append("| final (simulation) | | | | "
-               + " | ".join(cell(final.simulated[x], final.simulated[names[0]]) for x in names) + " |")
+               + " | ".join(decided(final.simulated[x], final.simulated[names[0]]) for x in names) + " |")
     out += ["", "## Simulated paths", ""]
-    out += [f"- `{name}`: {_cell(_path(cmp.simulations[name]))}" for name in names]
+    out += [f"- `{name}`: {cell(_path(cmp.simulations[name]))}" for name in names]
     out.append("")
     return "\n".join(out)
 
@@ -257,26 +266,26 @@ _CHANGE_WORDS = {"added": "Added", "replaced": "Replaced", "removed": "Removed"}
 
 def diff_as_text(d: NormSetDiff) -> str:
     relation = "written as a change of" if d.extends else "compared with"
-    lines = _wrap(f"{d.new} {relation} {d.old}: {len(d.changes)} changes, {d.unchanged} rules unchanged.", "")
+    lines = wrap(f"{d.new} {relation} {d.old}: {len(d.changes)} changes, {d.unchanged} rules unchanged.", "")
     lines.append("=" * WIDTH)
     for change in d.changes:
         lines.append(f"{_CHANGE_WORDS[change.change]}: {change.id}")
-        lines += _wrap(change.statement, "   ")
+        lines += wrap(change.statement, "   ")
         outcome = f"{change.before} -> {change.outcome}" if change.before else change.outcome
-        lines += _wrap(outcome, " " * 14, "   outcome:   ")
+        lines += wrap(outcome, " " * 14, "   outcome:   ")
         if change.changed:
-            lines += _wrap("; ".join(change.changed), " " * 14, "   changed:   ")
+            lines += wrap("; ".join(change.changed), " " * 14, "   changed:   ")
         for source in change.sources:
-            lines += _wrap(source, " " * 14, "   source:    ")
+            lines += wrap(source, " " * 14, "   source:    ")
         if change.provisions:
-            lines += _wrap(", ".join(change.provisions), " " * 14, "   encodes:   ")
+            lines += wrap(", ".join(change.provisions), " " * 14, "   encodes:   ")
         lines.append("")
     if d.provisions:
         lines.append(f"Provisions of {d.new}:")
         for provision in d.provisions:
             encoded = ", ".join([*provision.rules, *provision.powers])
             how = f"encoded by {encoded}" if provision.status == "encoded" else f"out of scope: {provision.reason}"
-            lines += _wrap(f"{provision.id}: {provision.text} ({how})", "     ", "   - ")
+            lines += wrap(f"{provision.id}: {provision.text} ({how})", "     ", "   - ")
     return "\n".join(lines) + "\n"
 
 
@@ -286,13 +295,13 @@ def diff_as_markdown(d: NormSetDiff) -> str:
            "| change | rule | statement | outcome | what changed | source |", "|---|---|---|---|---|---|"]
     for c in d.changes:
         outcome = f"{c.before} → {c.outcome}" if c.before else c.outcome
-        out.append(f"| {c.change} | `{c.id}` | {_cell(c.statement)} | {_cell(outcome)} | "
-                   f"{_cell('; '.join(c.changed)) or '-'} | {_cell('; '.join(c.sources))} |")
+        out.append(f"| {c.change} | `{c.id}` | {cell(c.statement)} | {cell(outcome)} | "
+                   f"{cell('; '.join(c.changed)) or '-'} | {cell('; '.join(c.sources))} |")
     if d.provisions:
         out += ["", f"## Provisions of `{d.new}`", "", "| provision | text | status | rules or reason |",
                 "|---|---|---|---|"]
         for p in d.provisions:
-            how = ", ".join(f"`{r}`" for r in [*p.rules, *p.powers]) if p.status == "encoded" else _cell(p.reason or "")
-            out.append(f"| `{p.id}` | {_cell(p.text)} | {p.status.replace('_', ' ')} | {how} |")
+            how = ", ".join(f"`{r}`" for r in [*p.rules, *p.powers]) if p.status == "encoded" else cell(p.reason or "")
+            out.append(f"| `{p.id}` | {cell(p.text)} | {p.status.replace('_', ' ')} | {how} |")
     out.append("")
     return "\n".join(out)

@@ -17,9 +17,8 @@ from case_procedure.case import Case
 from case_procedure.codebook import BODIES
 from case_procedure.engine import DurableEngine, Engine
 from case_procedure.errors import RuleConflict
-from case_procedure.explain import cell
 from case_procedure.norms import NormSet
-from case_procedure.render import WIDTH, _wrap
+from case_procedure.render import WIDTH, cell, wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
 from case_procedure.simulate import simulate
@@ -320,7 +319,7 @@ def as_text(report: Report) -> str:
     infos = {n.id: n for n in report.norm_sets}
     lines = [f"Corpus report: {report.cases} cases, {report.hearings} hearings of the accused, "
              f"{len(report.norm_sets)} norm sets", "=" * WIDTH, "", "AGREEMENT WITH THE RECORD"]
-    lines += _wrap("Each recorded hearing replayed under each norm set; the period is the norm set in force "
+    lines += wrap("Each recorded hearing replayed under each norm set; the period is the norm set in force "
                    "at the hearing's date.", "")
     for item in report.agreement:
         lines += ["", _norm_set_line(infos[item.norm_set]), f"  {'':<{LABEL}}" + "".join(f"{c:>8}" for c in COLUMNS)]
@@ -337,28 +336,28 @@ def as_text(report: Report) -> str:
         lines.append(f"  {len(expulsions.not_produced)} of {expulsions.recorded} recorded expulsions "
                      f"(replayed under {expulsions.norm_set})")
         for lost in expulsions.not_produced:
-            lines += _wrap(f"{lost.case}/{lost.hearing}, {lost.date}, {lost.body} (period {lost.period})", "      ",
+            lines += wrap(f"{lost.case}/{lost.hearing}, {lost.date}, {lost.body} (period {lost.period})", "      ",
                            "  - ")
             prescribed = f"{lost.prescribed} by rule {lost.rule}" if lost.prescribed else "nothing (no rule applies)"
-            lines += _wrap(f"recorded {lost.recorded}; prescribed {prescribed}", "      ")
+            lines += wrap(f"recorded {lost.recorded}; prescribed {prescribed}", "      ")
     lines += ["", "RULE COVERAGE"]
-    lines += _wrap("Cases on which each rule fires, replayed along the record and simulated.", "")
+    lines += wrap("Cases on which each rule fires, replayed along the record and simulated.", "")
     for cover in report.coverage:
         lines += ["", f"{cover.norm_set}: {cover.exercised} of {len(cover.rules)} rules exercised"]
         for use in cover.rules:
             if use.replay or use.simulation:
-                lines += _wrap(f"{use.rule}{' (route)' if use.route else ''}", "      ", "  ")
+                lines += wrap(f"{use.rule}{' (route)' if use.route else ''}", "      ", "  ")
                 if use.replay:
-                    lines += _wrap(f"replay ({len(use.replay)}): {', '.join(use.replay)}", "        ", "      ")
+                    lines += wrap(f"replay ({len(use.replay)}): {', '.join(use.replay)}", "        ", "      ")
                 if use.simulation:
-                    lines += _wrap(f"simulation ({len(use.simulation)}): {', '.join(use.simulation)}", "        ",
+                    lines += wrap(f"simulation ({len(use.simulation)}): {', '.join(use.simulation)}", "        ",
                                    "      ")
         if cover.unexercised:
-            lines += _wrap(f"not exercised ({len(cover.unexercised)}): {', '.join(cover.unexercised)}", "    ", "  ")
+            lines += wrap(f"not exercised ({len(cover.unexercised)}): {', '.join(cover.unexercised)}", "    ", "  ")
     if report.failures:
         lines += ["", f"FAILURES ({len(report.failures)})"]
         for failure in report.failures:
-            lines += _wrap(f"{failure.norm_set}, {failure.case}, {failure.mode}: {failure.message}", "      ", "  - ")
+            lines += wrap(f"{failure.norm_set}, {failure.case}, {failure.mode}: {failure.message}", "      ", "  - ")
     return "\n".join(lines) + "\n"
 
 
