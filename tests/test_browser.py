@@ -19,7 +19,6 @@ from case_procedure import corpus
 from case_procedure.casebook import build, replay_sets
 from case_procedure.codebook import label
 from case_procedure.explain import decision_words
-from case_procedure.norms import load_norm_sets
 from case_procedure.replay import replay
 
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -45,7 +44,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 def site(tmp_path_factory: pytest.TempPathFactory, book, engine) -> Path:
     cases = corpus.load_cases(corpus.case_files(ROOT / "cases"))
     out = tmp_path_factory.mktemp("casebook") / "site"
-    build(out, cases, load_norm_sets(ROOT / "rules"), book, engine, progress=lambda _: None)
+    build(out, cases, book, engine, progress=lambda _: None)
     return out
 
 

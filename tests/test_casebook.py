@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from case_procedure import corpus
 from case_procedure.casebook import DIFFERING, build, replay_sets
 from case_procedure.cli import app
-from case_procedure.norms import load_norm_sets
 from case_procedure.replay import AUTO, replay
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -85,7 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, book, engine) -> tuple[Path, 
     messages: list[str] = []
     out = tmp_path_factory.mktemp("casebook") / "site"
     cases = corpus.load_cases(corpus.case_files(ROOT / "cases"))
-    build(out, cases, load_norm_sets(ROOT / "rules"), book, engine, progress=messages.append)
+    build(out, cases, book, engine, progress=messages.append)
     return out, messages
 
 
@@ -163,7 +162,7 @@ def test_text_from_files_is_escaped(tmp_path: Path, book, engine) -> None:
     title = "An invented shop foreman whose brother is arrested"
     (cases / "example.yaml").write_text(text.replace(title, "<script>alert('x')</script> & <b>co</b>", 1))
     loaded = corpus.load_cases(corpus.case_files(cases))
-    build(tmp_path / "site", loaded, book.norm_sets, book, engine, progress=lambda _: None, use_svg=False)
+    build(tmp_path / "site", loaded, book, engine, progress=lambda _: None, use_svg=False)
     for page in (tmp_path / "site").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "<script>alert" not in html and "<b>co</b>" not in html
@@ -173,7 +172,7 @@ def test_text_from_files_is_escaped(tmp_path: Path, book, engine) -> None:
 
 def test_without_graphviz_the_diagrams_are_mermaid_text_and_dot_files(tmp_path: Path, book, engine) -> None:
     loaded = corpus.load_cases([FIXTURES / "example.yaml"])
-    build(tmp_path / "site", loaded, book.norm_sets, book, engine, progress=lambda _: None, use_svg=False)
+    build(tmp_path / "site", loaded, book, engine, progress=lambda _: None, use_svg=False)
     html = (tmp_path / "site" / "cases" / "example.html").read_text(encoding="utf-8")
     assert "<svg" not in html and "<pre>flowchart LR" in html
     assert (tmp_path / "site" / "diagrams" / "example-norms-1937.dot").read_text().startswith("digraph")
@@ -182,7 +181,7 @@ def test_without_graphviz_the_diagrams_are_mermaid_text_and_dot_files(tmp_path: 
 def test_an_interrupted_build_leaves_the_previous_casebook(tmp_path: Path, book, engine) -> None:
     loaded = corpus.load_cases([FIXTURES / "example.yaml"])
     out = tmp_path / "site"
-    build(out, loaded, book.norm_sets, book, engine, progress=lambda _: None, use_svg=False)
+    build(out, loaded, book, engine, progress=lambda _: None, use_svg=False)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def interrupt(message: str) -> None:
@@ -190,7 +189,7 @@ def test_an_interrupted_build_leaves_the_previous_casebook(tmp_path: Path, book,
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        build(out, loaded, book.norm_sets, book, engine, progress=interrupt, use_svg=False)
+        build(out, loaded, book, engine, progress=interrupt, use_svg=False)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "no staging folder is left behind"

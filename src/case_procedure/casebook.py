@@ -534,14 +534,15 @@ disagreement between the norms and the record is a question to look into, not a 
 
 # -- Build -------------------------------------------------------------------------------------
 
-def build(out: Path, cases: list[Case], norm_sets: dict[str, NormSet], book: RuleBook, engine: Engine,
-          progress: Progress = _stderr, use_svg: bool | None = None) -> int:
+def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress: Progress = _stderr,
+          use_svg: bool | None = None) -> int:
     """Write the casebook to `out` (replacing what is there only when the whole build succeeded).
 
     Returns the number of files written. `use_svg` defaults to whether Graphviz is installed.
     """
     if use_svg is None:
         use_svg = diagram.graphviz_available()
+    norm_sets = book.norm_sets
     ordered = replay_sets(norm_sets)
     keys = [AUTO, *(n.id for n in ordered)]
     files: dict[str, str] = {}

@@ -367,7 +367,7 @@ def casebook(
     book, engine = RuleBook(norm_sets), DurableEngine()
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
-    count = _run(lambda: build_casebook(out, loaded, norm_sets, book, engine))
+    count = _run(lambda: build_casebook(out, loaded, book, engine))
     typer.echo(f"casebook: {count} files written; open {out / 'index.html'}")
 
 
