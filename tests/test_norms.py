@@ -60,56 +60,32 @@ def test_a_rule_naming_a_fact_that_does_not_exist(tmp_path: Path) -> None:
     assert "rules[0].when[0].fact: no fact 'accusd' in the situation" in message
 
 
-def test_unknown_attribute_and_unknown_term(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="{fact: charge, ground: [wrecking, counterrevolutionary_activity]}",
-                        new="{fact: charge, grund: wrecking}")
-    assert any("fact 'charge' has no attribute 'grund'" in p for p in problems(folder))
-    folder = rules_copy(tmp_path / "b", old="{fact: charge, ground: [wrecking, counterrevolutionary_activity]}",
-                        new="{fact: charge, ground: wreking}")
-    assert any("unknown term 'wreking' for charge.ground" in p for p in problems(folder))
+CHARGE = "{fact: charge, ground: [wrecking, counterrevolutionary_activity]}"
 
 
-def test_wrong_value_types(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="- {fact: accused, arrested: true}",
-                        new="- {fact: accused, arrested: yes please}")
-    assert any("'arrested' is true or false" in p for p in problems(folder))
-
-
-def test_misspelt_decision_in_a_rule(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="decide: statement_accepted", new="decide: statement_acepted")
-    assert any("decide: unknown term 'statement_acepted'" in p for p in problems(folder))
-
-
-def test_dangling_override_and_source(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="overrides: [n37.vigilance-lapse]", new="overrides: [n37.no-such-rule]")
-    assert any("no rule 'n37.no-such-rule'" in p for p in problems(folder))
-    folder = rules_copy(tmp_path / "b", old="source: [wreckers]", new="source: [wrekers]")
-    assert any("no source 'wrekers'" in p for p in problems(folder))
-
-
-def test_extending_a_missing_norm_set(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, name="norms-1938.yaml", old="extends: norms-1937", new="extends: norms-1936")
-    assert any("extends: no norm set 'norms-1936'" in p for p in problems(folder))
-
-
-def test_replacing_a_rule_the_base_lacks(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, name="norms-1938.yaml", old="  - id: n37.appeal-rejected",
-                        new="  - id: n37.appeal-rejectd")
-    assert any("has no rule 'n37.appeal-rejectd' to replace" in p for p in problems(folder))
-
-
-def test_override_cycles_are_refused(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="decide: statement_accepted\n",
-                        new="decide: statement_accepted\n    overrides: [n37.self-report-close]\n")
-    assert any("override each other in a circle" in p for p in problems(folder))
-
-
-def test_in_force_dates_out_of_order(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="in_force: {from: 1937-02-22, until: 1938-01-19}",
-                        new="in_force: {from: 1937-02-22, until: 1936-01-19}")
-    assert any("ends before it comes into force" in p for p in problems(folder))
-
-
-def test_broken_rule_yaml(tmp_path: Path) -> None:
-    folder = rules_copy(tmp_path, old="rules:\n", new="rules: [\n")
-    assert any("broken YAML" in p for p in problems(folder))
+@pytest.mark.parametrize(("name", "old", "new", "complaint"), [
+    ("norms-1937.yaml", CHARGE, "{fact: charge, grund: wrecking}", "fact 'charge' has no attribute 'grund'"),
+    ("norms-1937.yaml", CHARGE, "{fact: charge, ground: wreking}", "unknown term 'wreking' for charge.ground"),
+    ("norms-1937.yaml", "- {fact: accused, arrested: true}", "- {fact: accused, arrested: yes please}",
+     "'arrested' is true or false"),
+    ("norms-1937.yaml", "decide: statement_accepted", "decide: statement_acepted",
+     "decide: unknown term 'statement_acepted'"),
+    ("norms-1937.yaml", "overrides: [n37.vigilance-lapse]", "overrides: [n37.no-such-rule]",
+     "no rule 'n37.no-such-rule'"),
+    ("norms-1937.yaml", "source: [wreckers]", "source: [wrekers]", "no source 'wrekers'"),
+    ("norms-1938.yaml", "extends: norms-1937", "extends: norms-1936", "extends: no norm set 'norms-1936'"),
+    ("norms-1938.yaml", "  - id: n37.appeal-rejected", "  - id: n37.appeal-rejectd",
+     "has no rule 'n37.appeal-rejectd' to replace"),
+    ("norms-1937.yaml", "decide: statement_accepted\n",
+     "decide: statement_accepted\n    overrides: [n37.self-report-close]\n", "override each other in a circle"),
+    ("norms-1937.yaml", "in_force: {from: 1937-02-22, until: 1938-01-19}",
+     "in_force: {from: 1937-02-22, until: 1936-01-19}", "ends before it comes into force"),
+    ("norms-1937.yaml", "rules:\n", "rules: [\n", "broken YAML"),
+], ids=["unknown-attribute", "unknown-term", "wrong-type", "misspelt-decision", "dangling-override",
+        "dangling-source", "missing-base", "replacing-what-the-base-lacks", "override-cycle", "dates-out-of-order",
+        "broken-yaml"])
+def test_a_broken_rule_file_is_refused_with_the_reason(tmp_path: Path, name: str, old: str, new: str,
+                                                       complaint: str) -> None:
+    folder = rules_copy(tmp_path, name=name, old=old, new=new)
+    found = problems(folder)
+    assert any(complaint in p and p.startswith(f"{folder / name}:") for p in found), found
