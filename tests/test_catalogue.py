@@ -32,8 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from case_procedure import codebook  # noqa: E402
 from case_procedure.cli import app  # noqa: E402
+from case_procedure.dates import FIRST_YEAR, FORMS, LAST_YEAR  # noqa: E402
 from case_procedure.files import write_text  # noqa: E402
-from case_procedure.norms import RULE_NUMBER_LIMIT  # noqa: E402
+from case_procedure.norms import MAX_EXTENDS, MAX_RULES, RULE_NUMBER_LIMIT  # noqa: E402
+from case_procedure.scalars import MAX_COUNT  # noqa: E402
 from case_procedure.situation import CATALOGUE  # noqa: E402
 from case_procedure.yamlfile import MAX_DEPTH, MAX_FILE_BYTES  # noqa: E402
 
@@ -174,6 +176,33 @@ def billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
+def layered_rules(layers: int, circle: bool) -> str:
+    """Three rules a layer, each overriding two of the layer below; with `circle`, the lowest layer's first
+    rule overrides the top layer's, closing a circle through every layer."""
+    text = ""
+    for layer in range(layers):
+        for k in range(3):
+            below = [f"t.l{layer - 1}-{j}" for j in (k, (k + 1) % 3)] if layer else []
+            if circle and layer == 0 and k == 0:
+                below = [f"t.l{layers - 1}-0"]
+            text += RULE.replace("t.late-report-expelled", f"t.l{layer}-{k}").replace(
+                "    decide: expulsion", f"    decide: expulsion\n    overrides: [{', '.join(below)}]")
+    return text
+
+
+def chained_rules(count: int) -> str:
+    """`count` rules, each overriding the one before."""
+    return "".join(RULE.replace("t.late-report-expelled", f"t.c{i}").replace(
+        "    decide: expulsion", f"    decide: expulsion\n    overrides: [{f't.c{i - 1}' if i else ''}]")
+        for i in range(count))
+
+
+def extends_chain(length: int) -> dict[str, str]:
+    """Norm sets n0 .. n{length}, each extending the next (so that n0, read first, rests on all the others)."""
+    return {f"rules/n{i:02}.yaml": norm_set(f"n{i:02}", "", f"extends: n{i + 1:02}\n" if i < length else "")
+            for i in range(length + 1)}
+
+
 def known(values: object) -> str:
     return ", ".join(values)  # type: ignore[call-overload]
 
@@ -297,6 +326,73 @@ ROWS: list[Row] = [
     Row("id-not-file-name", "`id: example-case` in example.yaml", "The id is the file name",
         case_with("id: example\n", "id: example-case\n"),
         f"{C}:2: id: case id 'example-case' must match the file name 'example'"),
+    # -- Numbers and dates: one scalar schema, limits ---------------------------------------------
+    Row("octal-count", "`count: 0432`", "YAML 1.1 reads a leading zero as octal (282); here it is text, and a count "
+        "takes a number only",
+        case_with("count: 9}", "count: 0432}"),
+        f"{C}:60: record[2].votes[0].count: expected a whole number, found '0432' (a number is written in plain "
+        "decimal digits without leading zeros; anything else is text)"),
+    Row("hex-year", "`date: 0x791`", "YAML 1.1 reads it as 1937; here it is text, and not a date",
+        case_with("date: 1937-10", "date: 0x791"),
+        f"{C}:53: record[2].date: cannot read date '0x791': use forms like {FORMS}"),
+    Row("base-60-year", "`date: 32:17`", "YAML 1.1 reads base 60 (32 × 60 + 17 = 1937); here it is text",
+        case_with("date: 1937-10", "date: 32:17"),
+        f"{C}:53: record[2].date: cannot read date '32:17': use forms like {FORMS}"),
+    Row("underscore-number", "`count: 1_937`", "YAML 1.1 drops the underscore; here it is text",
+        case_with("count: 9}", "count: 1_937}"),
+        f"{C}:60: record[2].votes[0].count: expected a whole number, found '1_937' (a number is written in plain "
+        "decimal digits without leading zeros; anything else is text)"),
+    Row("yes-flag", "`arrested: yes`", "YAML 1.1 reads `yes` as true, and pydantic would too; a flag is true or "
+        "false", case_with("  arrested: null", "  arrested: yes"),
+        f"{C}:65: fate.arrested: expected true or false, found 'yes'"),
+    Row("flag-as-text", "`role: true`", "A flag where text is expected is not turned into the text 'True'",
+        case_with("role: foreman in a machine shop", "role: true"),
+        f"{C}:13: people.petrov.role: expected text, found true; put it in quotes to keep it as text"),
+    Row("month-after-season", "`date: early 1937-02`", "A part of the year takes a year alone; the month was "
+        "dropped silently", case_with("date: 1937-10", "date: early 1937-02"),
+        f"{C}:53: record[2].date: cannot read date 'early 1937-02': a season or part of the year takes a year "
+        "alone ('early 1937'), not '1937-02'"),
+    Row("far-future", "`date: after 9999-12-31`", f"Years run from {FIRST_YEAR} to {LAST_YEAR} (a crash past "
+        "9999 before)", case_with("date: 1937-10", "date: after 9999-12-31"),
+        f"{C}:53: record[2].date: year 9999 in '9999-12-31' is out of range: dates fall between {FIRST_YEAR} and "
+        f"{LAST_YEAR}"),
+    Row("year-one", "`date: before 0001-01-01`", "Likewise (a crash before the first day of year 1 before)",
+        case_with("date: 1937-10", "date: before 0001-01-01"),
+        f"{C}:53: record[2].date: year 1 in '0001-01-01' is out of range: dates fall between {FIRST_YEAR} and "
+        f"{LAST_YEAR}"),
+    Row("huge-votes", "Two vote counts of 4,300 digits", f"Votes and attendance are at most {MAX_COUNT:,} (adding "
+        "and printing such numbers crashed before)",
+        case_with("count: 9}, {decision: reprimand, count: 3}",
+                  "count: " + "9" * 4300 + "}, {decision: reprimand, count: " + "8" * 4300 + "}"),
+        f"{C}:60: record[2].votes[0].count: a number of 4,300 digits is out of range: at most {MAX_COUNT:,}\n"
+        f"{C}:60: record[2].votes[1].count: a number of 4,300 digits is out of range: at most {MAX_COUNT:,}"),
+    # -- Relations that cannot hold ------------------------------------------------------------
+    Row("self-tie", "`other: petrov` in a tie of `petrov`", "A tie joins two people (it became a tie fact the rules "
+        "could match)", case_with("{person: petrov, other: petrov-brother,", "{person: petrov, other: petrov,"),
+        f"{C}:22: ties[0].other: 'petrov' is tied to themselves; a tie joins two people"),
+    Row("tie-ends-first", "`since: 1937`, `until: 1930` on a tie", "A tie cannot end before it begins",
+        case_with("kind: sibling, source", "kind: sibling, since: 1937, until: 1930, source"),
+        f"{C}:22: ties[0].until: the tie ends (1930) before it begins (1937)"),
+    Row("self-review", "`reviews: committee-hearing` on the committee hearing", "A hearing cannot review itself",
+        case_with("reviews: shop-hearing", "reviews: committee-hearing"),
+        f"{C}:58: record[2].reviews: `reviews` names this hearing itself"),
+    Row("self-denunciation", "A `denunciation` whose author is its subject", "A statement about oneself is a "
+        "self_report", case_with("kind: self_report", "kind: denunciation"),
+        f"{C}:36: record[0].subject: a denunciation about its own author; a statement about oneself is a "
+        "self_report"),
+    Row("joined-after-hearing", "`joined_party: 1938` for a member heard in 1937", "One joins the Party before "
+        "one's own hearings", case_with("    party_status: member\n", "    party_status: member\n"
+                                       "    joined_party: 1938\n"),
+        f"{C}:15: people.petrov.joined_party: joined the Party (1938) after their own hearing 'shop-hearing' "
+        "(1937-09-20)"),
+    Row("after-death", "A reinstatement dated after the person's recorded death", "Only a rehabilitation may follow "
+        "a death", case_with("fate:\n", "  - id: brother-dies\n    type: death\n    date: 1937-12\n"
+                            "    person: petrov-brother\n    summary: The brother dies.\n    source: [tainted]\n"
+                            "  - id: brother-reinstated\n    type: reinstatement\n    date: 1938-06\n"
+                            "    person: petrov-brother\n    summary: The brother is reinstated.\n"
+                            "    source: [tainted]\nfate:\n"),
+        f"{C}:71: record[4].date: reinstatement of 'petrov-brother' dated 1938-06, after their death (1937-12); only "
+        "a rehabilitation may follow a death"),
     # -- Rule files --------------------------------------------------------------------------
     Row("rule-unknown-attribute", "A pattern testing `closness` of a tie", "The catalogue of facts has no such field",
         rule_with("{fact: charge, ground: failure_to_report}", "{fact: tie, closness: close}"),
@@ -328,6 +424,24 @@ ROWS: list[Row] = [
                      + RULE.replace("t.late-report-expelled", "t.b").replace(
                          "    decide: expulsion", "    decide: reprimand\n    overrides: [t.late-report-expelled]"))},
         f"{R}:10: rules: rules override each other in a circle: t.b -> t.late-report-expelled -> t.b"),
+    Row("layered-precedence", "30 layers of three rules, each overriding two of the layer below, the lowest "
+        "overriding the top", "A precedence walk without memory of the rules it had finished took minutes; it "
+        "visits each rule once now", {R: norm_set("base", layered_rules(30, circle=True))},
+        f"{R}:10: rules: rules override each other in a circle: t.l0-0 -> t.l29-0 -> "
+        + " -> ".join(f"t.l{n}-0" for n in range(28, -1, -1))),
+    Row("long-precedence", "1,500 rules, each overriding the one before", f"A recursive walk overflowed the stack; "
+        f"a file holds at most {MAX_RULES} rules (the largest norm set has 35)", {R: norm_set("base",
+                                                                                        chained_rules(1500))},
+        f"{R}:10: rules: at most {MAX_RULES} items here, found 1,500"),
+    Row("long-extends", f"{MAX_EXTENDS + 4} norm sets, each extending the one before",
+        f"Chains of `extends` are at most {MAX_EXTENDS} long (the rules folder needs three)",
+        extends_chain(MAX_EXTENDS + 4),
+        "\n".join(f"rules/n{i:02}.yaml:9: extends: norm sets extend one another more than {MAX_EXTENDS} deep; the "
+                  "rules folder needs at most three" for i in range(4))),
+    Row("yes-key", "`yes: true` in a rule's pattern", "YAML 1.1 reads the key as true and the message named "
+        "`when[0][1]`; keys are names", rule_with("{fact: charge, ground: failure_to_report}",
+                                                   "{fact: charge, yes: true}"),
+        f"{R}:15: rules[0].when[0].yes: fact 'charge' has no attribute 'yes'; known: {known(CATALOGUE['charge'])}"),
     Row("engine-big-number", "`count: {at_least: 99999999999999999999}`",
         "durable-rules clips integers to 64 bits, so `at_most: 9223372036854775807` holds of 2⁶³ (verified); "
         f"rule numbers are limited to ±{RULE_NUMBER_LIMIT:,}",
@@ -456,6 +570,22 @@ command runs in. A message reads `file:line: field: message`; problems with the 
   attempt raised an uncaught `ValueError`); the case format reads dates itself and reports the
   impossible day.
 - **Duplicate keys** are errors (YAML parsers keep the last value silently).
+- **One scalar schema** for every file, a subset of YAML 1.2's core schema, instead of PyYAML's YAML 1.1:
+  `null`/`~`/empty, `true`/`false` (no `yes`, `on`, `y`), and whole numbers in plain decimal without
+  leading zeros (no octal `0432`, hexadecimal `0x791`, base-60 `32:17` or `1_937`). Everything else is
+  text as written, and mapping keys are always names (`yes:` is the key "yes", `<<` merges nothing).
+  A field holding text (ids, pages, archive numbers, dates, names) takes a number as written
+  (`fond: 0432` stays "0432", `pages: 116` is "116"); a count or a flag takes nothing but a number or
+  `true`/`false`: pydantic's own reading of "12" as 12 or of `yes` and 1 as true is switched off.
+- **Ranges.** Years run from {first_year} to {last_year}; votes and attendance are at most {count:,}; a rule
+  file holds at most {rules} rules and a chain of `extends` is at most {extends} long. A season or a
+  part of the year takes a year alone (`early 1937`, not `early 1937-02`).
+- **Walks that cannot run away.** Precedence (`overrides`) is searched for circles once per rule,
+  iteratively; the depth of `extends` is counted before it is followed.
+- **Relations that cannot hold** are refused: a tie of a person to themselves or ending before it
+  begins, an entry that reviews, answers or concerns itself, a statement about its own author that is
+  not a self-report, joining the Party after one's own hearing, and any entry about a person dated
+  after their death except a rehabilitation.
 - **Precedence.** Rules have no numeric priority (durable-rules' `pri` is never used); precedence is
   `overrides`, a list of rule ids. "Out of range" therefore means an `overrides` entry naming a rule
   that is not in the norm set, and a circle of `overrides` is refused as well.
@@ -496,7 +626,8 @@ def cell(text: str) -> str:
 
 
 def render() -> str:
-    intro = INTRO.format(limit=MAX_FILE_BYTES, depth=MAX_DEPTH, numbers=RULE_NUMBER_LIMIT)
+    intro = INTRO.format(limit=MAX_FILE_BYTES, depth=MAX_DEPTH, numbers=RULE_NUMBER_LIMIT, first_year=FIRST_YEAR,
+                         last_year=LAST_YEAR, count=MAX_COUNT, rules=MAX_RULES, extends=MAX_EXTENDS)
     lines = [f"| {n} | {cell(r.input)} | {cell(r.wrong)} | <code>{cell(r.message)}</code> | {r.code} |"
              for n, r in enumerate(ROWS, start=1)]
     return intro + "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from case_procedure.codebook import (
     NOT_STATED,
@@ -29,11 +29,10 @@ from case_procedure.codebook import (
     TieKind,
 )
 from case_procedure.dates import EARLIEST, LATEST, HistDate
+from case_procedure.scalars import Count, Flag, Id, Text
 from case_procedure.sources import Source
 from case_procedure.yamlfile import Loc
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 SourceKeys = Annotated[list[Id], Field(min_length=1, description="Keys into the case's `sources`")]
 
 
@@ -120,7 +119,7 @@ class Statement(Entry):
 
 class Vote(Strict):
     decision: Decision
-    count: int = Field(ge=0)
+    count: Count
 
 
 class Speaker(Strict):
@@ -140,7 +139,7 @@ class Hearing(Entry):
     grounds: list[Ground] = []
     charges: Text | None = Field(default=None, description="The grounds as the record words them, in our words")
     votes: list[Vote] = []
-    attendance: int | None = Field(default=None, ge=1)
+    attendance: Annotated[Count, Field(ge=1)] | None = None
     moved_by: Id | None = None
     presided_by: Id | None = None
     speakers: list[Speaker] = []
@@ -173,7 +172,7 @@ class Sentence(Entry):
 class Death(Entry):
     type: Literal["death"]
     person: Id
-    executed: bool = False
+    executed: Flag = False
 
 
 class Exile(Entry):
@@ -201,6 +200,14 @@ class Reinstatement(Entry):
     by: Body | None = None
 
 
+class Rehabilitation(Entry):
+    """A state or party body clears a person's name, often after their death."""
+
+    type: Literal["rehabilitation"]
+    person: Id
+    by: Body | None = None
+
+
 class ConductEntry(Entry):
     """Something a person did that a body may weigh: concealment, aid, refusal to renounce."""
 
@@ -213,14 +220,14 @@ class ConductEntry(Entry):
 
 Event = Annotated[
     Union[Statement, Hearing, Arrest, Expulsion, Sentence, Death, Exile, Dismissal, Appeal, Reinstatement,
-          ConductEntry],
+          Rehabilitation, ConductEntry],
     Field(discriminator="type"),
 ]
 
 
 class Fate(Sourced):
     summary: Text
-    arrested: bool | None = Field(description="True, false, or null when the book does not say")
+    arrested: Flag | None = Field(description="True, false, or null when the book does not say")
     party_status: PartyStatus = Field(description="Standing at the end of what the book tells")
     unknown: list[Text] = Field(default=[], description="What the book leaves unknown")
 
@@ -262,6 +269,8 @@ REFERENCE_TARGETS: dict[str, tuple[str, ...] | None] = {
 def _reference_kind_problems(loc: Loc, entry: Entry, target: Entry, name: str,
                              timed: bool = True) -> list[tuple[Loc, str]]:
     """A reference points back in time, to an entry of the right type."""
+    if target is entry:
+        return [(loc, f"`{name}` names this {getattr(entry, 'type', 'entry')} itself")]
     allowed = REFERENCE_TARGETS[name]
     target_type = getattr(target, "type", "")
     if allowed is not None and target_type not in allowed:
@@ -336,7 +345,47 @@ def reference_problems(case: Case) -> list[tuple[Loc, str]]:
         for i, entry in enumerate(getattr(case, part)):
             if isinstance(entry, Hearing):
                 problems += [((part, i, "votes"), message) for message in _vote_problems(entry)]
-    return problems + order
+    return problems + order + _relation_problems(case)
+
+
+# Entries that may follow a person's death: the dead are rehabilitated, and others write about them.
+POSTHUMOUS = ("rehabilitation",)
+# The field naming the person an entry happens to or is done by, per entry type.
+ACTOR_FIELD = {"statement": "author", "hearing": "subject"}
+
+
+def _relation_problems(case: Case) -> list[tuple[Loc, str]]:
+    """Relations that cannot hold: a tie to oneself or ending before it begins, a statement about its own
+    author that is not a self-report, a person joining the Party after their own hearings, an entry after
+    its person's death."""
+    problems: list[tuple[Loc, str]] = []
+    for i, tie in enumerate(case.ties):
+        if tie.person == tie.other:
+            problems.append((("ties", i, "other"), f"{tie.other!r} is tied to themselves; a tie joins two people"))
+        if tie.since and tie.until and not tie.since.may_precede(tie.until):
+            problems.append((("ties", i, "until"), f"the tie ends ({tie.until}) before it begins ({tie.since})"))
+    entries: list[tuple[Loc, Event]] = [((part, i), e) for part in ("background", "record")
+                                        for i, e in enumerate(getattr(case, part))]
+    deaths = {e.person: e for _, e in entries if isinstance(e, Death)}
+    for loc, entry in entries:
+        if isinstance(entry, Statement) and entry.author == entry.subject and entry.kind != "self_report":
+            problems.append(((*loc, "subject"), f"a {entry.kind} about its own author; a statement about oneself "
+                             "is a self_report"))
+        who = getattr(entry, ACTOR_FIELD.get(entry.type, "person"), None)
+        death = deaths.get(who) if who else None
+        if death is not None and entry is not death and entry.type not in POSTHUMOUS \
+                and not entry.date.may_precede(death.date):
+            problems.append(((*loc, "date"), f"{entry.type} of {who!r} dated {entry.date}, after their death "
+                             f"({death.date}); only a rehabilitation may follow a death"))
+    for key, person in case.people.items():
+        if person.joined_party is None:
+            continue
+        heard = [e for _, e in entries if isinstance(e, Hearing) and e.subject == key]
+        first = min(heard, key=lambda h: h.date.sort_key(), default=None)
+        if first is not None and not person.joined_party.may_precede(first.date):
+            problems.append((("people", key, "joined_party"), f"joined the Party ({person.joined_party}) after "
+                             f"their own hearing {first.id!r} ({first.date})"))
+    return problems
 
 
 def _vote_problems(hearing: Hearing) -> list[str]:

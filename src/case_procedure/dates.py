@@ -20,17 +20,21 @@ import calendar
 import datetime as dt
 import re
 from functools import total_ordering
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler
+from pydantic import BeforeValidator, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 EARLIEST = dt.date(1917, 1, 1)
 LATEST = dt.date(1945, 12, 31)
+FIRST_YEAR, LAST_YEAR = 1800, 2100  # the years a date may name: a wider span is a typing slip
 
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
 _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_YEAR = re.compile(r"^\d{4}$")
+FORMS = ("1937-11-05, 1937-11, 1937, 'summer 1937', 'early 1937', 'about 1930', 'before 1941', "
+         "'after 1937-03', '1937-09/1937-10'")
 
 
 class DateError(ValueError):
@@ -44,10 +48,11 @@ def _month_end(year: int, month: int) -> dt.date:
 def _iso_bounds(text: str) -> tuple[dt.date, dt.date]:
     match = _ISO.match(text)
     if not match:
-        raise DateError(f"cannot read date {text!r}: use forms like 1937-11-05, 1937-11, 1937, 'summer 1937', "
-                        "'early 1937', 'about 1930', 'before 1941', 'after 1937-03', '1937-09/1937-10'")
+        raise DateError(f"cannot read date {text!r}: use forms like {FORMS}")
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"year {year} in {text!r} is out of range: dates fall between {FIRST_YEAR} and {LAST_YEAR}")
     try:
         if month is None:
             return dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -56,6 +61,14 @@ def _iso_bounds(text: str) -> tuple[dt.date, dt.date]:
         return dt.date(year, month, day), dt.date(year, month, day)
     except ValueError as exc:
         raise DateError(f"no such date {text!r}: {exc}") from None
+
+
+def _year(word: str, text: str) -> int:
+    """The year after a season or a part of the year ('summer 1937'): a year alone, never a month."""
+    if not _YEAR.match(word):
+        raise DateError(f"cannot read date {text!r}: a season or part of the year takes a year alone "
+                        f"('{text.split()[0]} {word[:4]}'), not {word!r}")
+    return _iso_bounds(word)[0].year
 
 
 def _bounds(text: str) -> tuple[dt.date, dt.date, bool]:
@@ -71,11 +84,11 @@ def _bounds(text: str) -> tuple[dt.date, dt.date, bool]:
         _, high = _iso_bounds(words[1])
         return high + dt.timedelta(days=1), LATEST, True
     if len(words) == 2 and words[0] == "winter":
-        year = _iso_bounds(words[1])[0].year
+        year = _year(words[1], text)
         return dt.date(year, 12, 1), _month_end(year + 1, 2), True
     if len(words) == 2 and words[0] in _SEASONS | _PARTS:
         first, last = (_SEASONS | _PARTS)[words[0]]
-        year = _iso_bounds(words[1])[0].year
+        year = _year(words[1], text)
         return dt.date(year, first, 1), _month_end(year, last), True
     if len(words) == 1:
         low, high = _iso_bounds(words[0])
@@ -130,8 +143,8 @@ class HistDate:
         def parse(value: Any) -> HistDate:
             if isinstance(value, HistDate):
                 return value
-            if isinstance(value, (dt.date, int)):
-                value = value.isoformat() if isinstance(value, dt.date) else str(value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)  # a year, as written (see yamlfile's scalar schema)
             if not isinstance(value, str):
                 raise ValueError("a date must be text such as 1937-11 or 'summer 1937'")
             return cls(value)
@@ -142,3 +155,16 @@ class HistDate:
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
 
+
+
+def _iso_day(value: Any) -> dt.date:
+    """A calendar day written YYYY-MM-DD, within the years a date may name."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        raise ValueError(f"a day must be written YYYY-MM-DD, such as 1938-01-20, not {value!r}")
+    low, _ = _iso_bounds(value)
+    return low
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]

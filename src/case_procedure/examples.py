@@ -22,6 +22,7 @@ from case_procedure.engine import Engine
 from case_procedure.errors import InputError, Problem, RuleConflict
 from case_procedure.norms import Key, NormSet, Pattern, RuleId, Scalar, Strict, pattern_problems
 from case_procedure.replay import RuleBook, resolve
+from case_procedure.scalars import Flag
 from case_procedure.situation import CATALOGUE, OPENING, Fact, closeness, ground_family, only_family, outcome_fact
 from case_procedure.yamlfile import Loc, load_model, problem_at
 
@@ -43,7 +44,7 @@ class GivenFact(Strict):
 
 class GivenOutcome(Strict):
     decision: Union[Decision, Literal["none"]] = NONE
-    appeals: bool = False
+    appeals: Flag = False
 
 
 class Expect(Strict):

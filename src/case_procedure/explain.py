@@ -27,6 +27,7 @@ from case_procedure.case import (
     Exile,
     Expulsion,
     Hearing,
+    Rehabilitation,
     Reinstatement,
     Sentence,
     Statement,
@@ -128,6 +129,8 @@ def event_sentence(case: Case, event: Event) -> str:
         return f"{name(event.person)} appealed to {_bodies(list(event.to))}."
     if isinstance(event, Reinstatement):
         return f"{name(event.person)} was reinstated in the Party{_by(event.by)}."
+    if isinstance(event, Rehabilitation):
+        return f"{name(event.person)} was rehabilitated{_by(event.by)}."
     if isinstance(event, ConductEntry):
         toward = f" toward {name(event.toward)}" if event.toward else ""
         return f"{name(event.person)}: {label(event.conduct)}{toward}."

@@ -17,17 +17,21 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from case_procedure.case import Strict, Text
+from case_procedure.case import Strict
 from case_procedure.codebook import Body, Decision, label
+from case_procedure.dates import Day
 from case_procedure.errors import InputError, Problem
+from case_procedure.scalars import AsWritten, Flag, Text, Whole
 from case_procedure.situation import CATALOGUE, OPENING, ROUTE_FACTS
 from case_procedure.sources import Source
 from case_procedure.yamlfile import LineMap, Loc, load_model, problem_at
 
-RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+RuleId = Annotated[str, AsWritten, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+Key = Annotated[str, AsWritten, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 Scalar = Union[bool, int, str]
 RULES_DIR = Path("rules")
+MAX_EXTENDS = 16  # how long a chain of `extends` may be
+MAX_RULES = 500  # rules in one file; the largest norm set has 35
 
 
 class Not(Strict):
@@ -35,11 +39,11 @@ class Not(Strict):
 
 
 class AtLeast(Strict):
-    at_least: int
+    at_least: Whole
 
 
 class AtMost(Strict):
-    at_most: int
+    at_most: Whole
 
 
 Test = Union[Scalar, list[Scalar], Not, AtLeast, AtMost]
@@ -81,7 +85,7 @@ class Rule(Strict):
         default=None, description="The body that takes the case up next, or `end` (a route rule)")
     overrides: list[RuleId] = Field(default=[], description="Rules this one takes precedence over")
     drawn_from: list[Key] = Field(default=[], description="Cases a practice rule is drawn from")
-    general: bool = Field(default=False, description="A practice the book reports in general terms, with no case "
+    general: Flag = Field(default=False, description="A practice the book reports in general terms, with no case "
                           "of the corpus behind it; its source says where")
     source: list[Key] = Field(min_length=1)
     note: Text | None = None
@@ -125,8 +129,8 @@ class Provision(Strict):
 
 
 class InForce(Strict):
-    from_: dt.date = Field(alias="from")
-    until: dt.date | None = None
+    from_: Day = Field(alias="from")
+    until: Day | None = None
 
     def days_within(self, low: dt.date, high: dt.date) -> int:
         """How many days of the span low..high (inclusive) fall while the norm set is in force."""
@@ -144,8 +148,10 @@ class NormSetFile(Strict):
     sources: dict[Key, Source] = Field(min_length=1)
     cites: list[Key] = Field(min_length=1, description="The sources of the norm set as a whole")
     extends: Key | None = None
-    rules: list[Rule] = Field(default=[], description="Rules added (or, without `extends`, all rules)")
-    replace: list[Rule] = Field(default=[], description="Rules of the base norm set replaced, matched by id")
+    rules: list[Rule] = Field(default=[], max_length=MAX_RULES,
+                              description="Rules added (or, without `extends`, all rules)")
+    replace: list[Rule] = Field(default=[], max_length=MAX_RULES,
+                                description="Rules of the base norm set replaced, matched by id")
     remove: list[RuleId] = Field(default=[], description="Ids of rules of the base norm set dropped")
     powers: list[Power] = Field(default=[], description="Who may decide what; inherited and extended")
     provisions: list[Provision] = Field(default=[], description="Every provision: encoded or out of scope")
@@ -346,6 +352,10 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
                 circle = (*members[start:], *members[:start], name)
                 problem(("extends",), f"norm sets extend each other in a circle: {' -> '.join(circle)}")
             return None
+        if _extends_depth(name, loaded) > MAX_EXTENDS:  # checked before the recursion below can go deep
+            problem(("extends",), f"norm sets extend one another more than {MAX_EXTENDS} deep; the rules folder "
+                    "needs at most three")
+            return None
         if spec.extends not in loaded:
             if spec.extends not in broken:  # a base that failed to load has reported its own problems
                 problem(("extends",), f"no norm set {spec.extends!r} in the rules folder")
@@ -383,6 +393,16 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
     return normset
 
 
+def _extends_depth(name: str, loaded: dict[str, _Loaded]) -> int:
+    """How many norm sets `name` rests on, counted up to MAX_EXTENDS + 1 (a circle ends the count: it is
+    reported as a circle)."""
+    depth, seen, current = 0, {name}, loaded[name].spec.extends
+    while current in loaded and current not in seen and depth <= MAX_EXTENDS:
+        seen.add(current)
+        depth, current = depth + 1, loaded[current].spec.extends
+    return depth
+
+
 def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, str]]:
     """Ids that must name rules of the resolved norm set, and decisions beyond a body's powers."""
     ids = {r.id for r in normset.rules}
@@ -411,21 +431,27 @@ def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, 
 
 
 def _override_cycle(rules: list[ResolvedRule]) -> list[str] | None:
+    """A circle of `overrides`, or None. Iterative depth-first search that visits each rule once: a walk
+    without memory of finished rules takes exponential time on layered precedence, and a recursive one
+    overflows the stack on a long chain."""
     edges = {r.id: list(r.rule.overrides) for r in rules}
-
-    def visit(node: str, path: list[str]) -> list[str] | None:
-        if node in path:
-            return [*path[path.index(node):], node]
-        for target in edges.get(node, []):
-            found = visit(target, [*path, node])
-            if found:
-                return found
-        return None
-
+    finished: set[str] = set()
     for start in sorted(edges):
-        found = visit(start, [])
-        if found:
-            return found
+        if start in finished:
+            continue
+        path, on_path, pending = [start], {start}, [iter(edges[start])]
+        while pending:
+            target = next(pending[-1], None)
+            if target is None:
+                finished.add(path[-1])
+                on_path.discard(path.pop())
+                pending.pop()
+            elif target in on_path:
+                return [*path[path.index(target):], target]
+            elif target in edges and target not in finished:
+                path.append(target)
+                on_path.add(target)
+                pending.append(iter(edges[target]))
     return None
 
 

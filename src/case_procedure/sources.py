@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from case_procedure.scalars import Words, written_text
+
 BOOK = (
     "Wendy Z. Goldman, Inventing the Enemy: Denunciation and Terror in Stalin's Russia "
     "(Cambridge University Press, 2011)"
@@ -109,17 +111,12 @@ class Archive(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    archive: str = Field(description="Archive abbreviation, e.g. TsAOPIM")
-    fond: str
-    opis: str
-    delo: str
-    folios: str | None = Field(default=None, description="Folio numbers, e.g. '40-42, 86'")
-    note: str | None = None
-
-    @field_validator("fond", "opis", "delo", "folios", mode="before")
-    @classmethod
-    def _as_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
+    archive: Words = Field(description="Archive abbreviation, e.g. TsAOPIM")
+    fond: Words
+    opis: Words
+    delo: Words
+    folios: Words | None = Field(default=None, description="Folio numbers, e.g. '40-42, 86'")
+    note: Words | None = None
 
     def __str__(self) -> str:
         text = f"{self.archive}, f. {self.fond}, op. {self.opis}, d. {self.delo}"
@@ -131,16 +128,17 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    chapter: str = Field(description="1 to 5, 'introduction' or 'conclusion'")
-    section: str = Field(default=OPENING, description="Section heading in capitals, or 'opening'")
-    pages: Annotated[str, Field(description="Index pages, e.g. '219-222' or '183-186, 194'")]
+    chapter: Words = Field(description="1 to 5, 'introduction' or 'conclusion'")
+    section: Words = Field(default=OPENING, description="Section heading in capitals, or 'opening'")
+    pages: Annotated[Words, Field(description="Index pages, e.g. '219-222' or '183-186, 194'")]
     archive: Archive | None = None
-    note: str | None = Field(default=None, description="What exactly the source says, in our words")
+    note: Words | None = Field(default=None, description="What exactly the source says, in our words")
 
     @field_validator("chapter", mode="before")
     @classmethod
     def _chapter(cls, value: object) -> object:
-        text = str(value).strip().lower()
+        text = written_text(value)
+        text = text.strip().lower() if isinstance(text, str) else text
         if text not in SECTIONS:
             raise ValueError(f"unknown chapter {value!r}; use 1-5, 'introduction' or 'conclusion'")
         return text
@@ -148,8 +146,8 @@ class Source(BaseModel):
     @field_validator("pages", mode="before")
     @classmethod
     def _pages(cls, value: object) -> object:
-        text = str(value).replace("–", "-").replace("—", "-").strip()
-        if not _PAGES.match(text):
+        text = written_text(value)
+        if not isinstance(text, str) or not _PAGES.match(text := text.replace("–", "-").replace("—", "-").strip()):
             raise ValueError(f"pages {value!r} should look like '219' or '219-222, 230'")
         return text
 

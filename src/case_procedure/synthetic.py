@@ -136,6 +136,8 @@ def entry(choose: Chooser, entry_id: str, day: dt.date, earlier: list[str], in_r
         statement = {"type": "statement", "kind": choose.choice(terms(codebook.STATEMENT_KINDS)),
                      "author": choose.choice(PEOPLE), "subject": choose.choice(PEOPLE),
                      "to": choose.subset(terms(codebook.BODIES), 1, 2)}
+        if statement["author"] == statement["subject"]:
+            statement["kind"] = "self_report"  # a statement about its own author is a self-report
         if choose.boolean():
             statement["from_body"] = "nkvd"
         if earlier and choose.boolean():

@@ -157,25 +157,55 @@ class _Loader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        try:
-            return super().construct_yaml_int(node)
-        except ValueError:  # Python refuses to convert integers of more than 4,300 digits
-            raise _Refused(None, None, f"number too long ({len(node.value)} characters)", node.start_mark) from None
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
-        return str(self.construct_scalar(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-
 
 class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """libyaml's parser with the same constructors as `_Loader` (dates stay text)."""
+    """libyaml's parser with the same scalar schema as `_Loader`."""
 
 
-_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: str(loader.construct_scalar(node)))
+# -- The scalar schema ----------------------------------------------------------------------
+#
+# PyYAML implements YAML 1.1, whose implicit types misread what historians type: `fond: 0432` is octal 282,
+# `0x791`, `32:17` (base 60) and `1_937` are all 1937, `yes`/`on` are true, `<<` merges mappings. Every file
+# is read with one narrower schema instead, a subset of YAML 1.2's core schema: null (`~`, `null`, empty),
+# `true`/`false`, and whole numbers written in plain decimal without leading zeros. Everything else, dates
+# included, is text exactly as written. Since a number's text is then its canonical form, a field that holds
+# text may take a number and keep it as written (see `scalars`). Mapping keys are always text.
+
+_SCHEMA: list[tuple[str, str, list[str]]] = [  # tag, pattern, the first characters it can start with
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:0|-?[1-9][0-9]*)$", list("-0123456789")),
+]
+_MAX_DIGITS = 4300  # Python refuses to convert longer integers
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode,
+                       deep: bool = False) -> dict[str, Any]:
+    """A mapping whose keys are the text written (`yes:`, `true:` and `1937:` are names, not values)."""
+    mapping: dict[str, Any] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            raise _Refused(None, None, "a key must be a name, not a list or a mapping", key.start_mark)
+        mapping[key.value] = loader.construct_object(value, deep=deep)
+    return mapping
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    if len(node.value) > _MAX_DIGITS:
+        raise _Refused(None, None, f"number too long ({len(node.value)} characters)", node.start_mark)
+    return int(node.value)
+
+
+def _use_scalar_schema(loader: type[yaml.SafeLoader]) -> None:
+    loader.yaml_implicit_resolvers = {}
+    for tag, pattern, first in _SCHEMA:
+        loader.add_implicit_resolver(tag, re.compile(pattern), first)
+    loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    loader.construct_mapping = _construct_mapping  # type: ignore[assignment,method-assign]
+
+
+_use_scalar_schema(_Loader)
+_use_scalar_schema(_FastLoader)
 
 
 def _fail(path: Path, line: int | None, message: str) -> InputError:
@@ -266,7 +296,35 @@ def _message(error: dict[str, Any]) -> str:
         return f"unknown term {error['input']!r}{hint} (known: {', '.join(choices)})"
     if error["type"] == "extra_forbidden":
         return "unknown field"
+    found, ctx = shown(error.get("input")), error.get("ctx", {})
+    if error["type"] == "int_type":
+        hint = (" (a number is written in plain decimal digits without leading zeros; anything else is text)"
+                if isinstance(error.get("input"), str) else "")
+        return f"expected a whole number, found {found}{hint}"
+    if error["type"] == "bool_type":
+        return f"expected true or false, found {found}"
+    if error["type"] == "string_type":
+        hint = "; put it in quotes to keep it as text" if isinstance(error.get("input"), (bool, float)) else ""
+        return f"expected text, found {found}{hint}"
+    if error["type"] in ("less_than_equal", "greater_than_equal"):
+        bound = f"at most {ctx['le']:,}" if "le" in ctx else f"at least {ctx['ge']:,}"
+        return f"{found} is out of range: {bound}"
+    if error["type"] == "too_long":
+        return f"at most {ctx.get('max_length'):,} items here, found {ctx.get('actual_length'):,}"
     return message.removeprefix("Value error, ")
+
+
+def shown(value: object) -> str:
+    """A value as the file would write it, for a message."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, int) and len(digits := str(abs(value))) > 20:
+        return f"a number of {len(digits):,} digits"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def problem_at(path: Path, lines: LineMap, loc: Loc, message: str) -> Problem:
