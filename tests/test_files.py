@@ -19,7 +19,9 @@ from case_procedure import files
 
 
 def listing(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The files of a folder written here, but its marker."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != files.MARKER}
 
 
 def leftovers(folder: Path) -> list[str]:
