@@ -365,7 +365,7 @@ ForceOption = typer.Option(False, "--force", help="Also replace a folder or file
                            "write (never an input, the current folder or a repository)")
 
 
-def _reads(cases: Path, rules_dir: Path, paths: list[Path]) -> outputs.Reads:
+def input_places(cases: Path, rules_dir: Path, paths: list[Path]) -> outputs.Reads:
     return outputs.Reads({cases: "the folder of case files (--cases)",
                           rules_dir: "the folder of norm set files (--rules-dir)"}, paths)
 
@@ -397,7 +397,7 @@ def casebook(
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
-    _check_out(out, CASEBOOK, _reads(cases, rules_dir, paths), force)
+    _check_out(out, CASEBOOK, input_places(cases, rules_dir, paths), force)
     book, engine = RuleBook(norm_sets), DurableEngine()
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
@@ -432,7 +432,7 @@ def report_command(
     loaded, norm_sets = _load(paths, rules_dir)  # every problem of every file is reported before any work starts
     if out is not None:
         writes = outputs.Writes("report", folder=False, example="out/report.md", recognise=reporting.is_report)
-        _check_out(out, writes, _reads(cases, rules_dir, paths), force)
+        _check_out(out, writes, input_places(cases, rules_dir, paths), force)
     jobs, note = parallel.capped(jobs)
     if note:
         typer.echo(note, err=True)
