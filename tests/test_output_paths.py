@@ -259,7 +259,7 @@ def test_a_refused_out_leaves_the_tree_byte_identical(tmp_path_factory: pytest.T
     folder = repository_like(tmp_path_factory.mktemp("tree") / "checkout")
     made = lay_out(folder / "work", tree)
     candidates = [p for p in [*made, folder / "work", folder / "cases", folder / "rules", folder]
-                  if files.kind_at(p) not in (None, "a folder") or (files.kind_at(p) == "a folder" and any(p.iterdir()))]
+                  if files.kind_at(p) not in (None, "a folder") or (p.is_dir() and any(p.iterdir()))]
     out = candidates[pick % len(candidates)]
     cwd = os.getcwd()
     os.chdir(folder)
