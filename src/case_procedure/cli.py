@@ -14,7 +14,7 @@ from typing import Any, Callable, NoReturn
 
 import typer
 
-from case_procedure import corpus
+from case_procedure import corpus, outputs
 from case_procedure.case import Case
 from case_procedure.codebook import label
 from case_procedure.compare import compare
@@ -22,6 +22,7 @@ from case_procedure.diff import NormSetDiff, diff
 from case_procedure.engine import DurableEngine
 from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
 from case_procedure.explain import explain_case, explain_procedure
+from case_procedure.files import unreadable
 from case_procedure.guard import GuardedGroup
 from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, case_reference_problems, load_norm_sets
 from case_procedure.render import (
@@ -74,10 +75,10 @@ def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, Nor
     problems: list[Problem] = []
     loaded: list[Case] = []
     norm_sets: dict[str, NormSet] = {}
-    missing = [Problem(p, None, "", "is a folder, not a file" if p.is_dir() else "no such file")
-               for p in cases if not p.is_file()]
+    reasons = {p: _not_a_regular_file(p) for p in cases}
+    missing = [Problem(p, None, "", reason) for p, reason in reasons.items() if reason is not None]
     try:
-        loaded = corpus.load_cases([p for p in cases if p.is_file()])
+        loaded = corpus.load_cases([p for p, reason in reasons.items() if reason is None])
     except InputError as exc:
         problems += exc.problems
     try:
@@ -87,6 +88,14 @@ def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, Nor
     if missing or problems:
         _fail([*missing, *problems])
     return loaded, norm_sets
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """Why a case file named on the command line cannot be read (told by stat), or None."""
+    try:
+        return unreadable(path)
+    except OSError:
+        return None  # reading it will say why
 
 
 @app.command()
@@ -352,18 +361,43 @@ def diagram_command(
     typer.echo(text, nl=False)
 
 
+ForceOption = typer.Option(False, "--force", help="Also replace a folder or file at --out that this command did not "
+                           "write (never an input, the current folder or a repository)")
+
+
+def input_places(cases: Path, rules_dir: Path, paths: list[Path]) -> outputs.Reads:
+    return outputs.Reads({cases: "the folder of case files (--cases)",
+                          rules_dir: "the folder of norm set files (--rules-dir)"}, paths)
+
+
+def _check_out(out: Path, writes: outputs.Writes, reads: outputs.Reads, force: bool) -> None:
+    try:
+        outputs.check(out, writes, reads, force)
+    except InputError as exc:
+        _fail(exc.problems)
+
+
+CASEBOOK = outputs.Writes("casebook", folder=True, example="out/casebook")
+
+
 @app.command()
 def casebook(
-    out: Path = typer.Option(..., "--out", help="Folder to write the site to; replaced as a whole on success"),
+    out: Path = typer.Option(..., "--out", help="Folder to write the site to: a new or empty folder, or the "
+                             "casebook's own earlier output, replaced as a whole on success"),
     cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
+    force: bool = ForceOption,
 ) -> None:
-    """Build the casebook: a static site of every case and norm set that works opened from disk."""
+    """Build the casebook: a static site of every case and norm set that works opened from disk.
+
+    The site carries a marker file (.case-procedure-output) listing what it holds; --out replaces
+    only such a folder, or an empty one, unless --force is given."""
     try:
         paths = corpus.case_files(cases)
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
+    _check_out(out, CASEBOOK, input_places(cases, rules_dir, paths), force)
     book, engine = RuleBook(norm_sets), DurableEngine()
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
@@ -376,11 +410,18 @@ def report_command(
     cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
     format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes (results do not depend on it)"),
-    out: Path = typer.Option(None, "--out", help="Write to this file (replaced in one step) instead of stdout"),
+    jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes, at most the number of CPUs (results do "
+                             "not depend on it)"),
+    out: Path = typer.Option(None, "--out", help="Write to this file (replaced in one step) instead of stdout: a "
+                             "new file or an earlier report"),
+    force: bool = ForceOption,
 ) -> None:
     """Every case under every norm set: agreement with the record by period and body, the recorded expulsions
-    the 1938 norms would not have produced, and the rules each case exercises."""
+    the 1938 norms would not have produced, and the rules each case exercises.
+
+    --out replaces an existing file only when it is an earlier report (it begins as a report does, in any
+    format), unless --force is given."""
+    from case_procedure import parallel
     from case_procedure import report as reporting  # imported here: it spawns workers, other commands never do
     from case_procedure.files import write_text
 
@@ -389,6 +430,12 @@ def report_command(
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)  # every problem of every file is reported before any work starts
+    if out is not None:
+        writes = outputs.Writes("report", folder=False, example="out/report.md", recognise=reporting.is_report)
+        _check_out(out, writes, input_places(cases, rules_dir, paths), force)
+    jobs, note = parallel.capped(jobs)
+    if note:
+        typer.echo(note, err=True)
     text = reporting.render(_run(lambda: reporting.build(loaded, norm_sets, rules_dir, jobs)), format.value)
     if out is None:
         typer.echo(text, nl=False)

@@ -7,7 +7,8 @@ here into one line on stderr and an exit code:
 - `OSError` (a file that cannot be read or written)  exit 2, `path: cannot read or write: reason`
 - `RuleConflict` (rules that contradict each other)  exit 2
 - `EngineError`                                      exit 3
-- Ctrl-C                                             exit 130
+- Ctrl-C, or SIGTERM during a write                  exit 130 (143 for SIGTERM), saying whether the
+                                                     output was written
 - anything else (a bug)                              exit 1, `internal error: ...`
 
 Set CASE_PROCEDURE_DEBUG=1 to get the traceback of an internal error instead.
@@ -16,22 +17,36 @@ Set CASE_PROCEDURE_DEBUG=1 to get the traceback of an internal error instead.
 from __future__ import annotations
 
 import os
+import signal
+from pathlib import Path
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
+from case_procedure import files
 from case_procedure.errors import EngineError, InputError, RuleConflict
 
-INPUT_ERROR, ENGINE_ERROR, INTERNAL_ERROR, INTERRUPTED = 2, 3, 1, 130
+INPUT_ERROR, ENGINE_ERROR, INTERNAL_ERROR = 2, 3, 1
 DEBUG_VARIABLE = "CASE_PROCEDURE_DEBUG"
 
 # typer's own signals (exit, abort, usage errors) pass through untouched
 _PASSTHROUGH = (typer.Exit, typer.Abort, typer.TyperException)
 
 
-def describe(exc: BaseException) -> tuple[list[str], int]:
-    """The lines to print and the exit code for an exception that escaped a command."""
+def interruption(exc: KeyboardInterrupt, written: list[Path]) -> tuple[list[str], int]:
+    """The message after Ctrl-C or SIGTERM: true whether or not the new output was swapped in before it."""
+    signum = getattr(exc, "signum", signal.SIGINT)
+    what = "terminated" if signum == signal.SIGTERM else "interrupted"
+    if written:
+        return [f"{what}; the new output was written to {', '.join(str(p) for p in written)} and is kept"], \
+            128 + signum
+    return [f"{what}; no output was written; the previous output is unchanged"], 128 + signum
+
+
+def describe(exc: BaseException, written: list[Path] | None = None) -> tuple[list[str], int]:
+    """The lines to print and the exit code for an exception that escaped a command (`written`: the outputs
+    the command had replaced before it)."""
     if isinstance(exc, InputError):
         return [str(p) for p in exc.problems], INPUT_ERROR
     if isinstance(exc, OSError):
@@ -43,7 +58,7 @@ def describe(exc: BaseException) -> tuple[list[str], int]:
     if isinstance(exc, EngineError):
         return [f"engine error: {exc}"], ENGINE_ERROR
     if isinstance(exc, KeyboardInterrupt):
-        return ["interrupted; no output was written"], INTERRUPTED
+        return interruption(exc, written or [])
     text = str(exc).splitlines()[0] if str(exc) else ""
     return [f"internal error: {type(exc).__name__}{': ' + text if text else ''} (a bug in case-procedure; "
             f"please report it with the command you ran, or set {DEBUG_VARIABLE}=1 to see the traceback)"], \
@@ -54,6 +69,7 @@ class GuardedGroup(TyperGroup):
     """A typer group whose subcommands cannot end in a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
+        files.forget_completed_writes()
         try:
             return super().invoke(ctx)
         except _PASSTHROUGH:
@@ -61,7 +77,7 @@ class GuardedGroup(TyperGroup):
         except (Exception, KeyboardInterrupt) as exc:
             if os.environ.get(DEBUG_VARIABLE) and not isinstance(exc, (InputError, KeyboardInterrupt)):
                 raise
-            lines, code = describe(exc)
+            lines, code = describe(exc, files.completed_writes())
             for line in lines:
                 typer.echo(line, err=True)
             raise typer.Exit(code) from None

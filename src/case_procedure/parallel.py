@@ -13,6 +13,7 @@ Results come back in the order of the tasks, whatever the number of jobs, so tha
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +36,17 @@ def workspace(rules_dir: Path) -> tuple[RuleBook, DurableEngine]:
     return _WORKSPACES[key]
 
 
+def cpus() -> int:
+    return os.cpu_count() or 1
+
+
+def capped(jobs: int) -> tuple[int, str | None]:
+    """`jobs` at most the number of CPUs (more processes only compete for them), and a note when capped."""
+    if jobs <= cpus():
+        return jobs, None
+    return cpus(), f"--jobs {jobs}: capped at {cpus()}, the number of CPUs"
+
+
 def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -50,5 +62,5 @@ def run(function: Callable[[Task], Result], tasks: Sequence[Task], jobs: int) ->
     """
     if jobs <= 1 or len(tasks) <= 1:
         return [function(task) for task in tasks]
-    with _context().Pool(min(jobs, len(tasks))) as pool:
+    with _context().Pool(min(jobs, cpus(), len(tasks))) as pool:
         return pool.map(function, tasks, chunksize=1)

@@ -8,6 +8,7 @@ prints it, and the text and Markdown forms print the same figures from it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -402,3 +403,14 @@ def as_markdown(report: Report) -> str:
 
 def render(report: Report, format: str) -> str:
     return {"json": Report.to_json, "text": as_text, "markdown": as_markdown}[format](report)
+
+
+_BEGINNINGS = (re.compile(r"Corpus report: \d+ cases, \d+ hearings of the accused"),
+               re.compile(r"# Corpus report\n\n\d+ cases, \d+ hearings of the accused"),
+               re.compile(r'\{\n  "cases": \d+,\n  "hearings": \d+,\n  "norm_sets": \['))
+
+
+def is_report(head: str) -> bool:
+    """Whether a file beginning with `head` is a report this command wrote, in any of its formats
+    (`report --out` replaces such a file without --force)."""
+    return any(beginning.match(head) for beginning in _BEGINNINGS)

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml import events as yaml_events
 
+from case_procedure import files
 from case_procedure.errors import InputError, Problem
 
 Loc = tuple[str | int, ...]
@@ -213,16 +214,19 @@ def _fail(path: Path, line: int | None, message: str) -> InputError:
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
-    """The text of a small UTF-8 file, or InputError: a folder, a file too large, bytes that are not UTF-8."""
-    if path.is_dir():
-        raise _fail(path, None, "is a folder, not a file")
+    """The text of a small UTF-8 regular file, or InputError: nothing there, a folder, a FIFO, a device or a
+    socket (told by stat, never opened), a file too large, bytes that are not UTF-8."""
     try:
+        reason = files.unreadable(path)
+        if reason is not None:
+            raise _fail(path, None, reason)
         size = path.stat().st_size
         if size > limit:
             raise _fail(path, None, f"the file is {size:,} bytes; case and rule files may be at most {limit:,} "
                         "bytes")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # bounded: a device or a growing file may report a size of 0
+        data = files.read_regular_bytes(path, limit)  # bounded: a growing file may outgrow its size
+    except ValueError as exc:  # no longer a regular file when opened
+        raise _fail(path, None, str(exc)) from None
     except OSError as exc:
         raise _fail(path, None, f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > limit:
