@@ -19,6 +19,8 @@ import hashlib
 import html
 import os
 import re
+import signal
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from case_procedure import codebook  # noqa: E402
+from case_procedure import codebook, parallel  # noqa: E402
 from case_procedure.cli import app  # noqa: E402
 from case_procedure.dates import FIRST_YEAR, FORMS, LAST_YEAR  # noqa: E402
 from case_procedure.files import write_text  # noqa: E402
@@ -600,6 +602,17 @@ command runs in. A message reads `file:line: field: message`; problems with the 
   attendance, and the recorded decision may not have fewer votes than another.
 - **Time runs forward through references.** A hearing cannot `answers` a statement (or appeal)
   dated after it, nor `reviews` a later hearing; an appeal cannot be `against` a later hearing.
+- **Only regular files are read.** A FIFO, a device or a socket where a case or rule file is
+  expected is named for what it is, found by `stat` before anything is opened, so it cannot hang
+  a command.
+- **Outputs never destroy** (the second table). `--out` never names the current folder, a
+  repository root, the folders a command reads or any folder holding or inside them, nor an input
+  file, whatever the options; a folder is replaced only when it is empty or the same command's
+  earlier output (its `.case-procedure-output` marker lists what it holds), a file only when it is
+  an earlier report; `--force` lifts that last condition and nothing else. Nothing else is ever
+  replaced by a folder or a file. A signal during the write removes the staging, and the last
+  line says truly whether the new output was written; staging left by a killed run is removed by
+  the next one.
 
 ## Exit codes
 
@@ -609,7 +622,8 @@ command runs in. A message reads `file:line: field: message`; problems with the 
 | 1 | `check`: valid files, but unsettled overlaps or failing rule tests; or an internal error (a bug) |
 | 2 | bad input: a malformed or unreadable file, an unknown option value, rules in conflict |
 | 3 | the rules engine failed (`engine error: ...`, naming the rule whose action failed) |
-| 130 | interrupted (Ctrl-C); nothing is written |
+| 130 | interrupted (Ctrl-C); the last line says whether the output was written |
+| 143 | terminated (SIGTERM); likewise |
 
 No command prints a traceback: `case_procedure.guard` turns whatever escapes a command into one line
 (`internal error: ...` for a bug; `CASE_PROCEDURE_DEBUG=1` shows the traceback instead).
@@ -621,6 +635,139 @@ No command prints a traceback: `case_procedure.guard` turns whatever escapes a c
 """
 
 
+# -- Output paths, special files and interrupted writes --------------------------------------------
+#
+# These rows run the installed program in a subprocess (a hang is a failed row, not a hung suite) in a
+# folder laid out like a historian's: the example case, the rules, a README, notes, a FIFO and a link
+# to a device. Anything the row does not create stays byte for byte as it was.
+
+PIPE, DEVICE = object(), object()  # a FIFO, and a link to /dev/null, at this path
+
+
+@dataclass(frozen=True)
+class OutputRow:
+    id: str
+    input: str
+    wrong: str
+    args: list[str]
+    message: str  # the last line of stderr
+    code: int = 2
+    files: dict[str, object] | None = None  # laid over the folder, as in `Row`
+    written: str | None = None  # the output path a successful row writes (left out of the comparison)
+    signal_at: str | None = None  # stall the casebook write here and send SIGTERM
+
+
+def lay_out(folder: Path, extra: dict[str, object]) -> None:
+    tree: dict[str, object] = {CASE_FILE: CASE, "rules/base.yaml": RULES, "README.md": "# my notes\n",
+                               "notes/draft.txt": "a draft no command wrote\n", "pipe": PIPE, "null": DEVICE,
+                               **extra}
+    for relative, content in tree.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content is PIPE:
+            os.mkfifo(path)
+        elif content is DEVICE:
+            path.symlink_to(os.devnull)
+        elif content is FOLDER:
+            path.mkdir()
+        else:
+            path.write_text(str(content), encoding="utf-8")
+
+
+def entries(folder: Path, leave_out: str | None) -> dict[str, str]:
+    """Every entry's kind and, for a regular file, its hash; FIFOs and devices are never opened."""
+    found = {}
+    for top, folders, names in os.walk(folder):
+        for name in [*folders, *names]:
+            path = Path(top) / name
+            relative = path.relative_to(folder).as_posix()
+            if leave_out and (relative == leave_out or relative.startswith(leave_out + "/")):
+                continue
+            mode = os.lstat(path).st_mode
+            found[relative] = f"{stat.S_IFMT(mode):o} " + (hashlib.sha256(path.read_bytes()).hexdigest()
+                                                           if stat.S_ISREG(mode) else "")
+    return found
+
+
+CASEBOOK_ALONE = "write the casebook to a folder of its own, such as out/casebook"
+NOT_OURS = "the casebook is a folder and replaces only a previous one"
+CASEBOOK = ["casebook", "--cases", "cases", "--rules-dir", "rules", "--out"]
+REPORT = ["report", "--cases", "cases", "--rules-dir", "rules", "--out"]
+LEFTOVER = ".site.999999999.abcdefgh.part"  # staging of a run that was killed (no process has that pid)
+
+OUTPUT_ROWS: list[OutputRow] = [
+    OutputRow("out-current-folder", "`casebook --out .`", "It deleted every file of the folder (the corpus, the "
+              "rules, the user's notes)", [*CASEBOOK, "."], f".: is the current folder; {CASEBOOK_ALONE}"),
+    OutputRow("out-cases", "`casebook --out cases`", "It deleted the corpus", [*CASEBOOK, "cases", "--force"],
+              f"cases: is the folder of case files (--cases); {CASEBOOK_ALONE}"),
+    OutputRow("out-rules", "`casebook --out rules`", "It deleted the norm sets", [*CASEBOOK, "rules"],
+              f"rules: is the folder of norm set files (--rules-dir); {CASEBOOK_ALONE}"),
+    OutputRow("out-file", "`casebook --out README.md`", "It turned the user's file into a folder",
+              [*CASEBOOK, "README.md", "--force"], f"README.md: is a regular file, not a folder; {NOT_OURS}"),
+    OutputRow("out-fifo", "`casebook --out pipe`, a FIFO", "It replaced the FIFO", [*CASEBOOK, "pipe", "--force"],
+              f"pipe: is a FIFO (named pipe), not a folder; {NOT_OURS}"),
+    OutputRow("out-device", "`casebook --out null`, a link to a device", "As root it replaced the device",
+              [*CASEBOOK, "null", "--force"], f"null: is a device, not a folder; {NOT_OURS}"),
+    OutputRow("out-foreign-folder", "`casebook --out notes`, a folder of the user's", "It deleted the user's "
+              "notes", [*CASEBOOK, "notes"], "notes: is a folder the casebook did not write (it has no "
+              ".case-procedure-output file); give --force to replace it and everything in it"),
+    OutputRow("report-foreign-file", "`report --out README.md`", "It replaced the user's file",
+              [*REPORT, "README.md"], "README.md: is a file the report did not write; give --force to replace it"),
+    OutputRow("report-folder", "`report --out notes`", "A folder is not a file", [*REPORT, "notes", "--force"],
+              "notes: is a folder, not a file"),
+    OutputRow("report-fifo", "`report --out pipe`", "It replaced the FIFO", [*REPORT, "pipe", "--force"],
+              "pipe: is a FIFO (named pipe), not a regular file"),
+    OutputRow("fifo-in-rules", "A FIFO `rules/x.yaml`", "Every command hung reading it", ["check"],
+              "rules/x.yaml: is a FIFO (named pipe), not a regular file", files={"rules/x.yaml": PIPE}),
+    OutputRow("fifo-case", "`replay given.yaml`, a FIFO", "It hung, or said \"no such file\"",
+              ["replay", "given.yaml", "--rules", "auto"], "given.yaml: is a FIFO (named pipe), not a regular "
+              "file", files={"given.yaml": PIPE}),
+    OutputRow("device-case", "`cases/x.yaml`, a link to a device", "It said \"no such file\"", ["cases"],
+              "cases/x.yaml: is a device, not a regular file", files={"cases/x.yaml": DEVICE}),
+    OutputRow("jobs-capped", "`report --jobs 200` on this machine", "It started ~190 processes; the count is "
+              "capped at the CPU count, and the note says so (exit 0)",
+              [*REPORT, "out/r.json", "--format", "json", "--jobs", "200"], "--jobs 200: capped at {cpus}, the "
+              "number of CPUs", code=0, written="out"),
+    OutputRow("leftover-staging", "A staging folder left by a killed run", "It stayed forever; the next run "
+              "removes it (exit 0)", [*CASEBOOK, "site"], "casebook: {pages} files in site",
+              code=0, files={f"{LEFTOVER}/index.html": "half a casebook"}, written="site"),
+    OutputRow("terminated-before-swap", "SIGTERM while the casebook is written", "It left a `.part` folder "
+              "forever", [*CASEBOOK, "site"], "terminated; no output was written; the previous output is unchanged",
+              code=143, signal_at="before-swap"),
+    OutputRow("terminated-after-swap", "SIGTERM right after the new casebook is swapped in", "A signal there was "
+              "once reported as \"no output was written\" with the old site half-deleted", [*CASEBOOK, "site"],
+              "terminated; the new output was written to site and is kept", code=143, signal_at="after-swap",
+              written="site"),
+]
+
+
+def expected(row: OutputRow) -> str:
+    return row.message.format(cpus=parallel.cpus(), pages=CASEBOOK_PAGES)
+
+
+CASEBOOK_PAGES = 12  # the casebook of the example case and its one norm set
+
+
+@pytest.mark.parametrize("row", OUTPUT_ROWS, ids=[r.id for r in OUTPUT_ROWS])
+def test_output_rows(row: OutputRow, tmp_path: Path) -> None:
+    lay_out(tmp_path, row.files or {})
+    before = entries(tmp_path, row.written)
+    if row.signal_at:
+        from test_output_paths import run_and_signal
+
+        done = run_and_signal(tmp_path, row.signal_at, signal.SIGTERM)
+    else:
+        done = subprocess.run([sys.executable, "-m", "case_procedure", *row.args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (row.code, expected(row)), done.stderr
+    assert "Traceback" not in done.stderr
+    if row.code != 0:
+        assert done.stdout == ""
+    assert entries(tmp_path, row.written) == {k: v for k, v in before.items()
+                                              if not k.startswith(LEFTOVER)}, "files outside --out changed"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
 def cell(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "&#124;").replace("\n", "<br>")
 
@@ -630,7 +777,23 @@ def render() -> str:
                          last_year=LAST_YEAR, count=MAX_COUNT, rules=MAX_RULES, extends=MAX_EXTENDS)
     lines = [f"| {n} | {cell(r.input)} | {cell(r.wrong)} | <code>{cell(r.message)}</code> | {r.code} |"
              for n, r in enumerate(ROWS, start=1)]
-    return intro + "\n".join(lines) + "\n"
+    outputs = [f"| {n} | {cell(r.input)} | {cell(r.wrong)} | <code>{cell(' '.join(r.args))}</code> | "
+               f"<code>{cell(r.message)}</code> | {r.code} |" for n, r in enumerate(OUTPUT_ROWS, start=len(ROWS) + 1)]
+    return intro + "\n".join(lines) + "\n" + OUTPUT_INTRO + "\n".join(outputs) + "\n"
+
+
+OUTPUT_INTRO = """
+## Output paths, special files and interrupted writes
+
+Each row runs the real program in a folder laid out like a historian's (the example case and rules, a
+README, a folder of notes, a FIFO `pipe` and a link `null` to a device), with the row's additions.
+It requires the exit code and the last line of stderr shown, nothing on stdout when refused, and every
+entry outside the output path left as it was. `{cpus}` and `{pages}` stand for the machine's CPU
+count and the number of files written.
+
+| # | input | what was wrong | command | message (last line of stderr) | exit |
+|---|---|---|---|---|---|
+"""
 
 
 def test_the_document_is_current() -> None:
