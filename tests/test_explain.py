@@ -210,7 +210,8 @@ def test_the_prescribed_rule_is_the_one_the_replay_names(book, engine) -> None:
     for case in CASES.values():
         trace = replay(case, "norms-1938", book, engine)
         for step, hearing in zip(trace.steps, case.hearings(), strict=True):
-            items = considerations(situations.build(case, hearing), book.norm_sets["norms-1938"])
+            normset = book.norm_sets["norms-1938"]
+            items = considerations(situations.build(case, hearing, normset.charge_basis), normset)
             chosen = [i.rule.id for i in items if i.verdict == "prescribed"]
             assert chosen == ([step.prescribed.rule.id] if step.prescribed else [])
 

@@ -60,7 +60,7 @@ def test_a_rule_naming_a_fact_that_does_not_exist(tmp_path: Path) -> None:
     assert "rules[0].when[0].fact: no fact 'accusd' in the situation" in message
 
 
-CHARGE = "{fact: charge, ground: [wrecking, counterrevolutionary_activity]}"
+CHARGE = "{fact: charge, counted: true, ground: [wrecking, counterrevolutionary_activity]}"
 
 
 @pytest.mark.parametrize(("name", "old", "new", "complaint"), [

@@ -23,8 +23,9 @@ def facts_of(case: Case, index: int) -> dict[str, dict]:
 def test_late_report_of_a_siblings_arrest() -> None:
     facts = facts_of(example(), 0)
     assert facts["tie-1"] == {"id": "tie-1", "kind": "tie", "tie_kind": "sibling", "closeness": "close",
-                              "other_arrested": True, "other_expelled": False, "other_targeted_nationality": False,
-                              "report": "late"}
+                              "kind_closeness": "close", "enemy_before": "certain", "in_contact": False,
+                              "renounced": False, "broke_off": False, "other_arrested": True, "other_expelled": False,
+                              "other_targeted_nationality": False, "report": "late"}
     assert facts["hearing"]["first_hearing"] and not facts["hearing"]["accused_expelled"]
     assert facts["charges"] == {"id": "charges", "kind": "charges", "count": 1, "only_family": "honesty"}
 
@@ -64,3 +65,60 @@ def test_every_fact_fits_the_catalogue(data: dict) -> None:
 
 def test_no_attribute_shadows_the_engines_own_properties() -> None:
     assert not [name for attributes in CATALOGUE.values() for name in attributes if name in RESERVED]
+
+
+def variant(tmp_path: Path, *changes: tuple[str, str]) -> Case:
+    text = (FIXTURES / "example.yaml").read_text()
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "example.yaml"
+    path.write_text(text)
+    return load_case(path)
+
+
+PROMPT = ("date: 1937-09-08", "date: 1937-09-02")  # the report the day after the arrest
+
+
+def test_a_failure_to_report_against_a_prompt_report_is_contradicted_and_not_counted_on_the_record(
+        tmp_path: Path) -> None:
+    case = variant(tmp_path, PROMPT)
+    trusted, checked = build(case, case.hearings()[0], "trust"), build(case, case.hearings()[0], "record")
+    assert [(c.ground, c.status, c.counted) for c in trusted.charges] == [("failure_to_report", "contradicted", True)]
+    assert [(c.ground, c.status, c.counted) for c in checked.charges] == [
+        ("failure_to_report", "contradicted", False)]
+    assert checked.fact("charge-1").attributes["counted"] is False
+    # the contrast: reported a week late, the same charge is supported and counts on the record too
+    late = load_case(FIXTURES / "example.yaml")
+    assert [(c.status, c.counted) for c in build(late, late.hearings()[0], "record").charges] == [("supported", True)]
+
+
+def test_a_tie_to_someone_arrested_only_after_the_hearing_is_no_enemy_before_it(tmp_path: Path) -> None:
+    case = variant(tmp_path, ("    date: 1937-09-01\n    person: petrov-brother", "    date: 1937-09/1937-11\n"
+                                                                                   "    person: petrov-brother"),
+                   ("    concerns: [brother-arrested]\n", ""))
+    tie = build(case, case.hearings()[0]).fact("tie-1")
+    assert tie.attributes["enemy_before"] == "possible" and "may come before or after" in tie.because[
+        "enemy_before"][0]
+    assert build(case, case.hearings()[0]).fact("charge-1").attributes["target_enemy"] == "possible"
+
+
+def test_closeness_comes_from_conduct_as_well_as_the_kind_of_tie(tmp_path: Path) -> None:
+    cousin = ("kind: sibling", "kind: cousin")
+    visit = ("record:\n", "  - {id: visit, type: conduct, date: 1937-08, person: petrov, conduct: visit, "
+                          "toward: petrov-brother, summary: He visits his cousin., source: [tainted]}\nrecord:\n")
+    distant = variant(tmp_path, cousin)
+    assert build(distant, distant.hearings()[0]).fact("tie-1").attributes["closeness"] == "distant"
+    visited = variant(tmp_path, cousin, visit)
+    tie = build(visited, visited.hearings()[0]).fact("tie-1")
+    assert (tie.attributes["closeness"], tie.attributes["kind_closeness"], tie.attributes["in_contact"]) == (
+        "close", "distant", True)
+    assert tie.because["closeness"] == ("a tie of kind cousin: distant", "visit visit (1937-08): close")
+
+
+def test_a_tie_ended_years_before_with_no_contact_since_is_no_longer_close(tmp_path: Path) -> None:
+    ended = variant(tmp_path, ("kind: sibling,", "kind: spouse, until: 1932,"))
+    tie = build(ended, ended.hearings()[0]).fact("tie-1")
+    assert (tie.attributes["closeness"], tie.attributes["broke_off"]) == ("distant", True)
+    recent = variant(tmp_path, ("kind: sibling,", "kind: spouse, until: 1937-06,"))
+    assert build(recent, recent.hearings()[0]).fact("tie-1").attributes["closeness"] == "close"

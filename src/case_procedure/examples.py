@@ -23,7 +23,18 @@ from case_procedure.errors import InputError, Problem, RuleConflict
 from case_procedure.norms import Key, NormSet, Pattern, RuleId, Scalar, Strict, pattern_problems
 from case_procedure.replay import RuleBook, resolve
 from case_procedure.scalars import Flag
-from case_procedure.situation import CATALOGUE, OPENING, Fact, closeness, ground_family, only_family, outcome_fact
+from case_procedure.situation import (
+    CATALOGUE,
+    OPENING,
+    Fact,
+    charge_fact,
+    charges_summary,
+    closeness,
+    counted,
+    derived_closeness,
+    ground_family,
+    outcome_fact,
+)
 from case_procedure.yamlfile import Loc, load_model, problem_at
 
 EXAMPLES_DIR = Path("rules/tests")
@@ -143,11 +154,19 @@ def load_examples(norm_sets: dict[str, NormSet], directory: Path = EXAMPLES_DIR)
 # -- Running ---------------------------------------------------------------------------------
 
 def _derived(kind: str, given: dict[str, Scalar]) -> dict[str, Scalar]:
-    """Attributes that follow from a given one, so that a test need not repeat them."""
+    """Attributes that follow from given ones, so that a test need not repeat them (a charge's status and
+    target follow from the other facts: see `example_facts`)."""
     if kind == "charge" and "ground" in given:
         return {"family": ground_family(str(given["ground"]))}
-    if kind == "tie" and "tie_kind" in given:
-        return {"closeness": closeness(str(given["tie_kind"]))}
+    if kind == "tie":
+        derived: dict[str, Scalar] = {}
+        if "tie_kind" in given:
+            contact = ("contact given",) if given.get("in_contact") else ()
+            derived["closeness"] = derived_closeness(str(given["tie_kind"]), contact, bool(given.get("broke_off")))[0]
+            derived["kind_closeness"] = closeness(str(given["tie_kind"]))
+        if given.get("other_arrested") or given.get("other_expelled"):
+            derived["enemy_before"] = "certain"
+        return derived
     if kind == "prior_decision" and "decision" in given:
         return {"severity": codebook.severity(str(given["decision"]))}
     return {}
@@ -160,22 +179,35 @@ def _fact(kind: str, n: int, given: dict[str, Scalar]) -> Fact:
     return Fact(kind if n == 0 else f"{kind}-{n}", kind, attributes, f"given {kind}")
 
 
-def example_facts(example: Example) -> list[Fact]:
-    """The facts of a test situation: the hearing at its body, the given facts, and the charge summary."""
+def example_facts(example: Example, basis: str = "trust") -> list[Fact]:
+    """The facts of a test situation: the hearing at its body, the given facts, each charge's status and target
+    derived from the other facts as the situation builder derives them, and the charge summary over the charges
+    the norm set's `basis` counts."""
     given = [(g.fact, g.given()) for g in example.facts]
     hearing = {"body": example.body, **next((g for kind, g in given if kind == "hearing"), {})}
-    facts = [_fact("hearing", 0, hearing)]
-    facts += [_fact(kind, n, g) for n, (kind, g) in enumerate(given, start=1) if kind != "hearing"]
+    pairs = [(_fact(kind, n, g), g) for n, (kind, g) in enumerate(given, start=1) if kind != "hearing"]
+    facts = [_fact("hearing", 0, hearing), *(f for f, _ in pairs)]
     if not any(kind == "accused" for kind, _ in given):  # every real situation has its accused
         facts.append(_fact("accused", 0, {}))
+    charges = {f.id: _with_findings(f, g, facts, basis) for f, g in pairs if f.kind == "charge"}
+    facts = [charges.get(f.id, f) for f in facts]
     if not any(kind == "charges" for kind, _ in given):
-        only = only_family({str(f.attributes["family"]) for f in facts if f.kind == "charge"})
-        facts.append(_fact("charges", 0, {"count": sum(f.kind == "charge" for f in facts), "only_family": only}))
+        facts.append(charges_summary([f for f in facts if f.kind == "charge"]))
     return facts
 
 
+def _with_findings(charge: Fact, given: dict[str, Scalar], facts: list[Fact], basis: str) -> Fact:
+    """A given charge with the status and target the other given facts imply and whether the norm set counts
+    it, unless the test gives them."""
+    accused = next(f for f in facts if f.kind == "accused")
+    derived = charge_fact(charge.id, str(charge.attributes["ground"]), [f for f in facts if f.kind == "tie"],
+                          [f for f in facts if f.kind == "conduct"], accused)
+    derived = Fact(charge.id, "charge", {**derived.attributes, **given}, charge.description)
+    return counted([derived], basis)[0][0] if "counted" not in given else derived
+
+
 def run_example(example: Example, path: Path, normset: NormSet, book: RuleBook, engine: Engine) -> Result:
-    facts = example_facts(example)
+    facts = example_facts(example, normset.charge_basis)
     is_route = example.expect.route is not None
     if is_route:
         given = example.outcome or GivenOutcome()

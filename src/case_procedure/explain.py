@@ -303,7 +303,7 @@ def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: boo
     if why_not:
         for hearing in case.hearings():
             normset = applied[hearing.id]
-            reasons[hearing.id] = considerations(situations.build(case, hearing), normset,
+            reasons[hearing.id] = considerations(situations.build(case, hearing, normset.charge_basis), normset,
                                                  book.compiled(normset)) if normset else []
     try:
         simulation, error = simulate(case, norm_set, book, engine), None

@@ -148,6 +148,9 @@ class NormSetFile(Strict):
     sources: dict[Key, Source] = Field(min_length=1)
     cites: list[Key] = Field(min_length=1, description="The sources of the norm set as a whole")
     extends: Key | None = None
+    charges: Literal["trust", "record"] | None = Field(
+        default=None, description="Which formal charges the rules see: every one as the body laid it (trust), or "
+        "only those the record supports (record); inherited through `extends`, else trust")
     rules: list[Rule] = Field(default=[], max_length=MAX_RULES,
                               description="Rules added (or, without `extends`, all rules)")
     replace: list[Rule] = Field(default=[], max_length=MAX_RULES,
@@ -192,6 +195,7 @@ class NormSet:
     # the file as written and its line map, to locate later findings (a `drawn_from` naming no case)
     spec: NormSetFile | None = field(default=None, compare=False, repr=False)
     lines: LineMap | None = field(default=None, compare=False, repr=False)
+    charge_basis: str = "trust"  # which formal charges its rules see: all (`trust`), or the supported (`record`)
 
     @cached_property
     def _by_id(self) -> dict[str, ResolvedRule]:
@@ -344,6 +348,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
 
     rules: dict[str, ResolvedRule] = {}
     powers: dict[str, ResolvedPower] = {}
+    base: NormSet | None = None
     if spec.extends:
         if spec.extends in chain or spec.extends == name:
             members = (*chain[chain.index(spec.extends):], name) if spec.extends in chain else (name,)
@@ -383,7 +388,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
                       tuple(sorted(rules.values(), key=lambda r: r.id)), path, spec.extends,
                       tuple(sorted(powers.values(), key=lambda p: p.power.id)),
                       tuple((p, tuple(spec.sources[k] for k in p.source)) for p in spec.provisions),
-                      spec, item.lines)
+                      spec, item.lines, spec.charges or (base.charge_basis if base else "trust"))
     for loc, message in _reference_problems(spec, normset):
         problem(loc, message)
     cycle = _override_cycle(list(rules.values()))

@@ -19,6 +19,7 @@ from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import NormSet, ResolvedRule
 from case_procedure.trace import (
+    ChargeCheck,
     CitedSource,
     MatchedFact,
     Outcome,
@@ -68,7 +69,8 @@ def rule_ref(rule: ResolvedRule) -> RuleRef:
 def matched_facts(situation: situations.Situation, fact_ids: list[str]) -> list[MatchedFact]:
     facts = [situation.fact(i) for i in fact_ids]
     return [MatchedFact(id=f.id, kind=f.kind, attributes=dict(f.attributes), description=f.description,
-                        entries=list(f.derived_from)) for f in facts]
+                        entries=list(f.derived_from), because={k: list(v) for k, v in sorted(f.because.items())})
+            for f in facts]
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,11 @@ def route(normset: NormSet, situation: situations.Situation, outcome: situations
 def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: RuleBook, engine: Engine,
                    uncertain: bool = False) -> Step:
     prescribed = None
+    checks: list[ChargeCheck] = []
     if normset is not None:
-        situation = situations.build(case, hearing)
+        situation = situations.build(case, hearing, normset.charge_basis)
+        checks = [ChargeCheck(ground=c.ground, family=c.family, status=c.status, counted=c.counted,  # type: ignore[arg-type]
+                              because=list(c.because)) for c in situation.charges]
         where = f"at hearing {hearing.id!r} of case {case.id!r} ({hearing.date})"
         sid = f"{case.id}/{hearing.id}"
         chosen = decide(normset, situation, book, engine, sid, where)
@@ -148,7 +153,7 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
                 norm_set=normset.id if normset else None, norm_set_uncertain=uncertain, summary=hearing.summary,
                 prescribed=prescribed, recorded=recorded,
                 agreement=agreement(prescribed.decision if prescribed else None, hearing.decision),
-                beyond_powers=beyond)
+                beyond_powers=beyond, charges=checks)
 
 
 def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:

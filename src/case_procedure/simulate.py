@@ -69,7 +69,7 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
     if normset is None:  # `auto`, and no norm set was in force at the starting hearing
         return Simulation(case=case.id, title=case.title, norm_set=norm_set, start=hearing.id, opening_rule=None,
                           steps=[], final=None, recorded_final=recorded_final, ended="no-norm-set")
-    base = situations.build(case, hearing)
+    base = situations.build(case, hearing, normset.charge_basis)
     appeals = situations.appeals_in_record(case)
     sid = f"{case.id}/simulate"
     at_opening = situations.at_step(base, OPENING, [], False, False)

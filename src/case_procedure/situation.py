@@ -21,11 +21,14 @@ from case_procedure.case import (
     Arrest,
     Case,
     ConductEntry,
+    Death,
     Event,
     Expulsion,
     Hearing,
     Reinstatement,
+    Sentence,
     Statement,
+    Tie,
 )
 from case_procedure.dates import HistDate
 
@@ -36,6 +39,15 @@ LADDER = tuple(t.id for t in codebook.BODY_TERMS if t.group == "party")
 REPORT_STATES = ("prompt", "late", "none", "unknown")
 PROMPT_DAYS = 1  # the book: reported "immediately", in practice the next day
 CLOSENESS = ("close", "distant", "associate", "none")
+# Whether a blow (arrest, standing expulsion, sentence, execution) fell before the hearing: certainly (it is in
+# the record before it, or its date ends before the hearing's begins), possibly (the dates overlap), or not.
+ENEMY_STATES = ("none", "possible", "certain")
+CONTACT = ("aid", "visit", "cohabitation", "correspondence")  # conduct that keeps a tie alive
+BREAK_DAYS = 365  # a tie ended at least this long before the hearing, with no contact since, is broken off
+# What the record says of a charge; the neutral first, since a rule test gives charges as the body laid them.
+CHARGE_STATUSES = ("supported", "unknown", "contradicted")
+CHARGE_BASES = ("trust", "record")  # a norm set counts every formal charge, or only those the record supports
+HOSTILE_ORIGINS = ("kulak", "trader", "clergy")
 INVERSE_TIE = {"boss": "subordinate", "subordinate": "boss", "parent": "child", "child": "parent"}
 
 
@@ -79,6 +91,14 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
     "charge": {
         "ground": Attribute("One ground charged at this hearing", _terms(codebook.GROUNDS)),
         "family": Attribute("The family of that ground", tuple(codebook.GROUND_FAMILIES)),
+        "status": Attribute("Whether the record supports the charge, contradicts it, or cannot tell",
+                            CHARGE_STATUSES),
+        "counted": Attribute("The norm set counts the charge: it takes charges on trust, or the record supports "
+                             "it", kind=bool, neutral=True),
+        "target_enemy": Attribute("Whether anyone tied to the accused had been arrested, expelled or sentenced "
+                                  "before the hearing: certain, possible (the dates overlap) or none", ENEMY_STATES),
+        "target_closeness": Attribute("The closest tie to such a person ('none' without one)", CLOSENESS,
+                                      neutral="none"),
     },
     "charges": {
         "count": Attribute("How many grounds were charged", kind=int),
@@ -87,8 +107,16 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
     },
     "tie": {
         "tie_kind": Attribute("What the other person is to the accused", _terms(codebook.TIE_KINDS)),
-        "closeness": Attribute("close (spouse, parent, child, sibling, lover), distant relative, or associate",
-                               CLOSENESS[:3]),
+        "closeness": Attribute("close, distant or associate: the kind's closeness, raised to close by aid, visits, "
+                               "living together or letters, lowered to distant by a tie ended a year or more "
+                               "before with no contact since", CLOSENESS[:3]),
+        "kind_closeness": Attribute("The closeness of the kind of tie alone (spouse, parent, child, sibling, "
+                                    "lover: close; other relatives: distant; the rest: associate)", CLOSENESS[:3]),
+        "enemy_before": Attribute("Whether the other person had been arrested, expelled or sentenced before the "
+                                  "hearing: certain, possible (the dates overlap) or none", ENEMY_STATES),
+        "in_contact": Attribute("The accused aided, visited, lived with or wrote to the other person", kind=bool),
+        "renounced": Attribute("The accused renounced the other person before the hearing", kind=bool),
+        "broke_off": Attribute("The tie ended a year or more before the hearing, with no contact since", kind=bool),
         "other_arrested": Attribute("The other person had been arrested before the hearing", kind=bool),
         "other_expelled": Attribute("The other person had been expelled before the hearing", kind=bool),
         "other_targeted_nationality": Attribute("The other person was of a targeted nationality", kind=bool),
@@ -137,9 +165,22 @@ class Fact:
     attributes: dict[str, Value]
     description: str
     derived_from: tuple[str, ...] = ()
+    because: dict[str, tuple[str, ...]] = field(default_factory=dict)  # attribute -> how it was derived
 
     def engine_fact(self) -> dict[str, Value]:
         return {"id": self.id, "kind": self.kind, **self.attributes}
+
+
+@dataclass(frozen=True)
+class ChargeFinding:
+    """A formal charge of the hearing, what the record says of it, and whether the norm set counts it."""
+
+    fact_id: str
+    ground: str
+    family: str
+    status: str
+    counted: bool
+    because: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -147,6 +188,7 @@ class Situation:
     case_id: str
     hearing: Hearing
     facts: tuple[Fact, ...] = field(default_factory=tuple)
+    charges: tuple[ChargeFinding, ...] = ()  # every formal charge, counted or not
 
     def fact(self, fact_id: str) -> Fact:
         return next(f for f in self.facts if f.id == fact_id)
@@ -248,16 +290,111 @@ def _accused_fact(case: Case, known: list[Event]) -> Fact:
     return Fact("accused", "accused", attributes, f"the accused, {person.name} ({state})", tuple(arrests))
 
 
-def _charge_facts(hearing: Hearing) -> list[Fact]:
-    facts = [
-        Fact(f"charge-{i}", "charge", {"ground": g, "family": ground_family(g)},
-             f"charged with {codebook.label(g)}", (hearing.id,))
-        for i, g in enumerate(hearing.grounds, start=1)
-    ]
-    only = only_family({ground_family(g) for g in hearing.grounds})
-    summary = Fact("charges", "charges", {"count": len(hearing.grounds), "only_family": str(only)},
-                   f"{len(hearing.grounds)} ground(s) charged, family: {only}", (hearing.id,))
-    return [*facts, summary]
+def _charge_facts(hearing: Hearing, ties: list[Fact], conducts: list[Fact], accused: Fact) -> list[Fact]:
+    return [charge_fact(f"charge-{i}", g, ties, conducts, accused, (hearing.id,))
+            for i, g in enumerate(hearing.grounds, start=1)]
+
+
+def charge_fact(fact_id: str, ground: str, ties: list[Fact], conducts: list[Fact], accused: Fact,
+                entries: tuple[str, ...] = ()) -> Fact:
+    """A charge with what the other facts of the situation say of it (shared with the rule tests)."""
+    targets = [t for t in ties if t.attributes["enemy_before"] != "none"]
+    enemy = max((str(t.attributes["enemy_before"]) for t in targets), key=ENEMY_STATES.index, default="none")
+    closest = min((str(t.attributes["closeness"]) for t in targets), key=CLOSENESS.index, default="none")
+    status, because = charge_status(ground, ties, conducts, accused)
+    attributes: dict[str, Value] = {"ground": ground, "family": ground_family(ground), "status": status,
+                                    "counted": True, "target_enemy": enemy, "target_closeness": closest}
+    return Fact(fact_id, "charge", attributes, f"charged with {codebook.label(ground)} ({status} by the record)",
+                entries, {"status": because})
+
+
+def charges_summary(charges: list[Fact], entries: tuple[str, ...] = ()) -> Fact:
+    only = only_family({str(c.attributes["family"]) for c in charges})
+    return Fact("charges", "charges", {"count": len(charges), "only_family": only},
+                f"{len(charges)} ground(s) charged, family: {only}", entries)
+
+
+# -- Charges against the record ---------------------------------------------------------------
+#
+# Each ground alleges something the record may hold: an enemy among the accused's ties, a report not made, a
+# refusal, an origin. `charge_status` reads the situation's facts, not the case, so that the rule tests derive a
+# status from the facts they give exactly as replay derives it from a case.
+
+NEEDS_ENEMY = ("tie_to_enemy", "failure_to_unmask", "lack_of_vigilance", "overlooking_an_enemy", "silence",
+               "supporting_enemies", "protecting_an_enemy", "aid_to_relatives_of_enemies")
+CONDUCT_SUPPORTS = {"concealment": ("concealment",), "insincerity": ("denial", "concealment"),
+                    "refusal_to_renounce": ("refusal_to_renounce",), "silence": ("silence", "abstention"),
+                    "aid_to_relatives_of_enemies": ("aid", "visit"), "supporting_enemies": ("defense", "aid", "visit"),
+                    "protecting_an_enemy": ("defense",)}
+
+
+def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: Fact) -> tuple[str, tuple[str, ...]]:
+    """`supported`, `contradicted` or `unknown`, with the reasons, for one ground."""
+    enemies = [t for t in ties if t.attributes["enemy_before"] == "certain"]
+    struck = [t for t in ties if t.attributes["enemy_before"] != "none"]
+    done = {str(c.attributes["conduct"]) for c in conducts}
+    if ground == "failure_to_report":
+        return _report_status(struck, enemies, done)
+    if ground in NEEDS_ENEMY and ties and not struck:
+        return "contradicted", ("no one tied to the accused had been arrested, expelled or sentenced by then",)
+    wanted = CONDUCT_SUPPORTS.get(ground)
+    if wanted is not None:
+        found = sorted(done & set(wanted))
+        if found and (ground not in NEEDS_ENEMY or enemies):
+            return "supported", (f"the record shows {', '.join(codebook.label(c) for c in found)} by the accused",)
+        if ground == "refusal_to_renounce" and "renunciation" in done:
+            return "contradicted", ("the record shows the accused renounced the person",)
+        return "unknown", ("the record shows no such conduct of the accused",)
+    if ground in NEEDS_ENEMY:
+        if enemies:
+            return "supported", (f"{len(enemies)} person(s) tied to the accused had been struck before the hearing",)
+        return "unknown", ("no tie of the accused is certainly struck before the hearing" if ties else
+                           "the record names no one tied to the accused",)
+    return _person_status(ground, accused)
+
+
+def _report_status(struck: list[Fact], enemies: list[Fact], done: set[str]) -> tuple[str, tuple[str, ...]]:
+    if not struck:
+        return "contradicted", ("no one tied to the accused had been arrested or expelled: nothing to report",)
+    reports = {str(t.attributes["report"]) for t in enemies}
+    if "late" in reports or "concealment" in done:
+        return "supported", ("a report came late" if "late" in reports else "the record shows concealment",)
+    if enemies and reports == {"prompt"}:
+        return "contradicted", ("the accused reported every arrest or expulsion promptly",)
+    return "unknown", ("the record does not show when, or whether, the accused reported",)
+
+
+def _person_status(ground: str, accused: Fact) -> tuple[str, tuple[str, ...]]:
+    """Grounds about who the accused is: origin, nationality, an opposition past."""
+    origin, opposition = accused.attributes["origin"], accused.attributes["opposition"]
+    if ground == "social_origin" and origin != codebook.NOT_STATED:
+        supported = origin in HOSTILE_ORIGINS
+        return ("supported" if supported else "contradicted"), (f"the accused's origin: {codebook.label(str(origin))}",)
+    if ground == "national_category" and accused.attributes["nationality"] != codebook.NOT_STATED:
+        targeted = bool(accused.attributes["targeted_nationality"])
+        return ("supported" if targeted else "contradicted"), ("the accused's nationality "
+                                                                f"{'was' if targeted else 'was not'} targeted",)
+    if ground == "former_oppositionism" and opposition != codebook.NOT_STATED:
+        return ("contradicted" if opposition == "none" else "supported"), (
+            f"the accused's past: {codebook.label(str(opposition))}",)
+    return "unknown", ("the record holds no fact this charge can be checked against",)
+
+
+def counted(facts: list[Fact], basis: str) -> tuple[list[Fact], tuple[ChargeFinding, ...]]:
+    """Each formal charge marked `counted` as a norm set's `basis` has it: every one (`trust`), or those the
+    record supports (`record`); and a finding for every charge. Rules that punish test `counted: true`; rules
+    about the accusation itself (a relief for ties alone) read the formal charge."""
+    marked = [_counted(f, basis) if f.kind == "charge" else f for f in facts]
+    findings = tuple(ChargeFinding(c.id, str(c.attributes["ground"]), str(c.attributes["family"]),
+                                   str(c.attributes["status"]), bool(c.attributes["counted"]),
+                                   c.because.get("status", ()))
+                     for c in marked if c.kind == "charge")
+    return marked, findings
+
+
+def _counted(charge: Fact, basis: str) -> Fact:
+    attributes = {**charge.attributes, "counted": basis == "trust" or charge.attributes["status"] == "supported"}
+    return Fact(charge.id, charge.kind, attributes, charge.description, charge.derived_from, charge.because)
 
 
 def _stands_expelled(person: str, blows: list[Event], known: list[Event]) -> bool:
@@ -276,7 +413,7 @@ def _tie_description(name: str, attributes: dict[str, Value]) -> str:
     return text
 
 
-def _tie_facts(case: Case, ties: dict[str, str], known: list[Event]) -> list[Fact]:
+def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[Event], before: set[str]) -> list[Fact]:
     facts = []
     for n, (other, kind) in enumerate(sorted(ties.items()), start=1):
         blows = [e for e in known if isinstance(e, (Arrest, Expulsion)) and e.person == other]
@@ -289,27 +426,89 @@ def _tie_facts(case: Case, ties: dict[str, str], known: list[Event]) -> list[Fac
             and (blow_ids & set(e.concerns) or other in (getattr(e, "subject", None), getattr(e, "toward", None)))
         ]
         first_blow = min((e.date for e in blows), default=None)
+        expelled = _stands_expelled(other, blows, known)
+        enemy, enemy_because = _enemy_before(other, hearing, known, before, expelled)
+        conduct = [e for e in known if isinstance(e, ConductEntry) and e.person == case.accused and e.toward == other]
+        contact = [e for e in conduct if e.conduct in CONTACT]
+        broke_off, break_because = _broke_off(_ties_between(case, other), contact, hearing)
+        near, near_because = derived_closeness(kind, contact_words(contact), broke_off, break_because)
         attributes: dict[str, Value] = {
             "tie_kind": kind,
-            "closeness": closeness(kind),
+            "closeness": near,
+            "kind_closeness": closeness(kind),
+            "enemy_before": enemy,
+            "in_contact": bool(contact),
+            "renounced": any(e.conduct == "renunciation" for e in conduct),
+            "broke_off": broke_off,
             "other_arrested": any(isinstance(e, Arrest) for e in blows),
-            "other_expelled": _stands_expelled(other, blows, known),
+            "other_expelled": expelled,
             "other_targeted_nationality": _targeted(case, other),
             "report": _report_state(reports, first_blow) if first_blow else "none",
         }
         facts.append(Fact(f"tie-{n}", "tie", attributes, _tie_description(case.people[other].name, attributes),
-                          tuple(sorted(blow_ids))))
+                          tuple(sorted(blow_ids)), {"closeness": near_because, "enemy_before": enemy_because}))
     return facts
 
 
-def _conduct_facts(case: Case, ties: dict[str, str], known: list[Event]) -> list[Fact]:
+def _ties_between(case: Case, other: str) -> list[Tie]:
+    return [t for t in case.ties if {t.person, t.other} == {case.accused, other}]
+
+
+def _enemy_before(person: str, hearing: Hearing, known: list[Event], before: set[str],
+                  expelled: bool) -> tuple[str, tuple[str, ...]]:
+    """Whether `person` had been arrested, expelled (and not reinstated) or sentenced before the hearing."""
+    blows: list[Event] = [e for e in known if getattr(e, "person", None) == person and (
+        isinstance(e, (Arrest, Sentence)) or isinstance(e, Death) and e.executed
+        or isinstance(e, Expulsion) and expelled)]
+    blows += [e for e in known if expelled and isinstance(e, Hearing) and e.subject == person
+              and e.decision == "expulsion"]
+    if not blows:
+        return "none", ("the record shows no arrest, standing expulsion or sentence before the hearing",)
+    certain = [e for e in blows if e.id in before or e.date.latest < hearing.date.earliest]
+    if certain:
+        return "certain", tuple(f"{e.type} {e.id} ({e.date}) comes before the hearing" for e in certain)
+    return "possible", tuple(f"{e.type} {e.id} ({e.date}) may come before or after the hearing ({hearing.date})"
+                             for e in blows)
+
+
+def contact_words(contact: list[ConductEntry]) -> tuple[str, ...]:
+    return tuple(f"{codebook.label(e.conduct)} {e.id} ({e.date})" for e in contact)
+
+
+def _broke_off(ties: list[Tie], contact: list[ConductEntry], hearing: Hearing) -> tuple[bool, str]:
+    ends = [t.until for t in ties if t.until is not None]
+    if not ends or len(ends) < len(ties):
+        return False, ""
+    last = max(ends)
+    long_before = (hearing.date.earliest - last.latest).days >= BREAK_DAYS
+    since = [e for e in contact if not e.date.latest < last.earliest]
+    if long_before and not since:
+        return True, f"the tie ended {last}, a year or more before the hearing, with no contact since"
+    return False, ""
+
+
+def derived_closeness(kind: str, contact: tuple[str, ...], broke_off: bool,
+                      broke_because: str = "") -> tuple[str, tuple[str, ...]]:
+    """Closeness from the kind of tie and from conduct, with the steps (shared with the rule tests)."""
+    near = closeness(kind)
+    steps = [f"a tie of kind {codebook.label(kind)}: {near}"]
+    if contact and near != "close":
+        near = "close"
+        steps.append(f"{'; '.join(contact)}: close")
+    elif broke_off and not contact and near == "close":
+        near = "distant"
+        steps.append(f"{broke_because or 'the tie was broken off'}: distant")
+    return near, tuple(steps)
+
+
+def _conduct_facts(case: Case, near: dict[str, str], known: list[Event]) -> list[Fact]:
     arrested = {e.person for e in known if isinstance(e, Arrest)}
     facts = []
     conducts = [e for e in known if isinstance(e, ConductEntry) and e.person == case.accused]
     for n, entry in enumerate(conducts, start=1):
         attributes: dict[str, Value] = {
             "conduct": entry.conduct,
-            "toward_closeness": closeness(ties.get(entry.toward)) if entry.toward else "none",
+            "toward_closeness": near.get(entry.toward, "none") if entry.toward else "none",
             "toward_arrested": entry.toward in arrested,
         }
         facts.append(Fact(f"conduct-{n}", "conduct", attributes, entry.summary, (entry.id,)))
@@ -369,8 +568,9 @@ def appeals_in_record(case: Case) -> bool:
     return any(isinstance(e, Appeal) and e.person == case.accused for e in case.record)
 
 
-def build(case: Case, hearing: Hearing) -> Situation:
-    """Derive the facts a rule set may test at one hearing of the accused."""
+def build(case: Case, hearing: Hearing, basis: str = "trust") -> Situation:
+    """Derive the facts a rule set may test at one hearing of the accused; a norm set's `basis` says which
+    formal charges its rules see."""
     position = next(i for i, e in enumerate(case.record) if e.id == hearing.id)
     before = case.record[:position]
     # what the body could know of: the record so far, and background that may precede the hearing
@@ -379,16 +579,25 @@ def build(case: Case, hearing: Hearing) -> Situation:
     earlier = [before[i] for i in positions]
     since_last_hearing = {e.id for e in before[(positions[-1] + 1 if positions else 0):]}
     ties = _ties_of(case)
+    accused = _accused_fact(case, known)
+    # entries certainly before the hearing: the record before it, and whatever those entries concern
+    prior = {e.id for e in before} | {c for e in before for c in getattr(e, "concerns", [])}
+    tie_facts = _tie_facts(case, hearing, ties, known, prior)
+    near = {other: str(f.attributes["closeness"]) for other, f in zip(sorted(ties), tie_facts, strict=True)}
+    conduct_facts = _conduct_facts(case, near, known)
+    charges = _charge_facts(hearing, tie_facts, conduct_facts, accused)
     facts = [
         _hearing_fact(case, hearing, before, earlier),
-        _accused_fact(case, known),
-        *_charge_facts(hearing),
-        *_tie_facts(case, ties, known),
-        *_conduct_facts(case, ties, known),
+        accused,
+        *charges,
+        charges_summary(charges, (hearing.id,)),
+        *tie_facts,
+        *conduct_facts,
         *_statement_facts(case, known, since_last_hearing),
         *_prior_facts(hearing.body, [Decided(h.body, h.decision, str(h.date), h.id) for h in earlier if h.decision]),
     ]
-    return Situation(case.id, hearing, tuple(facts))
+    seen, findings = counted(facts, basis)
+    return Situation(case.id, hearing, tuple(seen), findings)
 
 
 def at_step(base: Situation, body: str, decided: list[Decided], accused_expelled: bool,
@@ -402,4 +611,4 @@ def at_step(base: Situation, body: str, decided: list[Decided], accused_expelled
         "accused_expelled": accused_expelled,
     }, "the case opens" if body == OPENING else f"the {codebook.label(body)} takes up the case", ())
     kept = [f for f in base.facts if f.kind not in ("hearing", "prior_decision")]
-    return Situation(base.case_id, base.hearing, (hearing, *kept, *_prior_facts(body, decided)))
+    return Situation(base.case_id, base.hearing, (hearing, *kept, *_prior_facts(body, decided)), base.charges)

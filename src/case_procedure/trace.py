@@ -55,6 +55,17 @@ class MatchedFact(Frozen):
     attributes: dict[str, str | int | bool]
     description: str
     entries: list[str]  # ids of the case entries the fact was derived from
+    because: dict[str, list[str]] = {}  # attribute -> how the situation builder derived it from the record
+
+
+class ChargeCheck(Frozen):
+    """A formal charge of the hearing checked against the record, and whether the norm set counts it."""
+
+    ground: str
+    family: str
+    status: Literal["supported", "unknown", "contradicted"]
+    counted: bool  # the norm set takes charges on trust, or the record supports this one
+    because: list[str]
 
 
 class Prescribed(Frozen):
@@ -85,6 +96,7 @@ class Step(Frozen):
     recorded: Recorded | None
     agreement: Agreement
     beyond_powers: list[str] = []  # recorded decisions the norm set's `powers` do not give this body
+    charges: list[ChargeCheck] = []  # every formal charge, checked against the record
 
 
 class Outcome(Frozen):
