@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import FIXTURES, ROOT
+from test_safe_text import RAW
 from typer.testing import CliRunner
 
 from case_procedure import corpus
@@ -168,6 +169,18 @@ def test_text_from_files_is_escaped(tmp_path: Path, book, engine) -> None:
         assert "<script>alert" not in html and "<b>co</b>" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;" in \
         (tmp_path / "site" / "cases" / "example.html").read_text(encoding="utf-8")
+
+
+def test_control_characters_from_files_are_shown_escaped_in_every_file(tmp_path: Path, book, engine) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    text = (FIXTURES / "example.yaml").read_text(encoding="utf-8")
+    (cases / "example.yaml").write_text(text.replace("name: P. Petrov", r'name: "P. Petrov\e]0;x\a\u202e\0"', 1))
+    loaded = corpus.load_cases(corpus.case_files(cases))
+    build(tmp_path / "site", loaded, book, engine, progress=lambda _: None, use_svg=False)
+    for written in (tmp_path / "site").rglob("*.*"):
+        assert not RAW.search(written.read_text(encoding="utf-8")), written
+    assert r"P. Petrov\u001b]0;x\u0007\u202e\u0000" in (tmp_path / "site" / "cases" / "example.html").read_text()
 
 
 def test_without_graphviz_the_diagrams_are_mermaid_text_and_dot_files(tmp_path: Path, book, engine) -> None:

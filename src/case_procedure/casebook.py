@@ -41,6 +41,7 @@ from case_procedure.explain import (
 from case_procedure.files import replacing_folder
 from case_procedure.norms import NormSet
 from case_procedure.replay import AUTO, RuleBook
+from case_procedure.safe_text import visible
 from case_procedure.sources import BOOK, Source
 from case_procedure.trace import Step, Trace
 
@@ -577,6 +578,6 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
         for relative, text in sorted(files.items()):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_text(visible(text), encoding="utf-8")
     progress(f"casebook: {len(files)} files in {out}")
     return len(files)

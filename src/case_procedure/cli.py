@@ -37,6 +37,7 @@ from case_procedure.render import (
 )
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.replay import replay as replay_case
+from case_procedure.safe_text import visible
 from case_procedure.simulate import simulate
 from case_procedure.situation import CATALOGUE, ROUTE_FACTS
 from case_procedure.trace import Trace
@@ -65,9 +66,14 @@ def main() -> None:
     """Replay party disciplinary cases of 1930s Moscow factories under declarative norm sets."""
 
 
+def _echo(text: str = "", nl: bool = True, err: bool = False) -> None:
+    """Print command output; the control characters a file may hold are shown escaped, never sent."""
+    typer.echo(visible(text), nl=nl, err=err)
+
+
 def _fail(problems: list[Problem] | str, code: int = 2) -> NoReturn:
     for line in [problems] if isinstance(problems, str) else problems:
-        typer.echo(str(line), err=True)
+        _echo(str(line), err=True)
     raise typer.Exit(code)
 
 
@@ -126,11 +132,11 @@ def check(
         _fail(problems)
     rules = sum(len(n.rules) for n in norm_sets.values())
     files = "1 case file" if len(loaded) == 1 else f"{len(loaded)} case files"
-    typer.echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid; "
-               f"{len(findings.results)} rule test situations run, {len(findings.failed)} failed; "
-               f"{len(findings.overlaps)} unsettled overlaps")
+    _echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid; "
+          f"{len(findings.results)} rule test situations run, {len(findings.failed)} failed; "
+          f"{len(findings.overlaps)} unsettled overlaps")
     for line in findings.lines():
-        typer.echo(line)
+        _echo(line)
     if not findings.sound:
         raise typer.Exit(1)
 
@@ -142,12 +148,12 @@ def list_cases(cases: Path = CasesOption) -> None:
         loaded = corpus.load_cases(corpus.case_files(cases))
     except InputError as exc:
         _fail(exc.problems)
-    typer.echo(f"{'case':<14}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
+    _echo(f"{'case':<14}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
     for case in loaded:
         first, last = case.years()
         arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
         fate = f"{label(case.fate.party_status)}, {arrested}"
-        typer.echo(f"{case.id:<14}{case.factory:<20}{f'{first}-{last}':<11}{len(case.hearings()):>8}  {fate}")
+        _echo(f"{case.id:<14}{case.factory:<20}{f'{first}-{last}':<11}{len(case.hearings()):>8}  {fate}")
 
 
 rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, invoke_without_command=True,
@@ -164,12 +170,12 @@ def list_rules(ctx: typer.Context, rules_dir: Path = RulesDirOption) -> None:
     for normset in norm_sets.values():
         until = normset.in_force.until or "open"
         base = f", extends {normset.extends}" if normset.extends else ""
-        typer.echo(f"{normset.id}: {normset.title} [{normset.kind}]")
-        typer.echo(f"  in force {normset.in_force.from_} to {until}{base}; {len(normset.rules)} rules")
+        _echo(f"{normset.id}: {normset.title} [{normset.kind}]")
+        _echo(f"  in force {normset.in_force.from_} to {until}{base}; {len(normset.rules)} rules")
         for rule in normset.rules:
             at = ", ".join(label(b) for b in rule.rule.at)
-            typer.echo(f"  - {rule.id} -> {rule.rule.describe_outcome()} ({rule.rule.reading}; at {at})")
-        typer.echo("")
+            _echo(f"  - {rule.id} -> {rule.rule.describe_outcome()} ({rule.rule.reading}; at {at})")
+        _echo("")
 
 
 @rules_app.command("diff")
@@ -186,7 +192,7 @@ def rules_diff(
             _fail(f"{flag}: no norm set {name!r}; known: {', '.join(norm_sets)}")
     result = diff(norm_sets[old], norm_sets[new])
     renderers = {Format.json: NormSetDiff.to_json, Format.text: diff_as_text, Format.markdown: diff_as_markdown}
-    typer.echo(renderers[format](result), nl=False)
+    _echo(renderers[format](result), nl=False)
 
 
 def _norm_sets(rules_dir: Path) -> dict[str, NormSet]:
@@ -201,11 +207,11 @@ def facts() -> None:
     """List the facts a rule can test, with their attributes and allowed values."""
     for kind, attributes in CATALOGUE.items():
         only = " (route rules only)" if kind in ROUTE_FACTS else ""
-        typer.echo(f"{kind}{only}")
+        _echo(f"{kind}{only}")
         for name, attribute in attributes.items():
             values = {bool: "true/false", int: "a number"}.get(attribute.kind) or ", ".join(attribute.values or ())
-            typer.echo(f"  {name}: {attribute.description}")
-            typer.echo(f"      {values}")
+            _echo(f"  {name}: {attribute.description}")
+            _echo(f"      {values}")
 
 
 @app.command()
@@ -220,7 +226,7 @@ def replay(
     _known_norm_set(rules, norm_sets)
     book, engine = RuleBook(norm_sets), DurableEngine()
     traces = _run(lambda: [replay_case(case, rules, book, engine) for case in cases])
-    typer.echo(_render(traces, format, as_text, as_markdown), nl=False)
+    _echo(_render(traces, format, as_text, as_markdown), nl=False)
 
 
 def _render(results: list, format: Format, text: Callable[[Any], str], markdown: Callable[[Any], str]) -> str:
@@ -265,7 +271,7 @@ def simulate_command(
         sims = _run(lambda: [simulate(case, rules, book, engine, start) for case in cases])
     except KeyError as exc:
         _fail(f"--from: {exc.args[0]}")
-    typer.echo(_render(sims, format, simulation_as_text, simulation_as_markdown), nl=False)
+    _echo(_render(sims, format, simulation_as_text, simulation_as_markdown), nl=False)
 
 
 @app.command("compare")
@@ -284,7 +290,7 @@ def compare_command(
             _fail(f"--rules: no norm set {name!r}; known: {', '.join(norm_sets)}")
     book, engine = RuleBook(norm_sets), DurableEngine()
     results = _run(lambda: [compare(case, list(rules), book, engine) for case in cases])
-    typer.echo(_render(results, format, comparison_as_text, comparison_as_markdown), nl=False)
+    _echo(_render(results, format, comparison_as_text, comparison_as_markdown), nl=False)
 
 
 def _case_or_procedure(case_file: Path | None, procedure: str | None, rules_dir: Path) -> NormSet | None:
@@ -314,7 +320,7 @@ def explain(
         _fail("--format: explain writes text or markdown")
     normset = _case_or_procedure(case_file, procedure, rules_dir)
     if normset is not None:
-        typer.echo(explain_procedure(normset, format.value), nl=False)
+        _echo(explain_procedure(normset, format.value), nl=False)
         return
     cases, norm_sets = _load([case_file], rules_dir)
     _known_norm_set(rules, norm_sets)
@@ -323,7 +329,7 @@ def explain(
         text = _run(lambda: explain_case(cases[0], rules, book, engine, format.value, step, why_not))
     except ValueError as exc:
         _fail(str(exc))
-    typer.echo(text, nl=False)
+    _echo(text, nl=False)
 
 
 class DiagramFormat(str, Enum):
@@ -358,7 +364,7 @@ def diagram_command(
         text = diagram.render(graph, format.value)
     except ValueError as exc:
         _fail(str(exc))
-    typer.echo(text, nl=False)
+    _echo(text, nl=False)
 
 
 ForceOption = typer.Option(False, "--force", help="Also replace a folder or file at --out that this command did not "
@@ -402,7 +408,7 @@ def casebook(
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
     count = _run(lambda: build_casebook(out, loaded, book, engine))
-    typer.echo(f"casebook: {count} files written; open {out / 'index.html'}")
+    _echo(f"casebook: {count} files written; open {out / 'index.html'}")
 
 
 @app.command("report")
@@ -438,13 +444,13 @@ def report_command(
         typer.echo(note, err=True)
     text = reporting.render(_run(lambda: reporting.build(loaded, norm_sets, rules_dir, jobs)), format.value)
     if out is None:
-        typer.echo(text, nl=False)
+        _echo(text, nl=False)
     else:
-        write_text(out, text)
+        write_text(out, visible(text))
 
 
 @app.command()
 def schema(name: SchemaName = typer.Argument(..., help="case, rules or trace")) -> None:
     """Print the JSON Schema of a file format."""
     model = {SchemaName.case: Case, SchemaName.rules: NormSetFile, SchemaName.trace: Trace}[name]
-    typer.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))
+    _echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))

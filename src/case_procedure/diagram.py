@@ -20,6 +20,7 @@ from case_procedure.case import Case
 from case_procedure.codebook import label
 from case_procedure.explain import ARREST_WORDS, decision_words, outcome_words, procedure_bodies, route_steps
 from case_procedure.norms import END, NormSet
+from case_procedure.safe_text import visible
 from case_procedure.situation import OPENING
 from case_procedure.trace import Simulation, Trace
 
@@ -138,12 +139,10 @@ def procedure_graph(normset: NormSet) -> Graph:
 
 # -- Mermaid ---------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _plain(text: str) -> str:
-    """One line without control characters, which neither Graphviz nor Mermaid accepts in a label."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """One line with its control characters made visible: neither Graphviz nor Mermaid accepts them in a
+    label, and the escape must come before each language's own (DOT reads a backslash as one)."""
+    return " ".join(visible(text).split())
 
 
 def _mermaid_text(text: str) -> str:

@@ -37,7 +37,7 @@ from case_procedure.compiler import CompiledRuleset, compile_norm_set, compile_p
 from case_procedure.engine import Engine, holds
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
-from case_procedure.render import WIDTH, cell, md_text, wrap
+from case_procedure.render import NO_CELL, WIDTH, code, md_text, table, wrap
 from case_procedure.replay import AUTO, RuleBook, replay
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
@@ -270,12 +270,6 @@ def considerations(situation: situations.Situation, normset: NormSet,
 
 # -- Text and Markdown helpers ----------------------------------------------------------------
 
-def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return lines
-
-
 def citations(sources: tuple[Source, ...] | list[Source]) -> str:
     return "; ".join(s.cite() for s in sources) or "no source given"
 
@@ -444,7 +438,7 @@ def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
 
 def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str]:
     normset = told.norm_sets[hearing.id]
-    out = [f"### Hearing {n}: {cell(step.date)}, {label(step.body)}", "", md_text(step.summary), ""]
+    out = [f"### Hearing {n}: {md_text(step.date)}, {label(step.body)}", "", md_text(step.summary), ""]
     out.append(f"- **The record shows:** {md_text(outcome_words(step.recorded, 'no decision recorded'))}")
     if step.prescribed is None:
         reason = "no norm set was in force on this date" if normset is None else f"no rule of `{normset.id}` applies"
@@ -469,7 +463,7 @@ def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str
 def _why_not_markdown(items: list[Consideration], normset: NormSet | None) -> list[str]:
     if normset is None:
         return ["No norm set was in force, so no rule was considered."]
-    rows = [[f"`{i.rule.id}`", i.rule.rule.describe_outcome(), i.verdict, i.reason] for i in items]
+    rows = [[code(i.rule.id), i.rule.rule.describe_outcome(), i.verdict, i.reason] for i in items]
     return [f"Rules of `{normset.id}` considered:", "", *table(["rule", "outcome", "verdict", "why"], rows)]
 
 
@@ -482,7 +476,7 @@ def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str
         for n, s in enumerate(trace.steps, start=1):
             rows.append([str(n), s.date, label(s.body),
                          outcome_words(s.recorded, "none recorded"), outcome_words(s.prescribed, "nothing"),
-                         f"`{s.prescribed.rule.id}`" if s.prescribed else "-", s.agreement])
+                         code(s.prescribed.rule.id) if s.prescribed else NO_CELL, s.agreement])
         out += table(["#", "date", "body", "recorded", "prescribed", "rule", "agreement"], rows) if rows else \
             ["The record holds no hearing of the accused: there is nothing to judge."]
         out += ["", "## The record, step by step", ""]
@@ -667,7 +661,7 @@ def procedure_markdown(normset: NormSet) -> str:
     out += ["", "## The order of steps", ""]
     steps = route_steps(normset)
     out += table(["from", "to", "when", "rule"], [[place(s.source), place(s.target), s.conditions,
-                                                    f"`{s.rule.id}`"] for s in steps]) if steps else \
+                                                    code(s.rule.id)] for s in steps]) if steps else \
         ["This norm set has no route rules: it says what bodies decide, not where a case goes next."]
     out += ["", "## Who can decide what", ""]
     out += table(["body", "may decide", "statement", "source"], [list(p) for p in _powers(normset)]) \

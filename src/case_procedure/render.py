@@ -1,12 +1,19 @@
-"""Traces as text for an 80-column terminal, and as Markdown for notes and teaching."""
+"""Traces as text for an 80-column terminal, and as Markdown for notes and teaching.
+
+Text from a case or rule file is shown with its control characters made visible (`safe_text`)
+before it is folded into lines, and in Markdown every such field goes through `md_text` (or
+`cell`, in a table), which escapes HTML and the characters that would start markup.
+"""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from case_procedure.codebook import label
 from case_procedure.compare import Comparison
 from case_procedure.diff import NormSetDiff
+from case_procedure.safe_text import visible
 from case_procedure.trace import Simulation, Step, Trace
 
 WIDTH = 80
@@ -22,7 +29,8 @@ def _decision(decision: str | None, also: list[str]) -> str:
 
 
 def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=first if first is not None else indent,
+    # made visible first: textwrap would turn \r, \v and \f into spaces, silently
+    return textwrap.wrap(visible(text), WIDTH, initial_indent=first if first is not None else indent,
                          subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
 
 
@@ -83,41 +91,62 @@ def as_text(trace: Trace) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cell(text: object) -> str:
-    """Text for a Markdown table cell: pipes escaped, one line."""
-    return " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
+_MARKUP = re.compile(r"([\\*_`\[\]<>&|#~])")
+# where the text would start a list item (`- `, `+ `, `1. `, `1) `), a rule or a heading underline (`---`, `===`)
+_BLOCK_START = re.compile(r"^(\d+(?=[.)]( |$))|(?=[-+]( |$))|(?=[-=][-= ]*$))")
 
 
 def md_text(text: str) -> str:
-    """Running text for Markdown: one paragraph, characters that would start markup escaped."""
-    flat = " ".join(text.split())
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "|", "#"):
-        flat = flat.replace(char, "\\" + char)
-    return flat
+    """Text from a file as Markdown: one paragraph (one table cell), control characters made visible,
+    HTML and every character that could start markup escaped, so that it renders as the file wrote it."""
+    flat = " ".join(visible(text).split())  # made visible first: split() would swallow \x1c-\x1f and \x85
+    return _BLOCK_START.sub(r"\1\\", _MARKUP.sub(r"\\\1", flat))
+
+
+class Markup(str):
+    """Markdown this program composed around escaped text or ids (a code span, say): `cell` keeps it."""
+
+
+def code(name: str) -> Markup:
+    """An id as a code span (ids are `[a-z0-9_.-]` by their file formats, so nothing in one ends the span)."""
+    return Markup(f"`{name}`")
+
+
+NO_CELL = Markup("-")  # a table cell with nothing to show
+
+
+def cell(value: object) -> str:
+    """A Markdown table cell: `md_text` of the value, or a `Markup` as it is."""
+    return value if isinstance(value, Markup) else md_text(str(value))
+
+
+def table(header: list[str], rows: list[list[object]]) -> list[str]:
+    """A Markdown table; the header is the program's own words, each cell goes through `cell`."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
 
 
 def as_markdown(trace: Trace) -> str:
-    out = [f"# {trace.title}", "", f"Case `{trace.case}` replayed under `{trace.norm_set}`.", "",
-           "| # | date | body | recorded | prescribed | rule | agreement |",
-           "|---|---|---|---|---|---|---|"]
+    rows = []
     for n, step in enumerate(trace.steps, start=1):
         recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
-        prescribed = _decision(step.prescribed.decision, step.prescribed.also) if step.prescribed else "-"
-        rule = f"`{step.prescribed.rule.id}`" if step.prescribed else "-"
-        out.append(f"| {n} | {step.date} | {_label(step.body)} | {recorded} | {prescribed} | {rule} | "
-                   f"{step.agreement} |")
+        prescribed = _decision(step.prescribed.decision, step.prescribed.also) if step.prescribed else NO_CELL
+        rule = code(step.prescribed.rule.id) if step.prescribed else NO_CELL
+        rows.append([n, step.date, _label(step.body), recorded, prescribed, rule, step.agreement])
+    out = [f"# {md_text(trace.title)}", "", f"Case {code(trace.case)} replayed under {code(trace.norm_set)}.", "",
+           *table(["#", "date", "body", "recorded", "prescribed", "rule", "agreement"], rows)]
     if not trace.steps:
         out += ["", NO_HEARING]
     for n, step in enumerate(trace.steps, start=1):
-        out += ["", f"## {n}. {step.date}, {_label(step.body)}", "", cell(step.summary), ""]
+        out += ["", f"## {n}. {md_text(step.date)}, {_label(step.body)}", "", md_text(step.summary), ""]
         if step.prescribed is None:
             out.append("No rule of the norm set applies." if step.norm_set else "No norm set was in force.")
             continue
         rule = step.prescribed.rule
-        out += [f"**Rule `{rule.id}`** ({rule.reading}): {cell(rule.statement)}", ""]
-        out += [f"- Source: {s.citation}" for s in rule.source]
-        out += ["- Because:"] + [f"  - {cell(f.description)}" for f in step.prescribed.matched]
-    out += ["", f"**Fate.** {cell(trace.outcome.fate)}", ""]
+        out += [f"**Rule {code(rule.id)}** ({rule.reading}): {md_text(rule.statement)}", ""]
+        out += [f"- Source: {md_text(s.citation)}" for s in rule.source]
+        out += ["- Because:"] + [f"  - {md_text(f.description)}" for f in step.prescribed.matched]
+    out += ["", f"**Fate.** {md_text(trace.outcome.fate)}", ""]
     return "\n".join(out)
 
 
@@ -172,17 +201,14 @@ def simulation_as_text(sim: Simulation) -> str:
 
 
 def simulation_as_markdown(sim: Simulation) -> str:
-    out = [f"# {sim.title}", "", f"Case `{sim.case}` simulated under `{sim.norm_set}`.", "", cell(_sim_intro(sim)),
-           ""]
+    out = [f"# {md_text(sim.title)}", "", f"Case {code(sim.case)} simulated under {code(sim.norm_set)}.", "",
+           md_text(_sim_intro(sim)), ""]
     if sim.steps:
-        out += ["| # | body | decides | rule | then |", "|---|---|---|---|---|"]
-        for step in sim.steps:
-            body = _label(step.body) + (" (on appeal)" if step.on_appeal else "")
-            decision = _decision(step.decision, step.also) if step.rule else "nothing"
-            rule = f"`{step.rule.id}`" if step.rule else "-"
-            out.append(f"| {step.n} | {body} | {decision} | {rule} | {cell(_next(step.route))} |")
-        out.append("")
-    out += [cell(_sim_ending(sim)), ""]
+        rows = [[step.n, _label(step.body) + (" (on appeal)" if step.on_appeal else ""),
+                 _decision(step.decision, step.also) if step.rule else "nothing",
+                 code(step.rule.id) if step.rule else NO_CELL, _next(step.route)] for step in sim.steps]
+        out += [*table(["#", "body", "decides", "rule", "then"], rows), ""]
+    out += [md_text(_sim_ending(sim)), ""]
     return "\n".join(out)
 
 
@@ -234,27 +260,27 @@ def comparison_as_text(cmp: Comparison) -> str:
 
 def comparison_as_markdown(cmp: Comparison) -> str:
     names = cmp.norm_sets
-    out = [f"# {cmp.title}", "", f"Case `{cmp.case}` compared under {', '.join(f'`{n}`' for n in names)}. "
-           f"**Bold** marks a decision that differs from `{names[0]}`.", "",
-           "| # | date | body | recorded | " + " | ".join(names) + " |",
-           "|---|---|---|---|" + "---|" * len(names)]
 
-    def decided(value: str | None, first: str | None, rule: str | None = None) -> str:
-        text = _label(value) if value else "no rule"
+    def decided(value: str | None, first: str | None, rule: str | None = None) -> Markup:
+        text = md_text(_label(value) if value else "no rule")
         text = f"**{text}**" if value != first else text
-        return f"{text} (`{rule}`)" if rule else text
+        return Markup(f"{text} ({code(rule)})" if rule else text)
 
+    rows: list[list[object]] = []
     for n, row in enumerate(cmp.hearings, start=1):
         first = row.prescribed[names[0]]
-        cells = " | ".join(decided(row.prescribed[x], first, row.rules[x]) for x in names)
-        out.append(f"| {n} | {row.date} | {_label(row.body)} | {_label(row.recorded)} | {cells} |")
+        rows.append([n, row.date, _label(row.body), _label(row.recorded),
+                     *(decided(row.prescribed[x], first, row.rules[x]) for x in names)])
     final = cmp.final
-    out.append(f"| final (replay) | | | {_label(final.recorded)} | "
-               + " | ".join(decided(final.replayed[x], final.replayed[names[0]]) for x in names) + " |")
-    out.append("| final (simulation) | | | | "
-               + " | ".join(decided(final.simulated[x], final.simulated[names[0]]) for x in names) + " |")
+    rows.append(["final (replay)", "", "", _label(final.recorded),
+                 *(decided(final.replayed[x], final.replayed[names[0]]) for x in names)])
+    rows.append(["final (simulation)", "", "", "",
+                 *(decided(final.simulated[x], final.simulated[names[0]]) for x in names)])
+    out = [f"# {md_text(cmp.title)}", "", f"Case {code(cmp.case)} compared under {', '.join(map(code, names))}. "
+           f"**Bold** marks a decision that differs from {code(names[0])}.", "",
+           *table(["#", "date", "body", "recorded", *names], rows)]
     out += ["", "## Simulated paths", ""]
-    out += [f"- `{name}`: {cell(_path(cmp.simulations[name]))}" for name in names]
+    out += [f"- {code(name)}: {md_text(_path(cmp.simulations[name]))}" for name in names]
     out.append("")
     return "\n".join(out)
 
@@ -291,17 +317,15 @@ def diff_as_text(d: NormSetDiff) -> str:
 
 def diff_as_markdown(d: NormSetDiff) -> str:
     relation = "written as a change of" if d.extends else "compared with"
-    out = [f"# `{d.new}` {relation} `{d.old}`", "", f"{len(d.changes)} changes; {d.unchanged} rules unchanged.", "",
-           "| change | rule | statement | outcome | what changed | source |", "|---|---|---|---|---|---|"]
-    for c in d.changes:
-        outcome = f"{c.before} → {c.outcome}" if c.before else c.outcome
-        out.append(f"| {c.change} | `{c.id}` | {cell(c.statement)} | {cell(outcome)} | "
-                   f"{cell('; '.join(c.changed)) or '-'} | {cell('; '.join(c.sources))} |")
+    rows = [[c.change, code(c.id), c.statement, f"{c.before} → {c.outcome}" if c.before else c.outcome,
+             "; ".join(c.changed) or NO_CELL, "; ".join(c.sources)] for c in d.changes]
+    out = [f"# {code(d.new)} {relation} {code(d.old)}", "", f"{len(d.changes)} changes; {d.unchanged} rules unchanged.",
+           "", *table(["change", "rule", "statement", "outcome", "what changed", "source"], rows)]
     if d.provisions:
-        out += ["", f"## Provisions of `{d.new}`", "", "| provision | text | status | rules or reason |",
-                "|---|---|---|---|"]
-        for p in d.provisions:
-            how = ", ".join(f"`{r}`" for r in [*p.rules, *p.powers]) if p.status == "encoded" else cell(p.reason or "")
-            out.append(f"| `{p.id}` | {cell(p.text)} | {p.status.replace('_', ' ')} | {how} |")
+        rows = [[code(p.id), p.text, p.status.replace("_", " "),
+                 Markup(", ".join(map(code, [*p.rules, *p.powers]))) if p.status == "encoded" else p.reason or ""]
+                for p in d.provisions]
+        out += ["", f"## Provisions of {code(d.new)}", "",
+                *table(["provision", "text", "status", "rules or reason"], rows)]
     out.append("")
     return "\n".join(out)

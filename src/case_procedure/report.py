@@ -19,7 +19,7 @@ from case_procedure.codebook import BODIES
 from case_procedure.engine import DurableEngine, Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import NormSet
-from case_procedure.render import WIDTH, cell, wrap
+from case_procedure.render import WIDTH, cell, md_text, wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
 from case_procedure.simulate import simulate
@@ -397,7 +397,7 @@ def as_markdown(report: Report) -> str:
             out += ["", f"Not exercised ({len(cover.unexercised)}): " + ", ".join(f"`{r}`" for r in cover.unexercised)]
     if report.failures:
         out += ["", "## Failures", ""]
-        out += [f"- {f.norm_set}, {f.case}, {f.mode}: {cell(f.message)}" for f in report.failures]
+        out += [f"- {f.norm_set}, {f.case}, {f.mode}: {md_text(f.message)}" for f in report.failures]
     return "\n".join(out) + "\n"
 
 
