@@ -37,6 +37,7 @@ from case_procedure.cli import app  # noqa: E402
 from case_procedure.dates import FIRST_YEAR, FORMS, LAST_YEAR  # noqa: E402
 from case_procedure.files import write_text  # noqa: E402
 from case_procedure.norms import MAX_EXTENDS, MAX_RULES, RULE_NUMBER_LIMIT  # noqa: E402
+from case_procedure.safe_text import UNSAFE  # noqa: E402
 from case_procedure.scalars import MAX_COUNT  # noqa: E402
 from case_procedure.situation import CATALOGUE  # noqa: E402
 from case_procedure.yamlfile import MAX_DEPTH, MAX_FILE_BYTES  # noqa: E402
@@ -602,6 +603,12 @@ command runs in. A message reads `file:line: field: message`; problems with the 
   attendance, and the recorded decision may not have fewer votes than another.
 - **Time runs forward through references.** A hearing cannot `answers` a statement (or appeal)
   dated after it, nor `reviews` a later hearing; an appeal cannot be `against` a later hearing.
+- **Text output.** Every output (text, Markdown, JSON, Mermaid, DOT, SVG, the casebook's pages and the
+  messages on stderr) shows the control characters a file may deliver through YAML's escapes (C0
+  but tab and newline, DEL, C1, the bidirectional controls) as `\\uXXXX`, which is also their JSON
+  escape, so JSON stays valid and reads back the data (`case_procedure.safe_text`). Markdown output
+  escapes HTML and markup in every field taken from a file. A test fuzzes the values of real corpus
+  files and requires exit 0 or 2 and no raw control character in any output (`tests/test_fuzz.py`).
 - **Only regular files are read.** A FIFO, a device or a socket where a case or rule file is
   expected is named for what it is, found by `stat` before anything is opened, so it cannot hang
   a command.
@@ -650,8 +657,9 @@ class OutputRow:
     input: str
     wrong: str
     args: list[str]
-    message: str  # the last line of stderr
+    message: str  # the last line of stderr; with `on_stdout`, text standard output must hold
     code: int = 2
+    on_stdout: bool = False
     files: dict[str, object] | None = None  # laid over the folder, as in `Row`
     written: str | None = None  # the output path a successful row writes (left out of the comparison)
     signal_at: str | None = None  # stall the casebook write here and send SIGTERM
@@ -695,6 +703,8 @@ CASEBOOK = ["casebook", "--cases", "cases", "--rules-dir", "rules", "--out"]
 REPORT = ["report", "--cases", "cases", "--rules-dir", "rules", "--out"]
 LEFTOVER = ".site.999999999.abcdefgh.part"  # staging of a run that was killed (no process has that pid)
 
+TITLE = "title: An invented foreman whose brother is arrested"
+
 OUTPUT_ROWS: list[OutputRow] = [
     OutputRow("out-current-folder", "`casebook --out .`", "It deleted every file of the folder (the corpus, the "
               "rules, the user's notes)", [*CASEBOOK, "."], f".: is the current folder; {CASEBOOK_ALONE}"),
@@ -731,6 +741,19 @@ OUTPUT_ROWS: list[OutputRow] = [
     OutputRow("leftover-staging", "A staging folder left by a killed run", "It stayed forever; the next run "
               "removes it (exit 0)", [*CASEBOOK, "site"], "casebook: {pages} files in site",
               code=0, files={f"{LEFTOVER}/index.html": "half a casebook"}, written="site"),
+    OutputRow("terminal-title", "`title: \"An invented foreman\\e]0;x\\a\"`", "An escape sequence in a file "
+              "reached the terminal raw (here it retitles the window); every output shows such characters "
+              "escaped, as JSON writes them", ["replay", CASE_FILE, "--rules", "base"],
+              "An invented foreman\\u001b]0;x\\u0007 (example)", code=0, on_stdout=True,
+              files={CASE_FILE: changed(CASE, TITLE, 'title: "An invented foreman\\e]0;x\\a"')}),
+    OutputRow("nul-and-bidi", "`name: \"P. Petrov\\0\\u202e\"`", "A NUL and a right-to-left override reached "
+              "the output", ["explain", CASE_FILE, "--rules", "base"], "P. Petrov\\u0000\\u202e wrote a statement",
+              code=0, on_stdout=True, files={CASE_FILE: changed(CASE, "name: P. Petrov", 'name: "P. Petrov\\0'
+                                                                                          '\\u202e"')}),
+    OutputRow("html-in-markdown", "`title: \"<script>alert(1)</script>\"`", "The title reached Markdown "
+              "unescaped, as HTML", ["replay", CASE_FILE, "--rules", "base", "--format", "markdown"],
+              "# \\<script\\>alert(1)\\</script\\>", code=0, on_stdout=True,
+              files={CASE_FILE: changed(CASE, TITLE, 'title: "<script>alert(1)</script>"')}),
     OutputRow("terminated-before-swap", "SIGTERM while the casebook is written", "It left a `.part` folder "
               "forever", [*CASEBOOK, "site"], "terminated; no output was written; the previous output is unchanged",
               code=143, signal_at="before-swap"),
@@ -759,8 +782,11 @@ def test_output_rows(row: OutputRow, tmp_path: Path) -> None:
     else:
         done = subprocess.run([sys.executable, "-m", "case_procedure", *row.args], cwd=tmp_path, capture_output=True,
                               text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    assert (done.returncode, done.stderr.splitlines()[-1]) == (row.code, expected(row)), done.stderr
-    assert "Traceback" not in done.stderr
+    if row.on_stdout:
+        assert (done.returncode, done.stderr) == (row.code, "") and expected(row) in done.stdout
+    else:
+        assert (done.returncode, done.stderr.splitlines()[-1]) == (row.code, expected(row)), done.stderr
+    assert "Traceback" not in done.stderr and not UNSAFE.search(done.stdout + done.stderr)
     if row.code != 0:
         assert done.stdout == ""
     assert entries(tmp_path, row.written) == {k: v for k, v in before.items()
@@ -791,7 +817,7 @@ It requires the exit code and the last line of stderr shown, nothing on stdout w
 entry outside the output path left as it was. `{cpus}` and `{pages}` stand for the machine's CPU
 count and the number of files written.
 
-| # | input | what was wrong | command | message (last line of stderr) | exit |
+| # | input | what was wrong | command | message (last line of stderr, or what stdout shows at exit 0) | exit |
 |---|---|---|---|---|---|
 """
 

@@ -56,7 +56,7 @@ def e(text: object) -> str:
 
 
 def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(visible(message), file=sys.stderr, flush=True)
 
 
 # -- Page frame --------------------------------------------------------------------------------

@@ -441,7 +441,7 @@ def report_command(
         _check_out(out, writes, input_places(cases, rules_dir, paths), force)
     jobs, note = parallel.capped(jobs)
     if note:
-        typer.echo(note, err=True)
+        _echo(note, err=True)
     text = reporting.render(_run(lambda: reporting.build(loaded, norm_sets, rules_dir, jobs)), format.value)
     if out is None:
         _echo(text, nl=False)

@@ -26,6 +26,7 @@ from typer.core import TyperGroup
 
 from case_procedure import files
 from case_procedure.errors import EngineError, InputError, RuleConflict
+from case_procedure.safe_text import visible
 
 INPUT_ERROR, ENGINE_ERROR, INTERNAL_ERROR = 2, 3, 1
 DEBUG_VARIABLE = "CASE_PROCEDURE_DEBUG"
@@ -79,5 +80,5 @@ class GuardedGroup(TyperGroup):
                 raise
             lines, code = describe(exc, files.completed_writes())
             for line in lines:
-                typer.echo(line, err=True)
+                typer.echo(visible(line), err=True)
             raise typer.Exit(code) from None
