@@ -40,18 +40,18 @@ def test_misspelt_decision_names_file_line_and_field(tmp_path: Path) -> None:
     path = write_variant(tmp_path, "decision: expulsion\n    grounds: [failure_to_report]\n",
                          "decision: expelsion\n    grounds: [failure_to_report]\n")
     message = only_problem(path)
-    assert message.startswith(f"{path}:56: record[1].decision: unknown term 'expelsion'")
+    assert message.startswith(f"{path}:57: record[1].decision: unknown term 'expelsion'")
     assert "did you mean 'expulsion'" in message
 
 
 def test_dangling_person_is_named(tmp_path: Path) -> None:
     path = write_variant(tmp_path, "author: petrov", "author: petrof")
-    assert only_problem(path) == f"{path}:45: record[0].author: no person 'petrof' in `people`"
+    assert only_problem(path) == f"{path}:46: record[0].author: no person 'petrof' in `people`"
 
 
 def test_dangling_source_is_named(tmp_path: Path) -> None:
     path = write_variant(tmp_path, "source: [iron-rules, tainted]", "source: [iron-rule, tainted]")
-    assert only_problem(path) == f"{path}:50: record[0].source[0]: no source 'iron-rule' in `sources`"
+    assert only_problem(path) == f"{path}:51: record[0].source[0]: no source 'iron-rule' in `sources`"
 
 
 def test_broken_yaml_names_the_line(tmp_path: Path) -> None:

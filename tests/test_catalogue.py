@@ -50,6 +50,7 @@ FOLDER = object()  # a file's content that stands for "a folder at this path"
 CASE = """\
 # A small valid case for the bad-input catalogue (invented people; real sections of the book).
 id: example
+format: 2
 title: An invented foreman whose brother is arrested
 accused: petrov
 factory: dinamo
@@ -83,7 +84,7 @@ record:
     kind: self_report
     date: 1937-09-08
     author: petrov
-    subject: petrov
+    subjects: [petrov]
     to: [shop_organization]
     concerns: [brother-arrested]
     summary: He reports the arrest a week after it happened.
@@ -231,14 +232,14 @@ ROWS: list[Row] = [
     # -- YAML and text ---------------------------------------------------------------------
     Row("truncated", "A case file cut off in the middle of a flow mapping", "The YAML ends before `}`",
         {C: CASE[:CASE.index("pages: \"144-146\"")]},
-        f"{C}:8: broken YAML: expected the node content, but found '<stream end>'"),
+        f"{C}:9: broken YAML: expected the node content, but found '<stream end>'"),
     Row("tab", "A line indented with a tab", "YAML indents with spaces only",
         case_with("    name: P. Petrov", "\tname: P. Petrov"),
-        f"{C}:12: a tab in the indentation; YAML indents with spaces only"),
+        f"{C}:13: a tab in the indentation; YAML indents with spaces only"),
     Row("duplicate-key", "`summary:` given twice at the top of the file",
         "YAML parsers silently keep the last value; we refuse",
         case_with("sources:\n", "summary: A second summary.\nsources:\n"),
-        f"{C}:7: summary: key given twice"),
+        f"{C}:8: summary: key given twice"),
     Row("empty", "An empty file", "Nothing to read", {C: ""}, f"{C}:1: the file is empty"),
     Row("comments-only", "A file of comments only", "No content", {C: "# to be written\n"},
         f"{C}:1: the file has only comments and no content"),
@@ -246,10 +247,10 @@ ROWS: list[Row] = [
         {C: "- id: example\n"}, f"{C}:1: expected a mapping at the top of the file, found list"),
     Row("not-utf8", "A Latin-1 `î` in a value", "Files are UTF-8",
         {C: changed(CASE, "role: foreman in a machine shop", "role: contrema\u00eetre").encode("latin-1")},
-        f"{C}:13: not UTF-8 text: byte 0xee in column 19; save the file as UTF-8"),
+        f"{C}:14: not UTF-8 text: byte 0xee in column 19; save the file as UTF-8"),
     Row("nul", "A NUL character inside a value", "Control characters are not text",
         case_with("summary: The brother is arrested.", "summary: The brother\x00 is arrested."),
-        f"{C}:28: broken YAML: unacceptable character #x0000: special characters are not allowed"),
+        f"{C}:29: broken YAML: unacceptable character #x0000: special characters are not allowed"),
     Row("huge", "A 50 MB case file", f"Refused by size before it is read (limit {MAX_FILE_BYTES:,} bytes)",
         {C: CASE + "# padding\n" * (50 * 1024 * 1024 // 10)},
         f"{C}: the file is {len(CASE) + 50 * 1024 * 1024 // 10 * 10:,} bytes; case and rule files may be at "
@@ -259,18 +260,18 @@ ROWS: list[Row] = [
         {C: billion_laughs()}, f"{C}:1: anchor &a is not allowed (nor aliases); write values out in full"),
     Row("anchor", "An anchor `&src` on a source list, to be reused by an alias", "Refused like any anchor",
         case_with("    source: [tainted]\n  petrov-brother:", "    source: &src [tainted]\n  petrov-brother:"),
-        f"{C}:16: anchor &src is not allowed (nor aliases); write values out in full"),
+        f"{C}:17: anchor &src is not allowed (nor aliases); write values out in full"),
     Row("python-tag", "`!!python/object/apply:os.system [...]` as a value",
         "Data never executes: only plain YAML, no tags",
         case_with("summary: The brother is arrested.", "summary: !!python/object/apply:os.system [\"echo hi\"]"),
-        f"{C}:28: tag !!python/object/apply:os.system is not allowed; the file holds plain data only"),
+        f"{C}:29: tag !!python/object/apply:os.system is not allowed; the file holds plain data only"),
     Row("deep", "A value nested 10,000 lists deep", f"Refused past {MAX_DEPTH} levels (no recursion overflow)",
         case_with("title: An invented foreman whose brother is arrested",
                   "title: " + "[" * 10000 + "]" * 10000),
-        f"{C}:3: nested more than {MAX_DEPTH} levels deep"),
+        f"{C}:4: nested more than {MAX_DEPTH} levels deep"),
     Row("long-number", "A 5,000-digit number", "Python refuses to convert it (a crash before this check)",
         case_with("count: 9}", "count: " + "9" * 5000 + "}"),
-        f"{C}:60: number too long (5000 characters)"),
+        f"{C}:61: number too long (5000 characters)"),
     Row("folder", "A folder where a case file is expected", "Not a file",
         {C: FOLDER}, f"{C}: is a folder, not a file", located=False),
     Row("missing", "A case file that does not exist", "Not there", {},
@@ -279,53 +280,53 @@ ROWS: list[Row] = [
     Row("unknown-term", "`decision: expelsion`", "Not a term of the codebook; the message suggests the nearest",
         case_with("    decision: expulsion\n    grounds: [failure_to_report]\n",
                   "    decision: expelsion\n    grounds: [failure_to_report]\n"),
-        f"{C}:47: record[1].decision: unknown term 'expelsion'; did you mean 'expulsion'? (known: {DECISIONS})"),
+        f"{C}:48: record[1].decision: unknown term 'expelsion'; did you mean 'expulsion'? (known: {DECISIONS})"),
     Row("unknown-field", "`decison:` for `decision:`", "Unknown fields are refused, not ignored",
         case_with("    decision: expulsion\n    grounds: [failure_to_report]\n",
                   "    decison: expulsion\n    grounds: [failure_to_report]\n"),
-        f"{C}:47: record[1].decison: unknown field"),
+        f"{C}:48: record[1].decison: unknown field"),
     Row("missing-field", "A hearing without `summary`", "Required",
         case_with("    summary: The shop organization expels him for the late report.\n", ""),
-        f"{C}:41: record[1].summary: Field required"),
+        f"{C}:42: record[1].summary: Field required"),
     Row("impossible-date", "`date: 1937-02-30`", "No such day (PyYAML's own date reading used to crash here)",
         case_with("date: 1937-09-08", "date: 1937-02-30"),
-        f"{C}:34: record[0].date: no such date '1937-02-30': day is out of range for month"),
+        f"{C}:35: record[0].date: no such date '1937-02-30': day is out of range for month"),
     Row("dangling-person", "`author: petrof`", "No such person in `people`",
         case_with("author: petrov", "author: petrof"),
-        f"{C}:35: record[0].author: no person 'petrof' in `people`"),
+        f"{C}:36: record[0].author: no person 'petrof' in `people`"),
     Row("dangling-source", "`source: [tainted, iron-rule]`", "No such key in `sources`",
         case_with("source: [iron-rules, tainted]", "source: [tainted, iron-rule]"),
-        f"{C}:40: record[0].source[1]: no source 'iron-rule' in `sources`"),
+        f"{C}:41: record[0].source[1]: no source 'iron-rule' in `sources`"),
     Row("dangling-entry", "`reviews: shop-hearng`", "No entry with that id",
         case_with("reviews: shop-hearing", "reviews: shop-hearng"),
-        f"{C}:58: record[2].reviews: no entry with id 'shop-hearng'"),
+        f"{C}:59: record[2].reviews: no entry with id 'shop-hearng'"),
     Row("duplicate-id", "Two entries with the id `late-report`", "Ids name one entry each",
         case_with("  - id: brother-arrested", "  - id: late-report"),
-        f"{C}:31: record[0].id: id 'late-report' is used twice\n"
-        f"{C}:38: record[0].concerns: no entry with id 'brother-arrested'"),
+        f"{C}:32: record[0].id: id 'late-report' is used twice\n"
+        f"{C}:39: record[0].concerns: no entry with id 'brother-arrested'"),
     Row("out-of-order", "The committee hearing dated before the shop hearing", "The record is in date order",
         case_with("date: 1937-10", "date: 1937-08"),
-        f"{C}:53: record[2].date: date 1937-08 comes before the previous entry's date 1937-09-20; "
+        f"{C}:54: record[2].date: date 1937-08 comes before the previous entry's date 1937-09-20; "
         "the record must be in date order"),
     Row("hearing-before-statement", "The shop hearing dated 1937-09-05, the statement it `answers` 1937-09-08, "
         "the statement moved to `background`", "A body cannot take up a statement not yet written",
         statement_in_background(),
-        f"{C}:46: record[0].answers: the hearing (1937-09-05) comes before the statement it answers, "
+        f"{C}:47: record[0].answers: the hearing (1937-09-05) comes before the statement it answers, "
         "'late-report' (1937-09-08)"),
     Row("votes-exceed-attendance", "`attendance: 10` with 9 + 3 votes", "More votes than people present",
         case_with("attendance: 12", "attendance: 10"),
-        f"{C}:60: record[2].votes: 12 votes cast but attendance is 10"),
+        f"{C}:61: record[2].votes: 12 votes cast but attendance is 10"),
     Row("votes-against-decision", "`decision: expulsion` with 3 votes for expulsion and 9 for a reprimand",
         "The recorded decision lost the vote", case_with("count: 9}, {decision: reprimand, count: 3}",
                                                          "count: 3}, {decision: reprimand, count: 9}"),
-        f"{C}:60: record[2].votes: the decision is expulsion but reprimand has the most votes (9 to 3)"),
+        f"{C}:61: record[2].votes: the decision is expulsion but reprimand has the most votes (9 to 3)"),
     Row("votes-twice", "Two vote counts for `expulsion`", "One count per decision",
         case_with("{decision: reprimand, count: 3}", "{decision: expulsion, count: 3}"),
-        f"{C}:60: record[2].votes: expulsion counted twice; give one count per decision"),
+        f"{C}:61: record[2].votes: expulsion counted twice; give one count per decision"),
     Row("contested-one-reading", "`certainty: contested` with no readings", "A contested entry gives its readings",
         case_with("    summary: The brother is arrested.\n", "    summary: The brother is arrested.\n"
                   "    certainty: contested\n"),
-        f"{C}:24: background[0]: a contested entry needs at least two readings, each with its source"),
+        f"{C}:25: background[0]: a contested entry needs at least two readings, each with its source"),
     Row("id-not-file-name", "`id: example-case` in example.yaml", "The id is the file name",
         case_with("id: example\n", "id: example-case\n"),
         f"{C}:2: id: case id 'example-case' must match the file name 'example'"),
@@ -333,60 +334,60 @@ ROWS: list[Row] = [
     Row("octal-count", "`count: 0432`", "YAML 1.1 reads a leading zero as octal (282); here it is text, and a count "
         "takes a number only",
         case_with("count: 9}", "count: 0432}"),
-        f"{C}:60: record[2].votes[0].count: expected a whole number, found '0432' (a number is written in plain "
+        f"{C}:61: record[2].votes[0].count: expected a whole number, found '0432' (a number is written in plain "
         "decimal digits without leading zeros; anything else is text)"),
     Row("hex-year", "`date: 0x791`", "YAML 1.1 reads it as 1937; here it is text, and not a date",
         case_with("date: 1937-10", "date: 0x791"),
-        f"{C}:53: record[2].date: cannot read date '0x791': use forms like {FORMS}"),
+        f"{C}:54: record[2].date: cannot read date '0x791': use forms like {FORMS}"),
     Row("base-60-year", "`date: 32:17`", "YAML 1.1 reads base 60 (32 × 60 + 17 = 1937); here it is text",
         case_with("date: 1937-10", "date: 32:17"),
-        f"{C}:53: record[2].date: cannot read date '32:17': use forms like {FORMS}"),
+        f"{C}:54: record[2].date: cannot read date '32:17': use forms like {FORMS}"),
     Row("underscore-number", "`count: 1_937`", "YAML 1.1 drops the underscore; here it is text",
         case_with("count: 9}", "count: 1_937}"),
-        f"{C}:60: record[2].votes[0].count: expected a whole number, found '1_937' (a number is written in plain "
+        f"{C}:61: record[2].votes[0].count: expected a whole number, found '1_937' (a number is written in plain "
         "decimal digits without leading zeros; anything else is text)"),
     Row("yes-flag", "`arrested: yes`", "YAML 1.1 reads `yes` as true, and pydantic would too; a flag is true or "
         "false", case_with("  arrested: null", "  arrested: yes"),
-        f"{C}:65: fate.arrested: expected true or false, found 'yes'"),
+        f"{C}:66: fate.arrested: expected true or false, found 'yes'"),
     Row("flag-as-text", "`role: true`", "A flag where text is expected is not turned into the text 'True'",
         case_with("role: foreman in a machine shop", "role: true"),
-        f"{C}:13: people.petrov.role: expected text, found true; put it in quotes to keep it as text"),
+        f"{C}:14: people.petrov.role: expected text, found true; put it in quotes to keep it as text"),
     Row("month-after-season", "`date: early 1937-02`", "A part of the year takes a year alone; the month was "
         "dropped silently", case_with("date: 1937-10", "date: early 1937-02"),
-        f"{C}:53: record[2].date: cannot read date 'early 1937-02': a season or part of the year takes a year "
+        f"{C}:54: record[2].date: cannot read date 'early 1937-02': a season or part of the year takes a year "
         "alone ('early 1937'), not '1937-02'"),
     Row("far-future", "`date: after 9999-12-31`", f"Years run from {FIRST_YEAR} to {LAST_YEAR} (a crash past "
         "9999 before)", case_with("date: 1937-10", "date: after 9999-12-31"),
-        f"{C}:53: record[2].date: year 9999 in '9999-12-31' is out of range: dates fall between {FIRST_YEAR} and "
+        f"{C}:54: record[2].date: year 9999 in '9999-12-31' is out of range: dates fall between {FIRST_YEAR} and "
         f"{LAST_YEAR}"),
     Row("year-one", "`date: before 0001-01-01`", "Likewise (a crash before the first day of year 1 before)",
         case_with("date: 1937-10", "date: before 0001-01-01"),
-        f"{C}:53: record[2].date: year 1 in '0001-01-01' is out of range: dates fall between {FIRST_YEAR} and "
+        f"{C}:54: record[2].date: year 1 in '0001-01-01' is out of range: dates fall between {FIRST_YEAR} and "
         f"{LAST_YEAR}"),
     Row("huge-votes", "Two vote counts of 4,300 digits", f"Votes and attendance are at most {MAX_COUNT:,} (adding "
         "and printing such numbers crashed before)",
         case_with("count: 9}, {decision: reprimand, count: 3}",
                   "count: " + "9" * 4300 + "}, {decision: reprimand, count: " + "8" * 4300 + "}"),
-        f"{C}:60: record[2].votes[0].count: a number of 4,300 digits is out of range: at most {MAX_COUNT:,}\n"
-        f"{C}:60: record[2].votes[1].count: a number of 4,300 digits is out of range: at most {MAX_COUNT:,}"),
+        f"{C}:61: record[2].votes[0].count: a number of 4,300 digits is out of range: at most {MAX_COUNT:,}\n"
+        f"{C}:61: record[2].votes[1].count: a number of 4,300 digits is out of range: at most {MAX_COUNT:,}"),
     # -- Relations that cannot hold ------------------------------------------------------------
     Row("self-tie", "`other: petrov` in a tie of `petrov`", "A tie joins two people (it became a tie fact the rules "
         "could match)", case_with("{person: petrov, other: petrov-brother,", "{person: petrov, other: petrov,"),
-        f"{C}:22: ties[0].other: 'petrov' is tied to themselves; a tie joins two people"),
+        f"{C}:23: ties[0].other: 'petrov' is tied to themselves; a tie joins two people"),
     Row("tie-ends-first", "`since: 1937`, `until: 1930` on a tie", "A tie cannot end before it begins",
         case_with("kind: sibling, source", "kind: sibling, since: 1937, until: 1930, source"),
-        f"{C}:22: ties[0].until: the tie ends (1930) before it begins (1937)"),
+        f"{C}:23: ties[0].until: the tie ends (1930) before it begins (1937)"),
     Row("self-review", "`reviews: committee-hearing` on the committee hearing", "A hearing cannot review itself",
         case_with("reviews: shop-hearing", "reviews: committee-hearing"),
-        f"{C}:58: record[2].reviews: `reviews` names this hearing itself"),
+        f"{C}:59: record[2].reviews: `reviews` names this hearing itself"),
     Row("self-denunciation", "A `denunciation` whose author is its subject", "A statement about oneself is a "
         "self_report", case_with("kind: self_report", "kind: denunciation"),
-        f"{C}:36: record[0].subject: a denunciation about its own author; a statement about oneself is a "
+        f"{C}:37: record[0].subjects: a denunciation about its own author; a statement about oneself is a "
         "self_report"),
     Row("joined-after-hearing", "`joined_party: 1938` for a member heard in 1937", "One joins the Party before "
         "one's own hearings", case_with("    party_status: member\n", "    party_status: member\n"
                                        "    joined_party: 1938\n"),
-        f"{C}:15: people.petrov.joined_party: joined the Party (1938) after their own hearing 'shop-hearing' "
+        f"{C}:16: people.petrov.joined_party: joined the Party (1938) after their own hearing 'shop-hearing' "
         "(1937-09-20)"),
     Row("after-death", "A reinstatement dated after the person's recorded death", "Only a rehabilitation may follow "
         "a death", case_with("fate:\n", "  - id: brother-dies\n    type: death\n    date: 1937-12\n"
@@ -394,7 +395,7 @@ ROWS: list[Row] = [
                             "  - id: brother-reinstated\n    type: reinstatement\n    date: 1938-06\n"
                             "    person: petrov-brother\n    summary: The brother is reinstated.\n"
                             "    source: [tainted]\nfate:\n"),
-        f"{C}:71: record[4].date: reinstatement of 'petrov-brother' dated 1938-06, after their death (1937-12); only "
+        f"{C}:72: record[4].date: reinstatement of 'petrov-brother' dated 1938-06, after their death (1937-12); only "
         "a rehabilitation may follow a death"),
     # -- Rule files --------------------------------------------------------------------------
     Row("rule-unknown-attribute", "A pattern testing `closness` of a tie", "The catalogue of facts has no such field",

@@ -34,7 +34,7 @@ def test_check_exits_2_naming_file_line_and_field(tmp_path: Path) -> None:
     folder = fixture_folder(tmp_path, "author: petrov", "author: petrof")
     result = invoke("check", "--cases", str(folder))
     assert result.exit_code == 2
-    assert f"{folder / 'example.yaml'}:45: record[0].author: no person 'petrof'" in result.output
+    assert f"{folder / 'example.yaml'}:46: record[0].author: no person 'petrof'" in result.output
     assert "Traceback" not in result.output
 
 

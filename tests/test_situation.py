@@ -122,3 +122,16 @@ def test_a_tie_ended_years_before_with_no_contact_since_is_no_longer_close(tmp_p
     assert (tie.attributes["closeness"], tie.attributes["broke_off"]) == ("distant", True)
     recent = variant(tmp_path, ("kind: sibling,", "kind: spouse, until: 1937-06,"))
     assert build(recent, recent.hearings()[0]).fact("tie-1").attributes["closeness"] == "close"
+
+
+def test_accusations_from_the_floor_are_kept_apart_from_the_formal_charge(tmp_path: Path) -> None:
+    case = variant(tmp_path, ("    grounds: [failure_to_report, tie_to_enemy]\n",
+                              "    grounds: [failure_to_report, tie_to_enemy]\n    speakers:\n"
+                              "      - {person: petrov-brother, stance: against, proposed: expulsion, "
+                              "alleges: [wrecking]}\n"))
+    situation = build(case, case.hearings()[1])
+    assert [f.attributes["ground"] for f in situation.facts if f.kind == "charge"] == ["failure_to_report",
+                                                                                     "tie_to_enemy"]
+    assert [(f.attributes["ground"], f.attributes["proposed"]) for f in situation.facts
+            if f.kind == "accusation"] == [("wrecking", "expulsion")]
+    assert situation.fact("charges").attributes["count"] == 2

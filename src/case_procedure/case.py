@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from case_procedure.codebook import (
     NOT_STATED,
@@ -59,6 +59,19 @@ class Sourced(Strict):
     note: Text | None = None
 
 
+PersonAttribute = Literal["role", "factory", "party_status", "origin", "nationality", "sex", "opposition",
+                          "joined_party"]
+
+
+class AttributeReading(Strict):
+    """One reading of a person's attribute where the book's readings disagree or ours is an inference."""
+
+    attribute: PersonAttribute
+    value: Text
+    says: Text
+    source: SourceKeys
+
+
 class Person(Sourced):
     name: Text
     role: Text = Field(description="Post or job at the time of the case, in our words")
@@ -69,6 +82,16 @@ class Person(Sourced):
     sex: Sex = NOT_STATED  # type: ignore[assignment]
     opposition: Opposition = NOT_STATED  # type: ignore[assignment]
     joined_party: HistDate | None = None
+    certainty: dict[PersonAttribute, Certainty] = Field(
+        default={}, description="How sure each attribute is (left out: stated); contested ones give `readings`")
+    readings: list[AttributeReading] = []
+
+    @model_validator(mode="after")
+    def _contested_attributes_have_readings(self) -> "Person":
+        for attribute, certainty in self.certainty.items():
+            if certainty == Certainty.contested and sum(r.attribute == attribute for r in self.readings) < 2:
+                raise ValueError(f"a contested {attribute} needs at least two readings, each with its source")
+        return self
 
 
 class Tie(Sourced):
@@ -81,6 +104,8 @@ class Tie(Sourced):
     until: HistDate | None = None
     certainty: Certainty = Certainty.stated
     readings: list[Reading] = []
+    via: Id | None = Field(default=None, description="For a relative by marriage: the relative the tie runs "
+                           "through (the sister whose husband this is)")
 
 
 class Entry(Sourced):
@@ -106,9 +131,11 @@ class Statement(Entry):
     kind: StatementKind
     author: Id | None = Field(default=None, description="Person who wrote it (or leave out and give from_body)")
     from_body: Body | None = None
-    subject: Id = Field(description="Person the statement is about")
-    to: list[Body] = Field(min_length=1)
+    subjects: list[Id] = Field(min_length=1, description="The people the statement is about")
+    alleges: list[Ground] = Field(default=[], description="The grounds the statement alleges against them")
+    to: list[Body] = Field(default=[], description="The bodies it went to; left out where the book does not say")
     concerns: list[Id] = Field(default=[], description="Ids of entries the statement reports on")
+
 
     @model_validator(mode="after")
     def _has_author(self) -> "Statement":
@@ -126,6 +153,12 @@ class Speaker(Strict):
     person: Id
     stance: Literal["against", "for", "neutral"]
     proposed: Decision | None = None
+    alleges: list[Ground] = Field(default=[], description="Accusations raised from the floor: not the body's formal "
+                                  "charge (`grounds`), and kept apart from it")
+
+
+class AtLeast(Strict):
+    at_least: Annotated[Count, Field(ge=1)]
 
 
 class Hearing(Entry):
@@ -139,7 +172,8 @@ class Hearing(Entry):
     grounds: list[Ground] = []
     charges: Text | None = Field(default=None, description="The grounds as the record words them, in our words")
     votes: list[Vote] = []
-    attendance: Annotated[Count, Field(ge=1)] | None = None
+    attendance: Annotated[Count, Field(ge=1)] | AtLeast | None = Field(
+        default=None, description="How many were present: a number, or {at_least: n} where the book says 'more than'")
     moved_by: Id | None = None
     presided_by: Id | None = None
     speakers: list[Speaker] = []
@@ -183,7 +217,7 @@ class Exile(Entry):
 class Dismissal(Entry):
     type: Literal["dismissal"]
     person: Id
-    by: Body = "director"  # type: ignore[assignment]
+    by: Body | None = Field(default=None, description="Who dismissed the person; left out where the book does not say")
     post: Text
 
 
@@ -198,6 +232,25 @@ class Reinstatement(Entry):
     type: Literal["reinstatement"]
     person: Id
     by: Body | None = None
+
+
+class Release(Entry):
+    """A person freed from arrest, camp or exile."""
+
+    type: Literal["release"]
+    person: Id
+    released_from: Literal["arrest", "camp", "exile"]
+    by: Body | None = None
+
+
+class Admonition(Entry):
+    """A higher body's representative rebukes a meeting or members of it, without a decision."""
+
+    type: Literal["admonition"]
+    person: Id = Field(description="The representative who spoke")
+    on_behalf_of: Body
+    at: Body = Field(description="The body whose meeting was admonished")
+    subjects: list[Id] = Field(default=[], description="Members the admonition was aimed at, if named")
 
 
 class Rehabilitation(Entry):
@@ -220,7 +273,7 @@ class ConductEntry(Entry):
 
 Event = Annotated[
     Union[Statement, Hearing, Arrest, Expulsion, Sentence, Death, Exile, Dismissal, Appeal, Reinstatement,
-          Rehabilitation, ConductEntry],
+          Release, Admonition, Rehabilitation, ConductEntry],
     Field(discriminator="type"),
 ]
 
@@ -232,10 +285,24 @@ class Fate(Sourced):
     unknown: list[Text] = Field(default=[], description="What the book leaves unknown")
 
 
+FORMAT = 2  # the version of the case format; files without `format` are version 1 (see `migrate`)
+
+
 class Case(Strict):
     """One documented case: the accused, everyone who acts, and what happened, each with its source."""
 
     id: Id
+    format: Literal[2] = Field(description="The version of the case format; `case-procedure migrate` upgrades "
+                               "older files")
+    _read_from: int = PrivateAttr(default=FORMAT)  # the format of the file it was read from
+
+    @property
+    def read_from_format(self) -> int:
+        return self._read_from
+
+    @read_from_format.setter
+    def read_from_format(self, value: int) -> None:
+        self._read_from = value
     title: Text
     accused: Id
     factory: Factory
@@ -260,6 +327,7 @@ class Case(Strict):
 # -- Reference checks ---------------------------------------------------------------------
 
 PERSON_FIELDS = ("author", "subject", "person", "moved_by", "presided_by", "toward")
+PERSON_LISTS = ("subjects",)
 REFERENCE_FIELDS = ("concerns", "reviews", "against", "answers")
 # what each reference may point to, as the `type` of the target entry (None: any)
 REFERENCE_TARGETS: dict[str, tuple[str, ...] | None] = {
@@ -309,6 +377,7 @@ def reference_problems(case: Case) -> list[tuple[Loc, str]]:
     for i, tie in enumerate(case.ties):
         person(("ties", i, "person"), tie.person)
         person(("ties", i, "other"), tie.other)
+        person(("ties", i, "via"), tie.via)
         cited(("ties", i), tie.source)
         for j, reading in enumerate(tie.readings):
             cited(("ties", i, "readings", j), reading.source)
@@ -323,6 +392,9 @@ def reference_problems(case: Case) -> list[tuple[Loc, str]]:
                 cited((*loc, "readings", j), reading.source)
             for name in PERSON_FIELDS:
                 person((*loc, name), getattr(entry, name, None))
+            for name in PERSON_LISTS:
+                for j, value in enumerate(getattr(entry, name, [])):
+                    person((*loc, name, j), value)
             for j, speaker in enumerate(getattr(entry, "speakers", [])):
                 person((*loc, "speakers", j, "person"), speaker.person)
     entries = {e.id: e for e in (*case.background, *case.record)}
@@ -368,8 +440,8 @@ def _relation_problems(case: Case) -> list[tuple[Loc, str]]:
                                         for i, e in enumerate(getattr(case, part))]
     deaths = {e.person: e for _, e in entries if isinstance(e, Death)}
     for loc, entry in entries:
-        if isinstance(entry, Statement) and entry.author == entry.subject and entry.kind != "self_report":
-            problems.append(((*loc, "subject"), f"a {entry.kind} about its own author; a statement about oneself "
+        if isinstance(entry, Statement) and entry.author in entry.subjects and entry.kind != "self_report":
+            problems.append(((*loc, "subjects"), f"a {entry.kind} about its own author; a statement about oneself "
                              "is a self_report"))
         who = getattr(entry, ACTOR_FIELD.get(entry.type, "person"), None)
         death = deaths.get(who) if who else None
@@ -396,7 +468,7 @@ def _vote_problems(hearing: Hearing) -> list[str]:
         return [f"{', '.join(repeated)} counted twice; give one count per decision"]
     problems = []
     total = sum(v.count for v in hearing.votes)
-    if hearing.attendance is not None and total > hearing.attendance:
+    if isinstance(hearing.attendance, int) and total > hearing.attendance:
         problems.append(f"{total} votes cast but attendance is {hearing.attendance}")
     if hearing.decision and hearing.votes:
         counts = {v.decision: v.count for v in hearing.votes}

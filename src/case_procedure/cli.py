@@ -14,7 +14,7 @@ from typing import Any, Callable, NoReturn
 
 import typer
 
-from case_procedure import corpus, outputs
+from case_procedure import corpus, files, outputs
 from case_procedure.case import Case
 from case_procedure.codebook import label
 from case_procedure.compare import compare
@@ -83,8 +83,9 @@ def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, Nor
     norm_sets: dict[str, NormSet] = {}
     reasons = {p: _not_a_regular_file(p) for p in cases}
     missing = [Problem(p, None, "", reason) for p, reason in reasons.items() if reason is not None]
+    readable = [p for p, reason in reasons.items() if reason is None]
     try:
-        loaded = corpus.load_cases([p for p, reason in reasons.items() if reason is None])
+        loaded = corpus.load_cases(readable)
     except InputError as exc:
         problems += exc.problems
     try:
@@ -93,7 +94,13 @@ def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, Nor
         problems += exc.problems
     if missing or problems:
         _fail([*missing, *problems])
+    _tell_formats(loaded, readable)
     return loaded, norm_sets
+
+
+def _tell_formats(cases: list[Case], paths: list[Path]) -> None:
+    for notice in corpus.format_notices(cases, paths):
+        _echo(notice, err=True)
 
 
 def _not_a_regular_file(path: Path) -> str | None:
@@ -145,9 +152,11 @@ def check(
 def list_cases(cases: Path = CasesOption) -> None:
     """List the corpus: factory, years, number of hearings and fate of each case."""
     try:
-        loaded = corpus.load_cases(corpus.case_files(cases))
+        paths = corpus.case_files(cases)
+        loaded = corpus.load_cases(paths)
     except InputError as exc:
         _fail(exc.problems)
+    _tell_formats(loaded, paths)
     _echo(f"{'case':<14}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
     for case in loaded:
         first, last = case.years()
@@ -447,6 +456,27 @@ def report_command(
         _echo(text, nl=False)
     else:
         write_text(out, visible(text))
+
+
+@app.command()
+def migrate(
+    case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to upgrade"),
+    stdout: bool = typer.Option(False, "--stdout", help="Print the upgraded files instead of rewriting them"),
+) -> None:
+    """Upgrade case files of format 1 to format 2, keeping their comments and layout; files already of
+    format 2 are left alone. Every file is upgraded and checked before any is rewritten."""
+    try:
+        results = corpus.upgraded_files(case_files)
+    except InputError as exc:
+        _fail(exc.problems)
+    for path, text in results:
+        if text is None:
+            _echo(f"{path}: already format 2")
+        elif stdout:
+            _echo(text, nl=False)
+        else:
+            files.write_text(path, text)
+            _echo(f"{path}: upgraded to format 2")
 
 
 @app.command()

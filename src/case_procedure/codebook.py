@@ -65,6 +65,8 @@ DECISION_TERMS = [
          _src(3, "TAINTED RELATIVES AND SPOILT BIOGRAPHIES", "172"), severity=0),
     Term("deferred_for_inquiry", "The body defers the case and asks for more information before deciding.",
          _src(3, OPENING, "140-144"), severity=1),
+    Term("censure", "A censure voiced by the body, with no formal penalty entered.", _src(2, "CHAOS", "130-133"),
+         severity=2),
     Term("warning", "A warning that a severe reprimand will follow if conduct does not improve.",
          _src(2, "FIRE AND TRIAL", "103"), severity=2),
     Term("file_notation", "A notation in the personal party file, milder than a reprimand.",
@@ -210,6 +212,10 @@ CONDUCT_TERMS = [
     Term("silence", "Said nothing at a meeting where someone was exposed.", _SILENCE),
     Term("abstention", "Did not vote for an expulsion.", _SILENCE),
     Term("defense", "Spoke in defence of an accused person.", _SILENCE),
+    Term("defending_comrade", "Vouched at a meeting for a comrade under attack, who was not charged as an enemy.",
+         _src(3, "THE TERROR'S IMPACT ON THE FAMILY", "163-165")),
+    Term("shunning", "Avoided a person, broke off contact or refused to be seen with them, short of a formal "
+         "renunciation.", _src(3, "SPURNING RELATIVES", "182-186")),
 ]
 Conduct, CONDUCTS = _vocabulary("Conduct", CONDUCT_TERMS)
 

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from case_procedure.case import Case, reference_problems
 from case_procedure.errors import InputError, Problem
-from case_procedure.yamlfile import load_model, problem_at
+from case_procedure.migrate import NotMechanical, upgrade, upgrade_text, version
+from case_procedure.yamlfile import LineMap, parse_yaml, problem_at, read_text, read_yaml, validated
 
 CASES_DIR = Path("cases")
 
 
 def load_case(path: Path) -> Case:
-    """Read, validate and cross-check one case file, or raise InputError naming file, line and field."""
-    case, lines = load_model(path, Case)
+    """Read, validate and cross-check one case file, or raise InputError naming file, line and field. A file of
+    format 1 is read as format 2 (`Case.read_from_format` says so)."""
+    return _checked(path, *read_yaml(path))
+
+
+def _checked(path: Path, data: Any, lines: LineMap) -> Case:
+    old = isinstance(data, dict) and version(data) == 1
+    case = validated(path, upgrade(data) if old else data, lines, Case)
+    case.read_from_format = 1 if old else case.format
     found = [(loc, message) for loc, message in reference_problems(case)]
     if case.id != path.stem:
         found.insert(0, (("id",), f"case id {case.id!r} must match the file name {path.stem!r}"))
@@ -42,6 +51,37 @@ def load_cases(paths: list[Path]) -> list[Case]:
     if problems:
         raise InputError(problems)
     return cases
+
+
+def upgraded_files(paths: list[Path]) -> list[tuple[Path, str | None]]:
+    """Each file's text upgraded to format 2 and checked, or None for a file already of format 2; InputError
+    listing the problems of every file, before anything is written."""
+    results: list[tuple[Path, str | None]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            text = read_text(path)
+            data, lines = parse_yaml(path, text)
+            if not isinstance(data, dict) or version(data) != 1:
+                _checked(path, data, lines)
+                results.append((path, None))
+                continue
+            new = upgrade_text(text, data, lines)
+            _checked(path, *parse_yaml(path, new))
+            results.append((path, new))
+        except NotMechanical as exc:
+            problems.append(Problem(path, None, "", f"cannot be upgraded line by line: {exc}"))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return results
+
+
+def format_notices(cases: list[Case], paths: list[Path]) -> list[str]:
+    """One line for each case read from an older format."""
+    return [f"{path}: format 1, read as format 2; `case-procedure migrate {path}` upgrades the file"
+            for case, path in zip(cases, paths, strict=True) if case.read_from_format != case.format]
 
 
 def dump_case(case: Case) -> str:

@@ -17,6 +17,7 @@ from typing import Literal
 
 from case_procedure import situation as situations
 from case_procedure.case import (
+    Admonition,
     Appeal,
     Arrest,
     Case,
@@ -29,6 +30,7 @@ from case_procedure.case import (
     Hearing,
     Rehabilitation,
     Reinstatement,
+    Release,
     Sentence,
     Statement,
 )
@@ -108,7 +110,9 @@ def event_sentence(case: Case, event: Event) -> str:
     if isinstance(event, Statement):
         who = name(event.author) if event.author else _the(event.from_body or "")
         what = STATEMENT_WORDS.get(event.kind, f"a statement ({label(event.kind)})")
-        return _sentence(f"{who} wrote {what} about {name(event.subject)} to {_bodies(list(event.to))}.")
+        about = _join([name(s) for s in event.subjects], "and")
+        to = f" to {_bodies(list(event.to))}" if event.to else ""
+        return _sentence(f"{who} wrote {what} about {about}{to}.")
     if isinstance(event, Hearing):
         decided = f" and decided: {decision_words(event.decision, event.also)}" if event.decision else \
             "; the record shows no decision"
@@ -129,6 +133,12 @@ def event_sentence(case: Case, event: Event) -> str:
         return f"{name(event.person)} appealed to {_bodies(list(event.to))}."
     if isinstance(event, Reinstatement):
         return f"{name(event.person)} was reinstated in the Party{_by(event.by)}."
+    if isinstance(event, Release):
+        return f"{name(event.person)} was released from {event.released_from}{_by(event.by)}."
+    if isinstance(event, Admonition):
+        aimed = f", rebuking {_join([name(s) for s in event.subjects], 'and')}" if event.subjects else ""
+        return (f"{name(event.person)}, for {_the(event.on_behalf_of)}, admonished {_the(event.at)}{aimed}; "
+                "no decision was taken.")
     if isinstance(event, Rehabilitation):
         return f"{name(event.person)} was rehabilitated{_by(event.by)}."
     if isinstance(event, ConductEntry):

@@ -105,6 +105,13 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "only_family": Attribute("The one family all grounds belong to, 'mixed', or 'none'",
                                  (*codebook.GROUND_FAMILIES, "mixed", "none")),
     },
+    "accusation": {
+        "ground": Attribute("A ground a speaker alleged from the floor: not the body's formal charge",
+                            _terms(codebook.GROUNDS)),
+        "family": Attribute("The family of that ground", tuple(codebook.GROUND_FAMILIES)),
+        "proposed": Attribute("What that speaker proposed ('none' if nothing)", (*_terms(codebook.DECISIONS), "none"),
+                              neutral="none"),
+    },
     "tie": {
         "tie_kind": Attribute("What the other person is to the accused", _terms(codebook.TIE_KINDS)),
         "closeness": Attribute("close, distant or associate: the kind's closeness, raised to close by aid, visits, "
@@ -308,6 +315,15 @@ def charge_fact(fact_id: str, ground: str, ties: list[Fact], conducts: list[Fact
                 entries, {"status": because})
 
 
+def _accusation_facts(case: Case, hearing: Hearing) -> list[Fact]:
+    """What speakers alleged from the floor, one fact a ground, kept apart from the formal charge."""
+    alleged = [(s, g) for s in hearing.speakers for g in s.alleges]
+    return [Fact(f"accusation-{n}", "accusation", {"ground": g, "family": ground_family(g),
+                                                   "proposed": s.proposed or "none"},
+                 f"{case.people[s.person].name} alleged {codebook.label(g)} from the floor", (hearing.id,))
+            for n, (s, g) in enumerate(alleged, start=1)]
+
+
 def charges_summary(charges: list[Fact], entries: tuple[str, ...] = ()) -> Fact:
     only = only_family({str(c.attributes["family"]) for c in charges})
     return Fact("charges", "charges", {"count": len(charges), "only_family": only},
@@ -423,7 +439,7 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
             e.date for e in known
             if (isinstance(e, Statement) and e.author == case.accused and e.kind == "self_report"
                 or isinstance(e, ConductEntry) and e.person == case.accused and e.conduct == "disclosure")
-            and (blow_ids & set(e.concerns) or other in (getattr(e, "subject", None), getattr(e, "toward", None)))
+            and (blow_ids & set(e.concerns) or other in (*getattr(e, "subjects", ()), getattr(e, "toward", None)))
         ]
         first_blow = min((e.date for e in blows), default=None)
         expelled = _stands_expelled(other, blows, known)
@@ -517,7 +533,7 @@ def _conduct_facts(case: Case, near: dict[str, str], known: list[Event]) -> list
 
 def _statement_facts(case: Case, known: list[Event], since_last_hearing: set[str]) -> list[Fact]:
     facts = []
-    statements = [e for e in known if isinstance(e, Statement) and e.subject == case.accused]
+    statements = [e for e in known if isinstance(e, Statement) and case.accused in e.subjects]
     for n, entry in enumerate(statements, start=1):
         attributes: dict[str, Value] = {
             "statement_kind": entry.kind,
@@ -591,6 +607,7 @@ def build(case: Case, hearing: Hearing, basis: str = "trust") -> Situation:
         accused,
         *charges,
         charges_summary(charges, (hearing.id,)),
+        *_accusation_facts(case, hearing),
         *tie_facts,
         *conduct_facts,
         *_statement_facts(case, known, since_last_hearing),

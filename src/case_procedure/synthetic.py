@@ -134,9 +134,9 @@ def entry(choose: Chooser, entry_id: str, day: dt.date, earlier: list[str], in_r
         return {**base, **hearing}
     if kind == "statement":
         statement = {"type": "statement", "kind": choose.choice(terms(codebook.STATEMENT_KINDS)),
-                     "author": choose.choice(PEOPLE), "subject": choose.choice(PEOPLE),
+                     "author": choose.choice(PEOPLE), "subjects": [choose.choice(PEOPLE)],
                      "to": choose.subset(terms(codebook.BODIES), 1, 2)}
-        if statement["author"] == statement["subject"]:
+        if statement["author"] in statement["subjects"]:
             statement["kind"] = "self_report"  # a statement about its own author is a self-report
         if choose.boolean():
             statement["from_body"] = "nkvd"
@@ -172,6 +172,7 @@ def case_data(choose: Chooser, case_id: str = "generated") -> dict[str, Any]:
             for other in choose.subset(PEOPLE[1:], 0, 3)]
     return {
         "id": case_id,
+        "format": 2,
         "title": "A generated case",
         "accused": "accused",
         "factory": choose.choice(terms(codebook.FACTORIES)),

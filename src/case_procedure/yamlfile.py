@@ -251,7 +251,11 @@ def _tab_line(text: str, upto: int) -> int | None:
 
 def read_yaml(path: Path) -> tuple[Any, LineMap]:
     """Parse a YAML file safely; broken or refused YAML becomes an InputError naming the line."""
-    text = read_text(path)
+    return parse_yaml(path, read_text(path))
+
+
+def parse_yaml(path: Path, text: str) -> tuple[Any, LineMap]:
+    """Parse the text of the file at `path` (named in messages)."""
     if not text.strip():
         raise _fail(path, 1, "the file is empty")
     data, root = _parse_fast(text) or _parse_careful(path, text)
@@ -343,10 +347,15 @@ def problems_from(exc: ValidationError, path: Path, lines: LineMap) -> list[Prob
 def load_model(path: Path, model: type[Model]) -> tuple[Model, LineMap]:
     """Read and validate one file against a pydantic model, or raise InputError."""
     data, lines = read_yaml(path)
+    return validated(path, data, lines, model), lines
+
+
+def validated(path: Path, data: Any, lines: LineMap, model: type[Model]) -> Model:
+    """The data of a file validated against a pydantic model, or InputError naming file, line and field."""
     if not isinstance(data, dict):
         found = type(data).__name__
         raise InputError([Problem(path, 1, "", f"expected a mapping at the top of the file, found {found}")])
     try:
-        return model.model_validate(data), lines
+        return model.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from(exc, path, lines)) from None
