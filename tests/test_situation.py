@@ -23,7 +23,8 @@ def facts_of(case: Case, index: int) -> dict[str, dict]:
 def test_late_report_of_a_siblings_arrest() -> None:
     facts = facts_of(example(), 0)
     assert facts["tie-1"] == {"id": "tie-1", "kind": "tie", "tie_kind": "sibling", "closeness": "close",
-                              "kind_closeness": "close", "enemy_before": "certain", "in_contact": False,
+                              "kind_closeness": "close", "enemy_before": "certain", "tie_certainty": "stated",
+                              "in_contact": False,
                               "renounced": False, "broke_off": False, "other_arrested": True, "other_expelled": False,
                               "other_targeted_nationality": False, "report": "late"}
     assert facts["hearing"]["first_hearing"] and not facts["hearing"]["accused_expelled"]

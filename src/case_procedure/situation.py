@@ -121,6 +121,8 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
                                     "lover: close; other relatives: distant; the rest: associate)", CLOSENESS[:3]),
         "enemy_before": Attribute("Whether the other person had been arrested, expelled or sentenced before the "
                                   "hearing: certain, possible (the dates overlap) or none", ENEMY_STATES),
+        "tie_certainty": Attribute("How sure the tie is: stated, inferred, or contested (the book's readings "
+                                   "disagree)", ("stated", "inferred", "contested")),
         "in_contact": Attribute("The accused aided, visited, lived with or wrote to the other person", kind=bool),
         "renounced": Attribute("The accused renounced the other person before the hearing", kind=bool),
         "broke_off": Attribute("The tie ended a year or more before the hearing, with no contact since", kind=bool),
@@ -351,7 +353,7 @@ def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: 
     done = {str(c.attributes["conduct"]) for c in conducts}
     if ground == "failure_to_report":
         return _report_status(struck, enemies, done)
-    if ground in NEEDS_ENEMY and ties and not struck:
+    if ground in NEEDS_ENEMY and ties and not struck and not _contested(ties):
         return "contradicted", ("no one tied to the accused had been arrested, expelled or sentenced by then",)
     wanted = CONDUCT_SUPPORTS.get(ground)
     if wanted is not None:
@@ -367,6 +369,11 @@ def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: 
         return "unknown", ("no tie of the accused is certainly struck before the hearing" if ties else
                            "the record names no one tied to the accused",)
     return _person_status(ground, accused)
+
+
+def _contested(ties: list[Fact]) -> bool:
+    """A tie the book's readings disagree on: its absence of blows proves nothing."""
+    return any(t.attributes["tie_certainty"] == "contested" for t in ties)
 
 
 def _report_status(struck: list[Fact], enemies: list[Fact], done: set[str]) -> tuple[str, tuple[str, ...]]:
@@ -453,6 +460,7 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
             "closeness": near,
             "kind_closeness": closeness(kind),
             "enemy_before": enemy,
+            "tie_certainty": _certainty(_ties_between(case, other)),
             "in_contact": bool(contact),
             "renounced": any(e.conduct == "renunciation" for e in conduct),
             "broke_off": broke_off,
@@ -468,6 +476,11 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
 
 def _ties_between(case: Case, other: str) -> list[Tie]:
     return [t for t in case.ties if {t.person, t.other} == {case.accused, other}]
+
+
+def _certainty(ties: list[Tie]) -> str:
+    """The surest of the ties between two people."""
+    return min((str(t.certainty) for t in ties), key=("stated", "inferred", "contested").index, default="stated")
 
 
 def _enemy_before(person: str, hearing: Hearing, known: list[Event], before: set[str],
