@@ -34,9 +34,10 @@ from case_procedure.case import (
 )
 from case_procedure.codebook import BODIES, label
 from case_procedure.compiler import CompiledRuleset, compile_norm_set, compile_pattern
-from case_procedure.engine import Engine, holds
+from case_procedure.engine import Engine, PythonEngine, holds
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.precedence import Judgement, verdicts
 from case_procedure.render import WIDTH, cell, md_text, wrap
 from case_procedure.replay import AUTO, RuleBook, replay
 from case_procedure.simulate import simulate
@@ -194,7 +195,7 @@ def rule_conditions(rule: ResolvedRule) -> str:
 
 # -- Why not --------------------------------------------------------------------------------
 
-Verdict = Literal["prescribed", "concurring", "overridden", "not applicable"]
+Verdict = Literal["prescribed", "concurring", "overridden", "capping", "capped", "outweighed", "not applicable"]
 
 
 @dataclass(frozen=True)
@@ -227,45 +228,47 @@ def _why_pattern_fails(pattern: Pattern, facts: list[situations.Fact]) -> str:
 
 
 def considerations(situation: situations.Situation, normset: NormSet,
-                   ruleset: CompiledRuleset | None = None) -> list[Consideration]:
+                   ruleset: CompiledRuleset | None = None, where: str = "at this hearing") -> list[Consideration]:
     """Every decision rule of the norm set at one hearing, with its verdict and, if it failed, why.
 
-    `ruleset` is the norm set's compiled decision rules (`RuleBook.compiled`), compiled here if not given."""
+    The verdicts of the rules that applied come from `precedence.verdicts`, the function replay decides by (a
+    conflict raises the same `RuleConflict`); only why the others did not apply is found here. `ruleset` is the
+    norm set's compiled decision rules (`RuleBook.compiled`), compiled here if not given."""
     ruleset = ruleset or compile_norm_set(normset)
     facts = [f.engine_fact() for f in situation.facts]
-    applicable: list[ResolvedRule] = []
-    failed: dict[str, tuple[str, int]] = {}
+    judged = verdicts(normset, PythonEngine().run(ruleset, "explain", facts), where)
+    result = []
     for rule in normset.decision_rules:
+        if rule.id in judged:
+            result.append(Consideration(rule, judged[rule.id].verdict, _verdict_reason(judged[rule.id])))
+            continue
         for n, name in enumerate(ruleset.pattern_names[rule.id]):
             condition = ruleset.definition[name]["all"][0]["m"]
             if any(holds(condition, f) for f in facts):
                 continue
             if n == 0:
                 body = next(str(f.attributes["body"]) for f in situation.facts if f.kind == "hearing")
-                failed[rule.id] = (f"applies only at {_join([_the(b) for b in rule.rule.at])}; this hearing is "
-                                   f"before {_the(body)}", -1)
+                result.append(Consideration(rule, "not applicable", f"applies only at "
+                                            f"{_join([_the(b) for b in rule.rule.at])}; this hearing is before "
+                                            f"{_the(body)}", -1))
             else:
                 pattern = rule.rule.when[n - 1]
                 kind_facts = [f for f in situation.facts if f.kind == pattern.fact]
-                failed[rule.id] = (_why_pattern_fails(pattern, kind_facts), n - 1)
+                result.append(Consideration(rule, "not applicable", _why_pattern_fails(pattern, kind_facts), n - 1))
             break
-        else:
-            applicable.append(rule)
-    ids = {r.id for r in applicable}
-    overriders = {t: r.id for r in applicable for t in r.rule.overrides if t in ids}
-    winners = [r for r in applicable if r.id not in overriders]
-    result = []
-    for rule in normset.decision_rules:
-        if rule.id in failed:
-            reason, index = failed[rule.id]
-            result.append(Consideration(rule, "not applicable", reason, index))
-        elif rule.id in overriders:
-            result.append(Consideration(rule, "overridden", f"applies, but {overriders[rule.id]} takes precedence"))
-        elif rule is winners[0]:
-            result.append(Consideration(rule, "prescribed", "applies and decides"))
-        else:
-            result.append(Consideration(rule, "concurring", f"applies and agrees with {winners[0].id}"))
     return result
+
+
+def _verdict_reason(judgement: Judgement) -> str:
+    by = judgement.by
+    return {
+        "prescribed": "applies and decides",
+        "concurring": f"applies and agrees with {by}",
+        "overridden": f"applies, but {by} takes precedence",
+        "capping": "applies and bounds what is prescribed for the charges it matches",
+        "capped": f"applies; {by} bounds its range",
+        "outweighed": f"applies to a lesser charge; {by} decides",
+    }[judgement.verdict]
 
 
 # -- Text and Markdown helpers ----------------------------------------------------------------
@@ -303,8 +306,9 @@ def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: boo
     if why_not:
         for hearing in case.hearings():
             normset = applied[hearing.id]
-            reasons[hearing.id] = considerations(situations.build(case, hearing), normset,
-                                                 book.compiled(normset)) if normset else []
+            reasons[hearing.id] = (considerations(situations.build(case, hearing), normset, book.compiled(normset),
+                                                 f"at hearing {hearing.id!r} of case {case.id!r} ({hearing.date})")
+                                 if normset else [])
     try:
         simulation, error = simulate(case, norm_set, book, engine), None
     except RuleConflict as exc:

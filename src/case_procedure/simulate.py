@@ -93,7 +93,7 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
         where = f"at step {n} ({body}) of the simulation of case {case.id!r}"
         situation = situations.at_step(base, body, decided, expelled, on_appeal)
         chosen = decide(normset, situation, book, engine, sid, where)
-        decision = str(chosen.rule.rule.decide) if chosen else None
+        decision = chosen.decision if chosen else None
         onward = route(normset, situation, situations.outcome_fact(decision, appeals), book, engine, sid,
                        f"after {where}")
         steps.append(SimStep(n=n, body=body, **decision_fields(chosen, situation), on_appeal=on_appeal,
