@@ -97,6 +97,8 @@ def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ())
 
 def outcome_words(outcome: Prescribed | Recorded | None, none: str) -> str:
     """The decision a step prescribes or records, or `none` when it has none."""
+    if isinstance(outcome, Prescribed):
+        return outcome.words()
     return decision_words(outcome.decision, outcome.also) if outcome else none
 
 
@@ -324,7 +326,7 @@ def simulation_sentences(simulation: Simulation | None) -> list[str]:
         return []
     sentences = []
     for s in simulation.steps:
-        decided = f"decides {decision_words(s.decision, s.also)} (rule {s.rule.id})" if s.rule else "decides nothing"
+        decided = f"decides {s.words()} (rule {s.rule.id})" if s.rule else "decides nothing"
         onward = {None: "no rule sends the case further", END: "the case ends there"}.get(
             s.route, f"the case goes to {_the(s.route or '')}")
         appeal = " on appeal" if s.on_appeal else ""
@@ -352,7 +354,7 @@ def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[s
         lines += wrap(f"nothing ({reason})", " " * 20, "  The norms:        ")
     else:
         p = step.prescribed
-        lines += wrap(f"{decision_words(p.decision, p.also)}, under {step.norm_set}", " " * 20,
+        lines += wrap(f"{p.words()}, under {step.norm_set}", " " * 20,
                        "  The norms:        ")
         lines += wrap(f"{p.rule.id} ({p.rule.reading}): {p.rule.statement}", " " * 20, "  Rule:             ")
         for source in p.rule.source:
@@ -455,7 +457,7 @@ def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str
         out.append(f"- **The norms prescribe:** nothing ({reason})")
     else:
         p = step.prescribed
-        out.append(f"- **The norms prescribe:** {md_text(decision_words(p.decision, p.also))}, under "
+        out.append(f"- **The norms prescribe:** {md_text(p.words())}, under "
                    f"`{step.norm_set}`")
         out.append(f"- **Rule** `{p.rule.id}` ({p.rule.reading}): {md_text(p.rule.statement)}")
         out += [f"- **Source:** {md_text(s.citation)}" for s in p.rule.source]

@@ -44,7 +44,7 @@ def _step_text(number: int, step: Step) -> list[str]:
         lines += wrap(f"nothing ({reason})", " " * 17, "   prescribed:   ")
         return lines
     rule = step.prescribed.rule
-    lines += wrap(_decision(step.prescribed.decision, step.prescribed.also), " " * 17, "   prescribed:   ")
+    lines += wrap(step.prescribed.words(), " " * 17, "   prescribed:   ")
     lines += wrap(f"{rule.id} ({rule.reading})", " " * 17, "   by rule:      ")
     lines += wrap(rule.statement, " " * 17)
     for source in rule.source:
@@ -102,7 +102,7 @@ def as_markdown(trace: Trace) -> str:
            "|---|---|---|---|---|---|---|"]
     for n, step in enumerate(trace.steps, start=1):
         recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
-        prescribed = _decision(step.prescribed.decision, step.prescribed.also) if step.prescribed else "-"
+        prescribed = step.prescribed.words() if step.prescribed else "-"
         rule = f"`{step.prescribed.rule.id}`" if step.prescribed else "-"
         out.append(f"| {n} | {step.date} | {_label(step.body)} | {recorded} | {prescribed} | {rule} | "
                    f"{step.agreement} |")
@@ -159,7 +159,7 @@ def simulation_as_text(sim: Simulation) -> str:
         if step.rule is None:
             lines += wrap("nothing (no rule of the norm set decides here)", " " * 17, "   decides:      ")
         else:
-            lines += wrap(_decision(step.decision, step.also), " " * 17, "   decides:      ")
+            lines += wrap(step.words() or "", " " * 17, "   decides:      ")
             lines += wrap(f"{step.rule.id} ({step.rule.reading}): {step.rule.statement}", " " * 17,
                            "   by rule:      ")
             for fact in step.matched:
@@ -178,7 +178,7 @@ def simulation_as_markdown(sim: Simulation) -> str:
         out += ["| # | body | decides | rule | then |", "|---|---|---|---|---|"]
         for step in sim.steps:
             body = _label(step.body) + (" (on appeal)" if step.on_appeal else "")
-            decision = _decision(step.decision, step.also) if step.rule else "nothing"
+            decision = step.words() if step.rule else "nothing"
             rule = f"`{step.rule.id}`" if step.rule else "-"
             out.append(f"| {step.n} | {body} | {decision} | {rule} | {cell(_next(step.route))} |")
         out.append("")
@@ -191,7 +191,7 @@ def simulation_as_markdown(sim: Simulation) -> str:
 def _path(sim: Simulation) -> str:
     if not sim.steps:
         return "no simulated step"
-    parts = [f"{_label(s.body)}: {_label(s.decision) if s.decision else 'nothing'}" for s in sim.steps]
+    parts = [f"{_label(s.body)}: {s.words() or 'nothing'}" for s in sim.steps]
     return " -> ".join(parts) + f" ({'end' if sim.ended == 'end' else 'stops'})"
 
 

@@ -154,6 +154,10 @@ class SimStep(Frozen):
     overridden: list[str]
     on_appeal: bool  # the accused's appeal brought the case to this body
     range: DecisionRange | None = None  # what is prescribed, as a range (None when no rule decides)
+
+    def words(self) -> str | None:
+        """What the step prescribes, in words, or None when no rule decides."""
+        return self.range.words(self.also) if self.range else None
     route: str | None  # the next body, "end", or None when no route rule applies (the case stops)
     route_rule: RuleRef | None
 
