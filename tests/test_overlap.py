@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import combinations
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from case_procedure import codebook
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import NormSet, NormSetFile, load_norm_sets
-from case_procedure.overlap import could_apply_together, overlaps
+from case_procedure.overlap import could_apply_together, idle_caps, overlaps
 from case_procedure.precedence import resolve
 from case_procedure.replay import RuleBook
 from case_procedure.situation import CATALOGUE, Fact, ground_family, only_family
@@ -119,3 +120,11 @@ def test_a_conflict_in_replay_is_an_overlap_the_check_reports(facts: list[Fact],
         reported = {frozenset((o.first.id, o.second.id)) for o in overlaps(normset)}
         named = frozenset(r for r in normset._by_id if f"'{r}'" in str(exc))
         assert named in reported, str(exc)
+
+
+def test_a_cap_with_no_rule_over_its_charges_is_reported_idle() -> None:
+    normset = NORM_SETS["norms-1938"]
+    assert idle_caps(normset) == []
+    penalties = {"n37.late-report", "n37.concealment-expelled"}  # the rules over a charge of not reporting
+    without = dataclasses.replace(normset, rules=tuple(r for r in normset.rules if r.id not in penalties))
+    assert [c.split("cap ")[1].split()[0] for c in idle_caps(without)] == ["'n38.late-report-not-expelled'"]

@@ -175,3 +175,12 @@ def overlaps(normset: NormSet) -> list[Overlap]:
             if bodies:
                 found.append(Overlap(normset, first, second, bodies))
     return found
+
+
+def idle_caps(normset: NormSet) -> list[str]:
+    """Caps that bound no rule over charges of the norm set: at none of their bodies could one charge meet a
+    charge pattern of both. Such a cap never changes an outcome (a cap alone prescribes nothing)."""
+    grounds = [r for r in normset.decision_rules if r.rule.is_ground]
+    return [f"{normset.file.as_posix()}: cap {cap.id!r} bounds no rule over charges of norm set {normset.id!r}"
+            for cap in normset.decision_rules if cap.rule.is_cap
+            and not any(set(cap.rule.at) & set(g.rule.at) and _share_a_charge(cap, g) for g in grounds)]

@@ -17,18 +17,18 @@ An `overrides` sets its target aside at the whole step, except between two groun
 that cover a charge in common: there it decides between them on the charges both cover,
 and the target still prescribes for its other charges. (A cap may override standing
 rules only: it bounds ground rules, never sets them aside.) Each charge then gets the
-range of the ground rules left covering it,
-clipped by its caps; the gravest charge decides (`Range.key`), unless a fired
-`combination` rule, met by distinct charges, prescribes something graver. The standing
-rules left must prescribe the same as that composed outcome. Two rules left with
-different outcomes where one must be chosen raise `RuleConflict`, naming both.
+range of the ground rules left covering it, clipped by its caps; the gravest charge
+decides (`Range.key`), unless a fired `combination` rule, met by distinct charges,
+prescribes something graver. The standing rules left must prescribe the same as that
+composed outcome. Two rules left with different outcomes where one must be chosen
+raise `RuleConflict`, naming both (and the charge, where they disagree on one).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from case_procedure.codebook import DECISIONS, severity
 from case_procedure.compiler import Firing
@@ -191,64 +191,75 @@ def _per_charge(normset: NormSet, applying: _Applying, where: str) -> tuple[list
     return outcomes, uncovered
 
 
+class _Candidate(NamedTuple):
+    """A range that may decide the step: a charge's, or a combination rule's."""
+
+    range: Range
+    also: tuple[str, ...]
+    rule: str  # the rule that answers for it
+    charge: ChargeOutcome | None  # None for a combination rule
+
+
+def _graver_combinations(applying: _Applying, gravest: tuple[int, int, int] | None) -> list[_Candidate]:
+    """The combination rules met by distinct charges that prescribe more than the gravest charge."""
+    found = []
+    for rule in applying.rules.values():
+        prescribed = rule.rule.range
+        if (rule.rule.combination and prescribed is not None and rule.id not in applying.set_aside
+                and _distinct_charges(rule, applying.firings[rule.id])
+                and (gravest is None or prescribed.key() > gravest)):
+            found.append(_Candidate(prescribed, tuple(rule.rule.also), rule.id, None))
+    return found
+
+
+def _gravest(normset: NormSet, applying: _Applying, candidates: list[_Candidate], where: str) -> list[_Candidate]:
+    """The gravest candidates, which must agree. Equally grave ranges with the same bounds do; the one that
+    names a typical decision says more than one that names none."""
+    top = max(c.range.key() for c in candidates)
+    gravest = sorted((c for c in candidates if c.range.key() == top), key=lambda c: c.range.typical is None)
+    first = gravest[0]
+    for other in gravest[1:]:
+        if ((other.range.at_least, other.range.at_most, other.also) != (first.range.at_least, first.range.at_most,
+                                                                         first.also)
+                or other.range.typical not in (None, first.range.typical)):
+            raise _conflict(normset, applying.rules[first.rule], applying.rules[other.rule], where)
+    return [c for c in gravest if (c.range, c.also) == (first.range, first.also)]
+
+
 def resolve(normset: NormSet, firings: list[Firing], where: str) -> Resolution | None:
     """What the rules that fired prescribe, after precedence and composition; None when nothing is prescribed.
 
     `where` names the step for a `RuleConflict`."""
     applying = _applying(normset, firings)
     per_charge, uncovered = _per_charge(normset, applying, where)
-    composed: list[tuple[Range, tuple[str, ...], str, ChargeOutcome | None]] = [
-        (o.range, o.also, o.reported_rule, o) for o in per_charge]
-    combination = None
-    gravest = max((o.range.key() for o in per_charge), default=None)
-    for rule in applying.rules.values():
-        if rule.rule.combination and rule.id not in applying.set_aside and _distinct_charges(
-                rule, applying.firings[rule.id]):
-            assert rule.rule.range is not None
-            if gravest is None or rule.rule.range.key() > gravest:
-                composed.append((rule.rule.range, tuple(rule.rule.also), rule.id, None))
-    if composed:
-        top = max(c[0].key() for c in composed)
-        deciding = [c for c in composed if c[0].key() == top]
-        if any(c[0].key() > (gravest or (-1, -1, -1)) for c in deciding):  # a combination is graver
-            deciding = [c for c in deciding if c[3] is None]
-            combination = deciding[0][2]
-        # equally grave ranges with the same bounds agree, and the one that names a typical decision says more
-        deciding.sort(key=lambda c: c[0].typical is None)
-        first = deciding[0]
-        other = next((c for c in deciding if (c[0].at_least, c[0].at_most, c[1]) != (first[0].at_least,
-                                                                                     first[0].at_most, first[1])
-                      or c[0].typical not in (None, first[0].typical)), None)
-        if other is not None:
-            raise _conflict(normset, applying.rules[first[2]], applying.rules[other[2]], where)
-        deciding = [c for c in deciding if c[0] == first[0] and c[1] == first[1]]
-    standing = [r for r in applying.rules.values() if not r.rule.charge_patterns or r.rule.is_route]
-    standing_left = [r for r in standing if r.id not in applying.set_aside]
-    distinct = {r.rule.outcome: r for r in standing_left}
+    charges = [_Candidate(o.range, o.also, o.reported_rule, o) for o in per_charge]
+    combinations = _graver_combinations(applying, max((c.range.key() for c in charges), default=None))
+    candidates = combinations or charges  # a graver combination takes the place of the gravest ground
+    deciding = _gravest(normset, applying, candidates, where) if candidates else []
+    standing = [r for r in applying.rules.values()
+                if (r.rule.is_route or not r.rule.charge_patterns) and r.id not in applying.set_aside]
+    distinct = {r.rule.outcome: r for r in standing}
     if len(distinct) > 1:
         first, second = list(distinct.values())[:2]
         raise _conflict(normset, first, second, where)
-    if composed and standing_left:
-        mine = standing_left[0].rule
-        if (mine.range, tuple(mine.also)) != (deciding[0][0], deciding[0][1]):
-            raise _conflict(normset, standing_left[0], applying.rules[deciding[0][2]], where)
-    if not composed and not standing_left:
+    if deciding and standing and (standing[0].rule.range, tuple(standing[0].rule.also)) != deciding[0][:2]:
+        raise _conflict(normset, standing[0], applying.rules[deciding[0].rule], where)
+    if not deciding and not standing:
         return None
-    answering = sorted({*(r.id for r in standing_left), *(c[2] for c in deciding)} if composed
-                       else {r.id for r in standing_left})
+    answering = sorted({*(r.id for r in standing), *(c.rule for c in deciding)})
     reported = applying.rules[answering[0]]
-    deciding_outcome = next((c[3] for c in deciding if c[3] is not None), None) if composed else None
-    verdicts = _verdicts(applying, answering, deciding_outcome)
+    deciding_charge = next((c.charge for c in deciding if c.charge is not None), None)
+    verdicts = _verdicts(applying, answering, deciding_charge)
     return Resolution(
-        rule=reported, range=deciding[0][0] if composed else reported.rule.range,
-        also=deciding[0][1] if composed else tuple(reported.rule.also),
+        rule=reported, range=deciding[0].range if deciding else reported.rule.range,
+        also=deciding[0].also if deciding else tuple(reported.rule.also),
         matched=applying.firings[reported.id].matched, concurring=tuple(answering[1:]),
         overridden=tuple(r for r, j in verdicts.items() if j.verdict == "overridden"),
-        capping=tuple(r for r, j in verdicts.items() if j.verdict == "capping"
-                      or (j.verdict in ("prescribed", "concurring") and applying.rules[r].rule.is_cap)),
-        per_charge=tuple(per_charge),
-        deciding_charge=deciding_outcome.charge if deciding_outcome else None,
-        uncovered=tuple(uncovered), combination=combination, verdicts=verdicts)
+        capping=tuple(r for r in applying.rules if applying.rules[r].rule.is_cap
+                      and verdicts[r].verdict != "overridden"),
+        per_charge=tuple(per_charge), deciding_charge=deciding_charge.charge if deciding_charge else None,
+        uncovered=tuple(uncovered), combination=next((c.rule for c in deciding if c.charge is None), None),
+        verdicts=verdicts)
 
 
 def _verdicts(applying: _Applying, answering: list[str], deciding: ChargeOutcome | None) -> dict[str, Judgement]:
