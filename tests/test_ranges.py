@@ -16,7 +16,8 @@ from case_procedure.compiler import compile_norm_set
 from case_procedure.corpus import load_case
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
-from case_procedure.norms import InForce, NormSet, Range, ResolvedRule, Rule
+from case_procedure.examples import Example, example_facts
+from case_procedure.norms import InForce, NormSet, Range, ResolvedRule, Rule, load_norm_sets
 from case_procedure.precedence import Resolution, resolve
 from case_procedure.replay import replay
 from case_procedure.trace import DecisionRange, range_agreement
@@ -211,3 +212,25 @@ def test_adding_a_ground_never_prescribes_more_than_the_gravest_single_ground(no
 def test_caps_alone_never_prescribe(normset: NormSet, grounds: list[str]) -> None:
     caps = [r for r in normset.rules if r.rule.is_cap]
     assert _resolve(_norm_set(caps), grounds) is None if caps else True
+
+
+# -- The same property over the bundled norm sets --------------------------------------------------------------
+
+def _bundled(book, normset: NormSet, body: str, grounds: list[str], arrested: bool) -> Resolution | None:
+    example = Example.model_validate({"name": "generated", "body": body, "expect": {"decision": "none"}, "facts": [
+        *({"fact": "charge", "ground": g} for g in grounds), {"fact": "accused", "arrested": arrested}]})
+    facts = [f.engine_fact() for f in example_facts(example)]
+    return resolve(normset, PythonEngine().run(book.compiled(normset), "ranges", facts), "in a generated situation")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(load_norm_sets(Path(__file__).resolve().parent.parent / "rules"))),
+       st.sampled_from(["shop_organization", "party_committee", "general_meeting"]),
+       st.lists(st.sampled_from(sorted(GROUNDS)), min_size=2, max_size=4, unique=True), st.booleans())
+def test_in_the_bundled_norm_sets_adding_a_ground_never_prescribes_more(book, name: str, body: str,
+                                                                         grounds: list[str], arrested: bool) -> None:
+    # no bundled norm set has a combination rule, so the gravest single ground bounds every mixture
+    normset = book.norm_sets[name]
+    assert not any(r.rule.combination for r in normset.rules)
+    together = _bundled(book, normset, body, grounds, arrested)
+    assert _gravity(together) <= max(_gravity(_bundled(book, normset, body, [g], arrested)) for g in grounds)

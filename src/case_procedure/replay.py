@@ -93,12 +93,15 @@ def decision_fields(chosen: Resolution | None, situation: situations.Situation) 
 
 
 def charge_fields(chosen: Resolution, situation: situations.Situation) -> dict[str, Any]:
-    """What a replayed step reports of its charges: each charge's range, those only a cap covers, the caps."""
+    """What a replayed step reports of its charges: each charge's range, the charges no rule over charges
+    prescribes for (they contribute nothing, whether or not a cap covers them), the caps that applied."""
     per_charge = [ChargeRange(charge=o.charge, ground=str(situation.fact(o.charge).attributes.get("ground", "")),
                               penalty_rules=list(o.penalty_rules), caps=list(o.caps),
                               range=decision_range(o.range), deciding=o.charge == chosen.deciding_charge)
                   for o in chosen.per_charge]
-    return {"per_charge": per_charge, "uncovered": list(chosen.uncovered), "capping": list(chosen.capping),
+    covered = {o.charge for o in chosen.per_charge}
+    uncovered = [f.id for f in situation.facts if f.kind == "charge" and f.id not in covered]
+    return {"per_charge": per_charge, "uncovered": uncovered, "capping": list(chosen.capping),
             "combination": chosen.combination}
 
 

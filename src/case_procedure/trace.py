@@ -98,7 +98,7 @@ class Prescribed(Frozen):
     overridden: list[str]  # applicable rules set aside by the rule's `overrides`
     range: DecisionRange | None = None  # what is prescribed, as a range (always given by replay)
     per_charge: list[ChargeRange] = []  # each charge some rule over charges covers
-    uncovered: list[str] = []  # charges only a cap covers: they contribute nothing
+    uncovered: list[str] = []  # charges no rule over charges prescribes for: they contribute nothing
     capping: list[str] = []  # the caps that applied
     combination: str | None = None  # the combination rule that decided, if one did
 
