@@ -2,8 +2,8 @@
 
 Like OpenFisca's YAML tests, each file names a norm set and lists situations: the body,
 a few facts (attributes left out take the catalogue's neutral value; values that follow
-from another, such as a ground's family, are derived), and the expected decision or
-route with the rule that must produce it. pytest runs every situation as a test, and
+from another, such as a ground's family, are derived), and the expected decision (or
+range) or route with the rule that must produce it. pytest runs every situation as a test, and
 `case-procedure check` lists the rules that no situation exercises.
 """
 
@@ -79,7 +79,7 @@ class LoadedExamples:
 class Result:
     example: Example
     path: Path
-    got: str  # "decision: reprimand (n38.x)", "route: end (base.y)" or "decision: none"
+    got: str  # "decision: reprimand (n38.x)", "route: end (base.y)", "decision: none", or with the range shown
     expected: str
     decided_by: tuple[str, ...]  # the rule that produced the outcome, and the rule over charges a cap bounded
 

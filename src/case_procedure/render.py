@@ -212,10 +212,10 @@ def comparison_as_text(cmp: Comparison) -> str:
         tag = "[differs]" if row.differs else "[same]"
         lines.append(f"{head}{tag:>{WIDTH - len(head)}}" if len(head) + len(tag) < WIDTH else f"{head} {tag}")
         lines.append(f"   {'recorded:':<{width}}  {_label(row.recorded)}")
-        first = row.prescribed[cmp.norm_sets[0]]
+        first = row.words[cmp.norm_sets[0]]
         for name in cmp.norm_sets:
             rule = f" ({row.rules[name]})" if row.rules[name] else ""
-            lines += wrap(f"{_marked(row.prescribed[name], first)}{rule}", " " * (width + 5),
+            lines += wrap(f"{_marked(row.words[name], first)}{rule}", " " * (width + 5),
                            f"   {name + ':':<{width}}")
         lines.append("")
     lines.append("Simulated paths:")
@@ -245,8 +245,8 @@ def comparison_as_markdown(cmp: Comparison) -> str:
         return f"{text} (`{rule}`)" if rule else text
 
     for n, row in enumerate(cmp.hearings, start=1):
-        first = row.prescribed[names[0]]
-        cells = " | ".join(decided(row.prescribed[x], first, row.rules[x]) for x in names)
+        first = row.words[names[0]]
+        cells = " | ".join(decided(row.words[x], first, row.rules[x]) for x in names)
         out.append(f"| {n} | {row.date} | {_label(row.body)} | {_label(row.recorded)} | {cells} |")
     final = cmp.final
     out.append(f"| final (replay) | | | {_label(final.recorded)} | "
