@@ -1,8 +1,9 @@
 """Hypothesis strategies for situations and small norm sets within the supported rule language.
 
-Rules are built as `NormSet` objects directly (no files): 1-4 decision rules, each
-with 1-3 patterns over the situation catalogue, using every test form (a value, a list
-of values, `not`, `at_least`, `at_most`), and precedence (`overrides`) only towards
+Rules are built as `NormSet` objects directly (no files): 1-4 decision rules (a
+decision, a range, or over charges a cap), each with 1-3 patterns over the situation
+catalogue, using every test form (a value, a list of values, `not`, `at_least`,
+`at_most`), and precedence (`overrides`) only towards
 earlier rules, so that it never runs in a circle. Situations are flat engine facts of
 every catalogue kind, sometimes with attributes missing, so that both evaluators are
 also compared where a test meets nothing to compare.
@@ -56,19 +57,35 @@ def pattern(draw: st.DrawFn) -> dict[str, Any]:
     return {"fact": kind, **{name: draw(attribute_test(attributes[name])) for name in names}}
 
 
+DECISIONS = sorted(codebook.DECISIONS)
+
+
+@st.composite
+def outcome(draw: st.DrawFn, over_charges: bool) -> dict[str, Any]:
+    """A decision, a range on the severity ladder, or (for a rule over charges) a cap."""
+    form = draw(st.sampled_from(["decision", "range", "cap"] if over_charges else ["decision", "range"]))
+    low, high = sorted(draw(st.lists(st.sampled_from(DECISIONS), min_size=2, max_size=2)), key=codebook.severity)
+    if form == "decision":
+        return {"decide": low}
+    if form == "cap":
+        return {"cap": {"at_most": high}}
+    return {"decide": {"at_least": low, "at_most": high, "typical": draw(st.sampled_from([low, high, None]))}}
+
+
 @st.composite
 def norm_set(draw: st.DrawFn, max_rules: int = 4) -> NormSet:
     count = draw(st.integers(1, max_rules))
     rules = []
     for i in range(count):
         earlier = [f"g.r{j}" for j in range(i)]
+        when = draw(st.lists(pattern(), min_size=1, max_size=3))
         spec = {
             "id": f"g.r{i}",
             "statement": "A generated rule.",
             "reading": "inferred",
             "at": draw(st.lists(st.sampled_from(BODIES), min_size=1, max_size=2, unique=True)),
-            "when": draw(st.lists(pattern(), min_size=1, max_size=3)),
-            "decide": draw(st.sampled_from(sorted(codebook.DECISIONS))),
+            "when": when,
+            **draw(outcome(any(p["fact"] == "charge" for p in when))),
             "overrides": draw(st.lists(st.sampled_from(earlier), unique=True)) if earlier else [],
             "source": ["s"],
         }

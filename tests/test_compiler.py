@@ -27,6 +27,7 @@ def test_a_rule_becomes_one_durable_rule_per_pattern_with_the_bodies_first() -> 
 def test_a_rule_applies_only_when_every_pattern_matched() -> None:
     ruleset = CompiledRuleset("t", {"a#0": {}, "a#1": {}, "b#0": {}}, "d")
     matches = {("a#0", "hearing"), ("b#0", "hearing"), ("a#1", "charge-2"), ("a#1", "charge-1")}
-    assert rules_applying(ruleset, matches) == [Firing("a", ("hearing", "charge-1", "charge-2")),
-                                                Firing("b", ("hearing",))]
+    assert rules_applying(ruleset, matches) == [
+        Firing("a", ("hearing", "charge-1", "charge-2"), (("hearing",), ("charge-1", "charge-2"))),
+        Firing("b", ("hearing",), (("hearing",),))]
     assert rules_applying(ruleset, {("a#0", "hearing")}) == []

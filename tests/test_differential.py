@@ -27,7 +27,7 @@ from case_procedure.compiler import CompiledRuleset, Firing
 from case_procedure.engine import DurableEngine, PythonEngine, _QuietHost, holds, lint
 from case_procedure.errors import EngineError, RuleConflict
 from case_procedure.norms import NormSet, pattern_problems
-from case_procedure.replay import resolve
+from case_procedure.precedence import resolve
 
 SOAK = os.environ.get("SOAK") == "1"
 EXAMPLES = int(os.environ.get("SOAK_EXAMPLES", "2000")) if SOAK else 200
@@ -41,7 +41,8 @@ def decision(normset: NormSet, firings: list[Firing]) -> tuple[Any, ...]:
         return ("conflict", str(exc))
     if found is None:
         return ("none",)
-    return (found.rule.id, found.matched, found.concurring, found.overridden)
+    return (found.rule.id, found.range, found.matched, found.concurring, found.overridden, found.per_charge,
+            found.verdicts)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -48,7 +48,7 @@ def test_a_rule_whose_patterns_match_only_in_part_does_not_apply_and_its_session
     # A partial match left in a deleted session corrupted durable-rules' heap when rules were joins.
     for i in range(50):
         assert engine.run(RULESET, f"partial-{i}", FACTS[:1]) == [
-            Firing("any_hearing", ("hearing",))]
+            Firing("any_hearing", ("hearing",), (("hearing",),))]
 
 
 def test_no_background_threads(engine: DurableEngine) -> None:

@@ -32,7 +32,7 @@ from case_procedure.explain import (
 )
 from case_procedure.norms import load_norm_sets
 from case_procedure.render import cell
-from case_procedure.replay import AUTO, RuleBook, replay
+from case_procedure.replay import AUTO, RuleBook, replay, situation_at
 
 CASE_FILES = corpus.case_files(ROOT / "cases")
 NORM_SETS = sorted(p.stem for p in (ROOT / "rules").glob("*.yaml"))
@@ -211,7 +211,7 @@ def test_the_prescribed_rule_is_the_one_the_replay_names(book, engine) -> None:
         trace = replay(case, "norms-1938", book, engine)
         for step, hearing in zip(trace.steps, case.hearings(), strict=True):
             normset = book.norm_sets["norms-1938"]
-            items = considerations(situations.build(case, hearing, normset.charge_basis), normset)
+            items = considerations(situation_at(case, hearing, normset), normset)
             chosen = [i.rule.id for i in items if i.verdict == "prescribed"]
             assert chosen == ([step.prescribed.rule.id] if step.prescribed else [])
 

@@ -89,3 +89,37 @@ def test_a_broken_rule_file_is_refused_with_the_reason(tmp_path: Path, name: str
     folder = rules_copy(tmp_path, name=name, old=old, new=new)
     found = problems(folder)
     assert any(complaint in p and p.startswith(f"{folder / name}:") for p in found), found
+
+
+LATE = "decide: {at_least: reprimand, at_most: expulsion, typical: expulsion}"
+RELIEF = ("      - {fact: charge, family: association}\n      - {fact: accused, arrested: false}\n"
+          "    cap: {at_most: removal_from_job_recommended, typical: reprimand}\n"
+          "    overrides: [n37.shop-affirms-expulsion]")
+
+
+@pytest.mark.parametrize(("name", "old", "new", "complaint"), [
+    ("norms-1937.yaml", LATE, "decide: {at_least: expulsion, at_most: reprimand}",
+     "out of order on the severity ladder: at_least expulsion is graver than at_most reprimand"),
+    ("norms-1937.yaml", LATE, "decide: {at_least: reprimand, at_most: strict_reprimand, typical: expulsion}",
+     "typical expulsion lies outside reprimand..strict_reprimand"),
+    ("norms-1937.yaml", LATE, "decide: {at_least: reprimand, at_most: expulsion}\n    cap: {at_most: reprimand}",
+     "exactly one of `decide`"),
+    ("norms-1938.yaml", RELIEF, RELIEF.replace("      - {fact: charge, family: association}\n", ""),
+     "a cap bounds what is prescribed for charges; it needs a `charge` pattern"),
+    ("norms-1938.yaml", RELIEF, RELIEF.replace("[n37.shop-affirms-expulsion]",
+                                               "[n37.shop-affirms-expulsion, n37.ties-to-enemies-expelled]"),
+     "a cap bounds such rules and never sets them aside"),
+    ("norms-1938.yaml", RELIEF, RELIEF.replace("typical: reprimand", "typical: expulsion"),
+     "typical expulsion is graver than the cap's at_most"),
+    ("norms-1937.yaml", LATE, "decide: {at_least: reprimand, at_most: expulsion}\n    combination: true",
+     "a combination rule decides, and has at least two `charge` patterns"),
+    # a floor must be within the powers of every body the rule applies at (a ceiling is a bound only)
+    ("norms-1937.yaml", LATE, "decide: {at_least: removal_from_party_post, at_most: expulsion}",
+     "prescribes removal_from_party_post at the shop organization, beyond that body's powers"),
+], ids=["range-out-of-order", "typical-outside", "decide-and-cap", "cap-without-charge", "cap-overrides-a-penalty",
+        "cap-typical-above", "combination-of-one", "floor-beyond-powers"])
+def test_a_broken_range_or_cap_is_refused_with_the_reason(tmp_path: Path, name: str, old: str, new: str,
+                                                          complaint: str) -> None:
+    folder = rules_copy(tmp_path, name=name, old=old, new=new)
+    found = problems(folder)
+    assert any(complaint in p and p.startswith(f"{folder / name}:") for p in found), found

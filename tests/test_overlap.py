@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import combinations
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from hypothesis import strategies as st
 
 from case_procedure import codebook
 from case_procedure.engine import PythonEngine
+from case_procedure.errors import RuleConflict
 from case_procedure.norms import NormSet, NormSetFile, load_norm_sets
-from case_procedure.overlap import could_apply_together, overlaps
+from case_procedure.overlap import could_apply_together, idle_caps, overlaps
+from case_procedure.precedence import resolve
 from case_procedure.replay import RuleBook
 from case_procedure.situation import CATALOGUE, Fact, ground_family, only_family
 
@@ -103,3 +106,25 @@ def test_rules_that_fire_together_are_reported_or_agree(facts: list[Fact], name:
         first, second = normset.rule(a), normset.rule(b)
         assert (first.rule.outcome == second.rule.outcome or a in second.rule.overrides
                 or b in first.rule.overrides or could_apply_together(first, second))
+
+
+@settings(max_examples=300)
+@given(situations(), st.sampled_from(sorted(NORM_SETS)), st.sampled_from(["decisions", "routes"]))
+def test_a_conflict_in_replay_is_an_overlap_the_check_reports(facts: list[Fact], name: str, part: str) -> None:
+    # with ranges, caps and composition per charge: the static check still never misses a conflict
+    normset = NORM_SETS[name]
+    firings = PythonEngine().run(BOOK.compiled(normset, part), "p", [f.engine_fact() for f in facts])
+    try:
+        resolve(normset, firings, "in a generated situation")
+    except RuleConflict as exc:
+        reported = {frozenset((o.first.id, o.second.id)) for o in overlaps(normset)}
+        named = frozenset(r for r in normset._by_id if f"'{r}'" in str(exc))
+        assert named in reported, str(exc)
+
+
+def test_a_cap_with_no_rule_over_its_charges_is_reported_idle() -> None:
+    normset = NORM_SETS["norms-1938"]
+    assert idle_caps(normset) == []
+    penalties = {"n37.late-report", "n37.concealment-expelled"}  # the rules over a charge of not reporting
+    without = dataclasses.replace(normset, rules=tuple(r for r in normset.rules if r.id not in penalties))
+    assert [c.split("cap ")[1].split()[0] for c in idle_caps(without)] == ["'n38.late-report-not-expelled'"]

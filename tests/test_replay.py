@@ -13,8 +13,9 @@ from case_procedure.compiler import Firing
 from case_procedure.corpus import load_case
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
+from case_procedure.norms import Range
 from case_procedure.replay import AUTO, replay, resolve
-from case_procedure.trace import AGREEMENTS, agreement
+from case_procedure.trace import AGREEMENTS, DecisionRange, agreement
 
 NORM_SETS = sorted(path.stem for path in (ROOT / "rules").glob("*.yaml"))
 
@@ -32,14 +33,17 @@ def test_agreement(prescribed: str | None, recorded: str | None, expected: str) 
 def test_example_under_both_norm_sets(book, engine) -> None:
     case = load_case(FIXTURES / "example.yaml")
     strict = replay(case, "norms-1937", book, engine)
-    assert [(s.prescribed.rule.id, s.agreement) for s in strict.steps] == [
-        ("n37.concealment-expelled", "agree"), ("n37.concealment-expelled", "agree")]
+    # N37-3: a late report draws a reprimand up to expulsion, typically expulsion; beside a tie, the tie's
+    # expulsion is the gravest ground
+    assert [(s.prescribed.rule.id, s.agreement, s.agreement_kind) for s in strict.steps] == [
+        ("n37.late-report", "agree", "exact"), ("n37.ties-to-enemies-expelled", "agree", "exact")]
     lenient = replay(case, "norms-1938", book, engine)
     first = lenient.steps[0].prescribed
     assert (first.rule.id, first.decision, lenient.steps[0].agreement) == (
-        "n38.late-report-not-expelled", "reprimand", "milder")
+        "n38.late-report-not-expelled", None, "milder")
+    assert first.range == DecisionRange(at_least="reprimand", at_most="removal_from_job_recommended", typical=None)
     assert "n37.concealment-expelled" in first.overridden
-    assert {f.kind for f in first.matched} == {"hearing", "charges", "charge", "accused"}
+    assert {f.kind for f in first.matched} == {"hearing", "charge", "accused"}
 
 
 def test_auto_picks_the_norm_set_in_force(book, engine) -> None:
@@ -50,18 +54,24 @@ def test_auto_picks_the_norm_set_in_force(book, engine) -> None:
 def test_conflicting_rules_without_precedence_are_an_error(book) -> None:
     normset = book.norm_sets["norms-1938"]
     case = load_case(FIXTURES / "example.yaml")
-    firings = [Firing("n37.concealment-expelled", ("hearing",)), Firing("n37.aid-to-relatives", ("hearing",))]
-    with pytest.raises(RuleConflict, match="n37.aid-to-relatives.*n37.concealment-expelled|n37.concealment"):
+    firings = [Firing("n37.concealment-expelled", ("hearing", "charge-1"), (("hearing",), ("charge-1",))),
+               Firing("n37.aid-to-relatives", ("hearing", "charge-1", "charges"),
+                      (("hearing",), ("charge-1",), ("charges",)))]
+    with pytest.raises(RuleConflict, match="n37.aid-to-relatives.*n37.concealment-expelled.*to charge 'charge-1'"):
         resolve(normset, firings, f"at hearing {case.hearings()[0].id!r}")
 
 
 def test_precedence_sets_the_overridden_rule_aside(book) -> None:
     normset = book.norm_sets["norms-1938"]
     case = load_case(FIXTURES / "example.yaml")
-    firings = [Firing("n37.concealment-expelled", ("charge-1",)), Firing("n38.late-report-not-expelled", ("charges",))]
+    firings = [Firing("n37.concealment-expelled", ("hearing", "charge-1"), (("hearing",), ("charge-1",))),
+               Firing("n37.late-report", ("hearing", "charge-1"), (("hearing",), ("charge-1",))),
+               Firing("n38.late-report-not-expelled", ("hearing", "charge-1", "accused"),
+                      (("hearing",), ("charge-1",), ("accused",)))]
     chosen = resolve(normset, firings, f"at hearing {case.hearings()[0].id!r}")
     assert chosen is not None and chosen.rule.id == "n38.late-report-not-expelled"
     assert chosen.overridden == ("n37.concealment-expelled",)
+    assert chosen.verdicts["n37.late-report"].verdict == "capped"
 
 
 @settings(max_examples=60)
@@ -75,7 +85,9 @@ def test_every_step_names_a_rule_or_says_no_rule(book, engine, data: dict, norm_
         assert (step.prescribed is None) == (step.agreement == "no-rule")
         if step.prescribed:
             normset = book.norm_sets[step.norm_set]
-            assert normset.rule(step.prescribed.rule.id).rule.decide == step.prescribed.decision
+            rule = normset.rule(step.prescribed.rule.id).rule
+            assert step.prescribed.range and step.prescribed.decision == step.prescribed.range.typical
+            assert rule.is_cap or rule.range == Range(**step.prescribed.range.model_dump())
             assert step.prescribed.rule.source and step.prescribed.matched
 
 

@@ -219,7 +219,7 @@ def _step_html(case: Case, n: int, step: Step, hearing: Hearing, v: View, root: 
         rule_link = f'{root}norms/{e(step.norm_set)}.html#rule-{e(p.rule.id)}'
         facts = "".join(f"<li>{e(f.description)}</li>" for f in p.matched)
         parts += [f'<dt>The norms prescribe</dt><dd><span class="prescribed" data-step="{n}">'
-                  f"{e(decision_words(p.decision, p.also))}</span> under <code>{e(step.norm_set)}</code></dd>",
+                  f"{e(p.words())}</span> under <code>{e(step.norm_set)}</code></dd>",
                   f'<dt>Rule</dt><dd><a href="{rule_link}"><code>{e(p.rule.id)}</code></a> ({e(p.rule.reading)}): '
                   f"{e(p.rule.statement)}</dd>",
                   f"<dt>Rule source</dt><dd>{'; '.join(e(s.citation) for s in p.rule.source)}</dd>",
@@ -255,7 +255,7 @@ def _simulation_html(case: Case, v: View, root: str) -> str:
     start = f" from the facts known at <a href=\"#entry-{e(sim.start)}\">{e(sim.start)}</a>" if sim.start else ""
     items = []
     for s in sim.steps:
-        decided = decision_words(s.decision, s.also) if s.decision else "nothing (no rule decides here)"
+        decided = s.words() or "nothing (no rule decides here)"
         rule = f' by <a href="{root}norms/{e(_file_set(s.rule.file))}.html#rule-{e(s.rule.id)}"><code>' \
             f"{e(s.rule.id)}</code></a>" if s.rule else ""
         appeal = " (on the accused's appeal)" if s.on_appeal else ""

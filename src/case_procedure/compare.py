@@ -16,7 +16,8 @@ class HearingRow(Frozen):
     recorded: str | None
     prescribed: dict[str, str | None]  # norm set -> decision (None: no rule applies)
     rules: dict[str, str | None]  # norm set -> rule id
-    differs: bool  # the norm sets prescribe different decisions here
+    differs: bool  # the norm sets prescribe different decisions (or ranges) here
+    words: dict[str, str | None] = {}  # norm set -> what it prescribes in words, a range included
 
 
 class FinalRow(Frozen):
@@ -45,10 +46,11 @@ def compare(case: Case, norm_sets: list[str], book: RuleBook, engine: Engine) ->
     for i, hearing in enumerate(case.hearings()):
         steps = {n: traces[n].steps[i] for n in norm_sets}
         prescribed = {n: s.prescribed.decision if s.prescribed else None for n, s in steps.items()}
+        words = {n: s.prescribed.words() if s.prescribed else None for n, s in steps.items()}
         rows.append(HearingRow(hearing=hearing.id, date=str(hearing.date), body=hearing.body,
                                recorded=hearing.decision, prescribed=prescribed,
                                rules={n: s.prescribed.rule.id if s.prescribed else None for n, s in steps.items()},
-                               differs=_differs(prescribed)))
+                               differs=_differs(words), words=words))
     simulations = {n: simulate(case, n, book, engine) for n in norm_sets}
     replayed = {n: traces[n].outcome.prescribed for n in norm_sets}
     simulated = {n: simulations[n].final for n in norm_sets}

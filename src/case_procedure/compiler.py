@@ -53,6 +53,12 @@ class CompiledRuleset:
 class Firing:
     rule_id: str
     matched: tuple[str, ...]  # ids of the facts its patterns matched, in pattern order
+    # the ids of the facts each pattern matched: [0] is the hearing, [n] the rule's n-th pattern in `when`
+    by_pattern: tuple[tuple[str, ...], ...] = ()
+
+    def facts_of(self, when_index: int) -> tuple[str, ...]:
+        """The facts that the rule's pattern `when[when_index]` matched."""
+        return self.by_pattern[when_index + 1]
 
 
 def rules_applying(ruleset: CompiledRuleset, matches: set[tuple[str, str]]) -> list[Firing]:
@@ -67,7 +73,7 @@ def rules_applying(ruleset: CompiledRuleset, matches: set[tuple[str, str]]) -> l
         per_pattern = [facts_by_pattern.get(name, []) for name in names]
         if all(per_pattern):
             ordered = list(dict.fromkeys(fact for facts in per_pattern for fact in facts))
-            firings.append(Firing(rule_id, tuple(ordered)))
+            firings.append(Firing(rule_id, tuple(ordered), tuple(tuple(facts) for facts in per_pattern)))
     return sorted(firings)
 
 

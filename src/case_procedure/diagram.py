@@ -103,7 +103,7 @@ def case_pathway(case: Case, trace: Trace | None = None, simulation: Simulation 
         previous = OPENING
         for step in simulation.steps:
             nodes.setdefault(step.body, _body_node(step.body))
-            decided = decision_words(step.decision, step.also) if step.decision else "no rule decides"
+            decided = step.words() or "no rule decides"
             edges.append(Edge(nodes[previous].id, nodes[step.body].id, f"simulated {step.n}: {decided}",
                               "simulated"))
             previous = step.body

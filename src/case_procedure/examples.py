@@ -2,8 +2,8 @@
 
 Like OpenFisca's YAML tests, each file names a norm set and lists situations: the body,
 a few facts (attributes left out take the catalogue's neutral value; values that follow
-from another, such as a ground's family, are derived), and the expected decision or
-route with the rule that must produce it. pytest runs every situation as a test, and
+from another, such as a ground's family, are derived), and the expected decision (or
+range) or route with the rule that must produce it. pytest runs every situation as a test, and
 `case-procedure check` lists the rules that no situation exercises.
 """
 
@@ -20,8 +20,9 @@ from case_procedure.codebook import Body, Decision
 from case_procedure.compiler import DECISIONS, ROUTES
 from case_procedure.engine import Engine
 from case_procedure.errors import InputError, Problem, RuleConflict
-from case_procedure.norms import Key, NormSet, Pattern, RuleId, Scalar, Strict, pattern_problems
-from case_procedure.replay import RuleBook, resolve
+from case_procedure.norms import Key, NormSet, Pattern, Range, RuleId, Scalar, Strict, pattern_problems
+from case_procedure.precedence import Resolution, resolve
+from case_procedure.replay import RuleBook
 from case_procedure.scalars import Flag
 from case_procedure.situation import (
     CATALOGUE,
@@ -60,6 +61,8 @@ class GivenOutcome(Strict):
 
 class Expect(Strict):
     decision: Union[Decision, Literal["none"], None] = None
+    range: Range | None = Field(default=None, description="The range that must be prescribed; with `decision`, "
+                                "also its typical decision")
     route: Union[Body, Literal["end"], None] = None
     rule: RuleId | None = Field(default=None, description="The rule that must produce it (not with `none`)")
 
@@ -87,9 +90,9 @@ class LoadedExamples:
 class Result:
     example: Example
     path: Path
-    got: str  # "decision: reprimand (n38.x)", "route: end (base.y)" or "decision: none"
+    got: str  # "decision: reprimand (n38.x)", "route: end (base.y)", "decision: none", or with the range shown
     expected: str
-    decided_by: str | None  # the rule that produced the outcome
+    decided_by: tuple[str, ...]  # the rule that produced the outcome, and the rule over charges a cap bounded
 
     @property
     def passed(self) -> bool:
@@ -115,13 +118,15 @@ def _example_problems(spec: ExampleFile, path: Path, norm_sets: dict[str, NormSe
         for j, given in enumerate(example.facts):
             problems += _given_problems(given, (*loc, "facts", j))
         expect = example.expect
-        if (expect.decision is None) == (expect.route is None):
-            problems.append(((*loc, "expect"), "expect either a `decision` (or `none`) or a `route`"))
+        if (expect.decision is None and expect.range is None) == (expect.route is None):
+            problems.append(((*loc, "expect"), "expect either a `decision` (or `none`) or a `range`, or a `route`"))
+        if expect.decision == NONE and expect.range is not None:
+            problems.append(((*loc, "expect", "range"), "`none` prescribes no range"))
         if expect.rule and expect.rule not in rules:
             problems.append(((*loc, "expect", "rule"), f"no rule {expect.rule!r} in norm set {spec.norm_set!r}"))
         if expect.decision == NONE and expect.rule:
             problems.append(((*loc, "expect", "rule"), "no rule produces `none`"))
-        if expect.decision not in (None, NONE) and not expect.rule:
+        if (expect.decision not in (None, NONE) or expect.range) and not expect.rule:
             problems.append(((*loc, "expect", "rule"), "name the rule that must produce the decision"))
         if expect.route is not None and not expect.rule:
             problems.append(((*loc, "expect", "rule"), "name the rule that must produce the route"))
@@ -218,19 +223,38 @@ def run_example(example: Example, path: Path, normset: NormSet, book: RuleBook, 
         resolution = resolve(normset, engine.run(ruleset, f"test:{path.stem}", [f.engine_fact() for f in facts]),
                              where)
     except RuleConflict as exc:
-        return Result(example, path, f"conflict: {exc}", _expected(example), None)
+        return Result(example, path, f"conflict: {exc}", _expected(example), ())
     if resolution is None:
-        return Result(example, path, f"{'route' if is_route else 'decision'}: {NONE}", _expected(example), None)
+        return Result(example, path, f"{'route' if is_route else 'decision'}: {NONE}", _expected(example), ())
     rule = resolution.rule.rule
-    got = f"route: {rule.route} ({rule.id})" if is_route else f"decision: {rule.decide} ({rule.id})"
-    return Result(example, path, got, _expected(example), rule.id)
+    if is_route:
+        got = f"route: {rule.route} ({rule.id})"
+    else:
+        shown = resolution.range if example.expect.range else None
+        got = _decision_text(resolution.decision, shown, rule.id)
+    return Result(example, path, got, _expected(example), _exercised(resolution))
+
+
+def _exercised(resolution: Resolution) -> tuple[str, ...]:
+    """The rule that produced the outcome and, where a cap answers for it, the rules over charges it bounded."""
+    bounded = next((o.penalty_rules for o in resolution.per_charge if o.charge == resolution.deciding_charge), ())
+    return (resolution.rule.id, *bounded)
+
+
+def _decision_text(decision: str | None, prescribed: Range | None, rule: str | None) -> str:
+    shown = f" in {prescribed.at_least}..{prescribed.at_most} typically {prescribed.typical or NONE}" if prescribed \
+        else ""
+    return f"decision: {decision or NONE}{shown} ({rule})"
 
 
 def _expected(example: Example) -> str:
     expect = example.expect
     if expect.route is not None:
         return f"route: {expect.route} ({expect.rule})"
-    return f"decision: {NONE}" if expect.decision == NONE else f"decision: {expect.decision} ({expect.rule})"
+    if expect.decision == NONE:
+        return f"decision: {NONE}"
+    decision = expect.decision or (expect.range.typical if expect.range else None)
+    return _decision_text(decision, expect.range, expect.rule)
 
 
 def run_all(loaded: list[LoadedExamples], book: RuleBook, engine: Engine) -> list[Result]:
@@ -242,7 +266,7 @@ def unexercised(norm_sets: dict[str, NormSet], results: list[Result]) -> dict[st
     """For each norm set, the rules of its own file that no test situation of any norm set made decide.
 
     An inherited rule counts as exercised when a test of the norm set that defines it exercises it."""
-    fired = {r.decided_by for r in results}
+    fired = {rule for r in results for rule in r.decided_by}
     own = {n.id: [r.id for r in n.rules if r.file == n.file] for n in norm_sets.values()}
     return {name: sorted(set(ids) - fired) for name, ids in sorted(own.items()) if set(ids) - fired}
 

@@ -36,11 +36,12 @@ from case_procedure.case import (
 )
 from case_procedure.codebook import BODIES, label
 from case_procedure.compiler import CompiledRuleset, compile_norm_set, compile_pattern
-from case_procedure.engine import Engine, holds
+from case_procedure.engine import Engine, PythonEngine, holds
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.precedence import Judgement, verdicts
 from case_procedure.render import NO_CELL, WIDTH, code, md_text, table, wrap
-from case_procedure.replay import AUTO, RuleBook, replay
+from case_procedure.replay import AUTO, RuleBook, replay, situation_at
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
 from case_procedure.trace import Prescribed, Recorded, Simulation, Step, Trace
@@ -98,6 +99,8 @@ def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ())
 
 def outcome_words(outcome: Prescribed | Recorded | None, none: str) -> str:
     """The decision a step prescribes or records, or `none` when it has none."""
+    if isinstance(outcome, Prescribed):
+        return outcome.words()
     return decision_words(outcome.decision, outcome.also) if outcome else none
 
 
@@ -204,7 +207,7 @@ def rule_conditions(rule: ResolvedRule) -> str:
 
 # -- Why not --------------------------------------------------------------------------------
 
-Verdict = Literal["prescribed", "concurring", "overridden", "not applicable"]
+Verdict = Literal["prescribed", "concurring", "overridden", "capping", "capped", "outweighed", "not applicable"]
 
 
 @dataclass(frozen=True)
@@ -237,45 +240,47 @@ def _why_pattern_fails(pattern: Pattern, facts: list[situations.Fact]) -> str:
 
 
 def considerations(situation: situations.Situation, normset: NormSet,
-                   ruleset: CompiledRuleset | None = None) -> list[Consideration]:
+                   ruleset: CompiledRuleset | None = None, where: str = "at this hearing") -> list[Consideration]:
     """Every decision rule of the norm set at one hearing, with its verdict and, if it failed, why.
 
-    `ruleset` is the norm set's compiled decision rules (`RuleBook.compiled`), compiled here if not given."""
+    The verdicts of the rules that applied come from `precedence.verdicts`, the function replay decides by (a
+    conflict raises the same `RuleConflict`); only why the others did not apply is found here. `ruleset` is the
+    norm set's compiled decision rules (`RuleBook.compiled`), compiled here if not given."""
     ruleset = ruleset or compile_norm_set(normset)
     facts = [f.engine_fact() for f in situation.facts]
-    applicable: list[ResolvedRule] = []
-    failed: dict[str, tuple[str, int]] = {}
+    judged = verdicts(normset, PythonEngine().run(ruleset, "explain", facts), where)
+    result = []
     for rule in normset.decision_rules:
+        if rule.id in judged:
+            result.append(Consideration(rule, judged[rule.id].verdict, _verdict_reason(judged[rule.id])))
+            continue
         for n, name in enumerate(ruleset.pattern_names[rule.id]):
             condition = ruleset.definition[name]["all"][0]["m"]
             if any(holds(condition, f) for f in facts):
                 continue
             if n == 0:
                 body = next(str(f.attributes["body"]) for f in situation.facts if f.kind == "hearing")
-                failed[rule.id] = (f"applies only at {_join([_the(b) for b in rule.rule.at])}; this hearing is "
-                                   f"before {_the(body)}", -1)
+                result.append(Consideration(rule, "not applicable", f"applies only at "
+                                            f"{_join([_the(b) for b in rule.rule.at])}; this hearing is before "
+                                            f"{_the(body)}", -1))
             else:
                 pattern = rule.rule.when[n - 1]
                 kind_facts = [f for f in situation.facts if f.kind == pattern.fact]
-                failed[rule.id] = (_why_pattern_fails(pattern, kind_facts), n - 1)
+                result.append(Consideration(rule, "not applicable", _why_pattern_fails(pattern, kind_facts), n - 1))
             break
-        else:
-            applicable.append(rule)
-    ids = {r.id for r in applicable}
-    overriders = {t: r.id for r in applicable for t in r.rule.overrides if t in ids}
-    winners = [r for r in applicable if r.id not in overriders]
-    result = []
-    for rule in normset.decision_rules:
-        if rule.id in failed:
-            reason, index = failed[rule.id]
-            result.append(Consideration(rule, "not applicable", reason, index))
-        elif rule.id in overriders:
-            result.append(Consideration(rule, "overridden", f"applies, but {overriders[rule.id]} takes precedence"))
-        elif rule is winners[0]:
-            result.append(Consideration(rule, "prescribed", "applies and decides"))
-        else:
-            result.append(Consideration(rule, "concurring", f"applies and agrees with {winners[0].id}"))
     return result
+
+
+def _verdict_reason(judgement: Judgement) -> str:
+    by = judgement.by
+    return {
+        "prescribed": "applies and decides",
+        "concurring": f"applies and agrees with {by}",
+        "overridden": f"applies, but {by} takes precedence",
+        "capping": "applies and bounds what is prescribed for the charges it matches",
+        "capped": f"applies; {by} bounds its range",
+        "outweighed": f"applies to a lesser charge; {by} decides",
+    }[judgement.verdict]
 
 
 # -- Text and Markdown helpers ----------------------------------------------------------------
@@ -307,8 +312,10 @@ def tell(case: Case, norm_set: str, book: RuleBook, engine: Engine, why_not: boo
     if why_not:
         for hearing in case.hearings():
             normset = applied[hearing.id]
-            reasons[hearing.id] = considerations(situations.build(case, hearing, normset.charge_basis), normset,
-                                                 book.compiled(normset)) if normset else []
+            reasons[hearing.id] = (considerations(situation_at(case, hearing, normset), normset,
+                                                  book.compiled(normset),
+                                                  f"at hearing {hearing.id!r} of case {case.id!r} ({hearing.date})")
+                                   if normset else [])
     try:
         simulation, error = simulate(case, norm_set, book, engine), None
     except RuleConflict as exc:
@@ -324,7 +331,7 @@ def simulation_sentences(simulation: Simulation | None) -> list[str]:
         return []
     sentences = []
     for s in simulation.steps:
-        decided = f"decides {decision_words(s.decision, s.also)} (rule {s.rule.id})" if s.rule else "decides nothing"
+        decided = f"decides {s.words()} (rule {s.rule.id})" if s.rule else "decides nothing"
         onward = {None: "no rule sends the case further", END: "the case ends there"}.get(
             s.route, f"the case goes to {_the(s.route or '')}")
         appeal = " on appeal" if s.on_appeal else ""
@@ -352,7 +359,7 @@ def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[s
         lines += wrap(f"nothing ({reason})", " " * 20, "  The norms:        ")
     else:
         p = step.prescribed
-        lines += wrap(f"{decision_words(p.decision, p.also)}, under {step.norm_set}", " " * 20,
+        lines += wrap(f"{p.words()}, under {step.norm_set}", " " * 20,
                        "  The norms:        ")
         lines += wrap(f"{p.rule.id} ({p.rule.reading}): {p.rule.statement}", " " * 20, "  Rule:             ")
         for source in p.rule.source:
@@ -455,7 +462,7 @@ def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str
         out.append(f"- **The norms prescribe:** nothing ({reason})")
     else:
         p = step.prescribed
-        out.append(f"- **The norms prescribe:** {md_text(decision_words(p.decision, p.also))}, under "
+        out.append(f"- **The norms prescribe:** {md_text(p.words())}, under "
                    f"`{step.norm_set}`")
         out.append(f"- **Rule** `{p.rule.id}` ({p.rule.reading}): {md_text(p.rule.statement)}")
         out += [f"- **Source:** {md_text(s.citation)}" for s in p.rule.source]

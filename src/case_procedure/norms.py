@@ -15,10 +15,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from case_procedure.case import Strict
-from case_procedure.codebook import Body, Decision, label
+from case_procedure.codebook import Body, Decision, label, severity
 from case_procedure.dates import Day
 from case_procedure.errors import InputError, Problem
 from case_procedure.scalars import AsWritten, Flag, Text, Whole
@@ -64,12 +64,70 @@ class Pattern(BaseModel):
         return dict(self.__pydantic_extra__ or {})
 
 
+class Range(Strict):
+    """A range on the severity ladder: `{at_least: reprimand, at_most: expulsion, typical: expulsion}`."""
+
+    model_config = ConfigDict(**Strict.model_config, frozen=True)  # ranges are compared and collected in sets
+    at_least: Decision
+    at_most: Decision = Field(description="A bound on the severity ladder; it need not be in the body's powers")
+    typical: Decision | None = Field(default=None, description="The decision the book reports as usual, if it "
+                                     "gives one")
+
+    @classmethod
+    def point(cls, decision: str) -> "Range":
+        return cls(at_least=decision, at_most=decision, typical=decision)
+
+    @property
+    def is_point(self) -> bool:
+        return self.at_least == self.at_most == self.typical
+
+    def key(self) -> tuple[int, int, int]:
+        """How grave the range is, for choosing the gravest of several: its ceiling, then its typical (or
+        floor), then its floor."""
+        return (severity(self.at_most), severity(self.typical or self.at_least), severity(self.at_least))
+
+    def ordering_problem(self) -> str | None:
+        low, high = severity(self.at_least), severity(self.at_most)
+        if low > high:
+            return f"at_least {self.at_least} is graver than at_most {self.at_most}"
+        if self.typical is not None and not low <= severity(self.typical) <= high:
+            return f"typical {self.typical} lies outside {self.at_least}..{self.at_most}"
+        return None
+
+    def describe(self) -> str:
+        """'reprimand to expulsion (typically expulsion)', or the one decision of a point."""
+        if self.is_point:
+            return label(self.at_least)
+        typical = f" (typically {label(self.typical)})" if self.typical else ""
+        return f"{label(self.at_least)} to {label(self.at_most)}{typical}"
+
+
+def _outcome_form(value: object) -> str:
+    return "range" if isinstance(value, (dict, Range)) else "decision"
+
+
+# a decision, or a range; the discriminator keeps a misspelt decision's message to the decision alone
+Outcome = Annotated[Union[Annotated[Decision, Tag("decision")], Annotated[Range, Tag("range")]],
+                    Discriminator(_outcome_form)]
+
+
+class Cap(Strict):
+    """A ceiling on what other rules prescribe for the charges a cap rule matches."""
+
+    at_most: Decision = Field(description="The gravest decision left open; a bound on the severity ladder")
+    typical: Decision | None = Field(default=None, description="The decision the book reports instead, where the "
+                                     "ceiling cuts off the usual one")
+
+
 END = "end"
 NormSetKind = Literal["norms", "practice", "base"]
 
 
+CHARGE = "charge"  # the fact kind a ground rule or a cap tests: one per charge
+
+
 class Rule(Strict):
-    """A decision rule (`decide`) or a route rule (`route`); see docs/rule-format.md."""
+    """A decision rule (`decide`), a cap (`cap`) or a route rule (`route`); see docs/rule-format.md."""
 
     id: RuleId
     statement: Text = Field(description="The norm in plain English; never a person or a case")
@@ -79,7 +137,13 @@ class Rule(Strict):
     at: list[Union[Body, Literal["opening"]]] = Field(
         min_length=1, description="Bodies at which the rule applies; route rules may also apply at the `opening`")
     when: list[Pattern] = Field(default=[], description="Facts that must all be present")
-    decide: Decision | None = Field(default=None, description="The decision prescribed (a decision rule)")
+    decide: Outcome | None = Field(
+        default=None, description="The decision prescribed (a decision rule), or a range "
+        "`{at_least, at_most, typical}` on the severity ladder")
+    cap: Cap | None = Field(default=None, description="A ceiling on what other rules prescribe for the charges this "
+                            "rule's `charge` patterns match (a cap rule); it never prescribes alone")
+    combination: Flag = Field(default=False, description="A ground rule whose charge patterns must be met by distinct "
+                              "charges: it states that the combination is graver than its gravest ground")
     also: list[Decision] = []
     route: Union[Body, Literal["end"], None] = Field(
         default=None, description="The body that takes the case up next, or `end` (a route rule)")
@@ -95,14 +159,43 @@ class Rule(Strict):
         return self.route is not None
 
     @property
-    def outcome(self) -> tuple[str, ...]:
+    def is_cap(self) -> bool:
+        return self.cap is not None
+
+    @property
+    def charge_patterns(self) -> tuple[int, ...]:
+        """The indices in `when` of the patterns on a charge."""
+        return tuple(i for i, p in enumerate(self.when) if p.fact == CHARGE)
+
+    @property
+    def is_ground(self) -> bool:
+        """A decision rule over charges: it prescribes for each charge its charge patterns match."""
+        return self.decide is not None and bool(self.charge_patterns)
+
+    @property
+    def range(self) -> Range | None:
+        """What a decision rule prescribes, as a range (a point for a single decision)."""
+        if self.decide is None:
+            return None
+        return self.decide if isinstance(self.decide, Range) else Range.point(self.decide)
+
+    @property
+    def outcome(self) -> tuple[object, ...]:
         """What the rule prescribes, for comparing two rules."""
-        return (self.route,) if self.route is not None else (str(self.decide), *self.also)
+        if self.route is not None:
+            return (self.route,)
+        if self.cap is not None:
+            return ("cap", self.cap.at_most, self.cap.typical)
+        assert self.range is not None
+        return (self.range.at_least, self.range.at_most, self.range.typical, *self.also)
 
     def describe_outcome(self) -> str:
         if self.route is not None:
             return "the case ends" if self.route == END else f"goes to the {label(self.route)}"
-        return " + ".join(label(d) for d in (str(self.decide), *self.also))
+        if self.cap is not None:
+            return f"at most {label(self.cap.at_most)}"
+        assert self.range is not None
+        return " + ".join([self.range.describe(), *(label(d) for d in self.also)])
 
 
 class Power(Strict):
@@ -314,10 +407,22 @@ def _source_problems(keys: list[str], spec: NormSetFile, loc: Loc) -> list[tuple
 
 def _rule_shape_problems(rule: Rule, kind: str, loc: Loc) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
-    if (rule.decide is None) == (rule.route is None):
-        problems.append(((*loc, "decide"), "a rule has either `decide` (a decision) or `route` (the next body)"))
+    if sum(x is not None for x in (rule.decide, rule.cap, rule.route)) != 1:
+        problems.append(((*loc, "decide"), "a rule has exactly one of `decide` (a decision), `cap` (a ceiling) or "
+                         "`route` (the next body)"))
     if rule.also and rule.decide is None:
-        problems.append(((*loc, "also"), "`also` adds to a decision; a route rule has none"))
+        problems.append(((*loc, "also"), "`also` adds to a decision; a route rule or a cap has none"))
+    ordering = rule.range.ordering_problem() if rule.range else None
+    if ordering:
+        problems.append(((*loc, "decide"), f"the range is out of order on the severity ladder: {ordering}"))
+    if rule.cap is not None and rule.cap.typical and severity(rule.cap.typical) > severity(rule.cap.at_most):
+        problems.append(((*loc, "cap", "typical"), f"typical {rule.cap.typical} is graver than the cap's at_most "
+                         f"{rule.cap.at_most}"))
+    if rule.cap is not None and not rule.charge_patterns:
+        problems.append(((*loc, "cap"), "a cap bounds what is prescribed for charges; it needs a `charge` pattern"))
+    if rule.combination and (rule.decide is None or len(rule.charge_patterns) < 2):
+        problems.append(((*loc, "combination"), "a combination rule decides, and has at least two `charge` "
+                         "patterns, met by distinct charges"))
     if OPENING in rule.at and not rule.is_route:
         problems.append(((*loc, "at"), "only a route rule applies at the `opening`, before any body has decided"))
     if kind == "practice" and rule.reading == "practice" and not rule.drawn_from and not rule.general:
@@ -425,9 +530,18 @@ def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, 
     own = {r.id: (part, i) for part in ("rules", "replace") for i, r in enumerate(getattr(spec, part))}
     for resolved in normset.decision_rules:
         rule = resolved.rule
+        if rule.is_cap:
+            problems += [((*own[rule.id], "overrides", j) if rule.id in own else ("rules",),
+                          f"cap {rule.id!r} overrides {target!r}, a rule over charges: a cap bounds such rules "
+                          "and never sets them aside")
+                         for j, target in enumerate(rule.overrides)
+                         if target in ids and normset.rule(target).rule.is_ground]
+        if rule.range is None:
+            continue
+        prescribed = [rule.range.at_least, *([rule.range.typical] if rule.range.typical else []), *rule.also]
         for body in rule.at:
             allowed = normset.may_decide(body)
-            beyond = [d for d in (rule.decide, *rule.also) if allowed is not None and d not in allowed]
+            beyond = [d for d in dict.fromkeys(prescribed) if allowed is not None and d not in allowed]
             if beyond:
                 where = (*own[rule.id], "decide") if rule.id in own else ("powers",)
                 problems.append((where, f"rule {rule.id!r} prescribes {', '.join(map(str, beyond))} at the "

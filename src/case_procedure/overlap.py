@@ -6,6 +6,13 @@ accused, the charge summary, the outcome) can be met together. An overlap betwee
 rules with different outcomes and no `overrides` between them would stop a replay with
 a conflict; `case-procedure check` lists every such pair before any case is replayed.
 
+Ranges and caps (see `precedence`) narrow what can conflict: two rules over charges
+conflict only on a charge both cover (or when their outcomes are equally grave and
+the gravest must be chosen between them); a cap never conflicts with a rule over
+charges, which it bounds, nor with another cap; a cap conflicts with a standing rule
+whose outcome reaches above the cap's ceiling, since the composed outcome it bounds
+can then never be the standing rule's.
+
 The analysis treats each attribute as a finite set of values and intersects them. Facts
 a situation may hold many times (charges, ties, statements...) are each satisfiable on
 their own, except where the charge summary rules them out. It may report a pair that
@@ -124,12 +131,43 @@ def could_apply_together(first: ResolvedRule, second: ResolvedRule) -> tuple[str
     return bodies
 
 
+def _one_charge_meets(patterns: list[Pattern]) -> bool:
+    """Whether one charge fact could meet every pattern, its ground agreeing with its family."""
+    space = _meet(patterns)
+    if space is None:
+        return False
+    families = space.get("family", _domain("charge", "family"))
+    return any(codebook.GROUNDS[g].group in families for g in space.get("ground", frozenset(codebook.GROUNDS)))
+
+
+def _share_a_charge(first: ResolvedRule, second: ResolvedRule) -> bool:
+    """Whether one charge fact could meet a charge pattern of each rule."""
+    return any(_one_charge_meets([first.rule.when[i], second.rule.when[j]])
+               for i in first.rule.charge_patterns for j in second.rule.charge_patterns)
+
+
+def _may_conflict(first: ResolvedRule, second: ResolvedRule) -> bool:
+    """Whether the two rules, applying together with no precedence between them, could stop a replay."""
+    a, b = first.rule, second.rule
+    if a.outcome == b.outcome or (a.is_cap and b.is_cap) or (a.is_cap and b.is_ground) or (a.is_ground and b.is_cap):
+        return False
+    if a.is_ground and b.is_ground:
+        assert a.range is not None and b.range is not None
+        return a.range.key() == b.range.key() or _share_a_charge(first, second)
+    if a.is_cap or b.is_cap:
+        cap, standing = (a, b) if a.is_cap else (b, a)
+        assert cap.cap is not None
+        return standing.range is not None and codebook.severity(standing.range.at_most) > codebook.severity(
+            cap.cap.at_most)
+    return True
+
+
 def overlaps(normset: NormSet) -> list[Overlap]:
     """Pairs of rules with different outcomes that could apply together with no precedence between them."""
     found = []
     for group in (normset.decision_rules, normset.route_rules):
         for first, second in combinations(group, 2):
-            if first.rule.outcome == second.rule.outcome:
+            if not _may_conflict(first, second):
                 continue
             if second.id in first.rule.overrides or first.id in second.rule.overrides:
                 continue
@@ -137,3 +175,12 @@ def overlaps(normset: NormSet) -> list[Overlap]:
             if bodies:
                 found.append(Overlap(normset, first, second, bodies))
     return found
+
+
+def idle_caps(normset: NormSet) -> list[str]:
+    """Caps that bound no rule over charges of the norm set: at none of their bodies could one charge meet a
+    charge pattern of both. Such a cap never changes an outcome (a cap alone prescribes nothing)."""
+    grounds = [r for r in normset.decision_rules if r.rule.is_ground]
+    return [f"{normset.file.as_posix()}: cap {cap.id!r} bounds no rule over charges of norm set {normset.id!r}"
+            for cap in normset.decision_rules if cap.rule.is_cap
+            and not any(set(cap.rule.at) & set(g.rule.at) and _share_a_charge(cap, g) for g in grounds)]

@@ -52,7 +52,7 @@ def _step_text(number: int, step: Step) -> list[str]:
         lines += wrap(f"nothing ({reason})", " " * 17, "   prescribed:   ")
         return lines
     rule = step.prescribed.rule
-    lines += wrap(_decision(step.prescribed.decision, step.prescribed.also), " " * 17, "   prescribed:   ")
+    lines += wrap(step.prescribed.words(), " " * 17, "   prescribed:   ")
     lines += wrap(f"{rule.id} ({rule.reading})", " " * 17, "   by rule:      ")
     lines += wrap(rule.statement, " " * 17)
     for source in rule.source:
@@ -130,7 +130,7 @@ def as_markdown(trace: Trace) -> str:
     rows = []
     for n, step in enumerate(trace.steps, start=1):
         recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
-        prescribed = _decision(step.prescribed.decision, step.prescribed.also) if step.prescribed else NO_CELL
+        prescribed = step.prescribed.words() if step.prescribed else NO_CELL
         rule = code(step.prescribed.rule.id) if step.prescribed else NO_CELL
         rows.append([n, step.date, _label(step.body), recorded, prescribed, rule, step.agreement])
     out = [f"# {md_text(trace.title)}", "", f"Case {code(trace.case)} replayed under {code(trace.norm_set)}.", "",
@@ -188,7 +188,7 @@ def simulation_as_text(sim: Simulation) -> str:
         if step.rule is None:
             lines += wrap("nothing (no rule of the norm set decides here)", " " * 17, "   decides:      ")
         else:
-            lines += wrap(_decision(step.decision, step.also), " " * 17, "   decides:      ")
+            lines += wrap(step.words() or "", " " * 17, "   decides:      ")
             lines += wrap(f"{step.rule.id} ({step.rule.reading}): {step.rule.statement}", " " * 17,
                            "   by rule:      ")
             for fact in step.matched:
@@ -205,7 +205,7 @@ def simulation_as_markdown(sim: Simulation) -> str:
            md_text(_sim_intro(sim)), ""]
     if sim.steps:
         rows = [[step.n, _label(step.body) + (" (on appeal)" if step.on_appeal else ""),
-                 _decision(step.decision, step.also) if step.rule else "nothing",
+                 step.words() if step.rule else "nothing",
                  code(step.rule.id) if step.rule else NO_CELL, _next(step.route)] for step in sim.steps]
         out += [*table(["#", "body", "decides", "rule", "then"], rows), ""]
     out += [md_text(_sim_ending(sim)), ""]
@@ -217,7 +217,7 @@ def simulation_as_markdown(sim: Simulation) -> str:
 def _path(sim: Simulation) -> str:
     if not sim.steps:
         return "no simulated step"
-    parts = [f"{_label(s.body)}: {_label(s.decision) if s.decision else 'nothing'}" for s in sim.steps]
+    parts = [f"{_label(s.body)}: {s.words() or 'nothing'}" for s in sim.steps]
     return " -> ".join(parts) + f" ({'end' if sim.ended == 'end' else 'stops'})"
 
 
@@ -238,10 +238,10 @@ def comparison_as_text(cmp: Comparison) -> str:
         tag = "[differs]" if row.differs else "[same]"
         lines.append(f"{head}{tag:>{WIDTH - len(head)}}" if len(head) + len(tag) < WIDTH else f"{head} {tag}")
         lines.append(f"   {'recorded:':<{width}}  {_label(row.recorded)}")
-        first = row.prescribed[cmp.norm_sets[0]]
+        first = row.words[cmp.norm_sets[0]]
         for name in cmp.norm_sets:
             rule = f" ({row.rules[name]})" if row.rules[name] else ""
-            lines += wrap(f"{_marked(row.prescribed[name], first)}{rule}", " " * (width + 5),
+            lines += wrap(f"{_marked(row.words[name], first)}{rule}", " " * (width + 5),
                            f"   {name + ':':<{width}}")
         lines.append("")
     lines.append("Simulated paths:")
@@ -268,9 +268,9 @@ def comparison_as_markdown(cmp: Comparison) -> str:
 
     rows: list[list[object]] = []
     for n, row in enumerate(cmp.hearings, start=1):
-        first = row.prescribed[names[0]]
+        first = row.words[names[0]]
         rows.append([n, row.date, _label(row.body), _label(row.recorded),
-                     *(decided(row.prescribed[x], first, row.rules[x]) for x in names)])
+                     *(decided(row.words[x], first, row.rules[x]) for x in names)])
     final = cmp.final
     rows.append(["final (replay)", "", "", _label(final.recorded),
                  *(decided(final.replayed[x], final.replayed[names[0]]) for x in names)])

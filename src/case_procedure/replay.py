@@ -1,9 +1,9 @@
 """Replaying a case along its record: what the chosen norm set prescribes at each hearing.
 
 For every recorded hearing of the accused, the situation builder derives what the
-body knew, the engine finds the applicable rules, precedence (`overrides`) sets some
-aside, and the remaining rules must agree on one outcome: two applicable rules with
-different outcomes and no declared precedence raise `RuleConflict` naming both.
+body knew, the engine finds the applicable rules, and `precedence.resolve` turns them
+into one outcome (a range on the severity ladder), or raises `RuleConflict` naming two
+rules with different outcomes and no declared precedence.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from typing import Any
 
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
-from case_procedure.compiler import DECISIONS, ROUTES, CompiledRuleset, Firing, compile_norm_set
+from case_procedure.compiler import DECISIONS, ROUTES, CompiledRuleset, compile_norm_set
 from case_procedure.engine import Engine
-from case_procedure.errors import RuleConflict
-from case_procedure.norms import NormSet, ResolvedRule
+from case_procedure.norms import NormSet, Range, ResolvedRule
+from case_procedure.precedence import Resolution, resolve
 from case_procedure.trace import (
     ChargeCheck,
+    ChargeRange,
     CitedSource,
+    DecisionRange,
     MatchedFact,
     Outcome,
     Prescribed,
@@ -28,8 +30,10 @@ from case_procedure.trace import (
     RuleRef,
     Step,
     Trace,
-    agreement,
+    range_agreement,
 )
+
+__all__ = ["AUTO", "Resolution", "RuleBook", "decide", "replay", "resolve", "route"]
 
 AUTO = "auto"
 
@@ -73,43 +77,39 @@ def matched_facts(situation: situations.Situation, fact_ids: list[str]) -> list[
             for f in facts]
 
 
-@dataclass(frozen=True)
-class Resolution:
-    """The rule that decides among those that fired, after precedence."""
-
-    rule: ResolvedRule
-    matched: tuple[str, ...]
-    concurring: tuple[str, ...]
-    overridden: tuple[str, ...]
+def situation_at(case: Case, hearing: Hearing, normset: NormSet) -> situations.Situation:
+    """What the norm set's rules see at a hearing: its facts, with the formal charges the norm set counts."""
+    return situations.build(case, hearing, normset.charge_basis)
 
 
-def resolve(normset: NormSet, firings: list[Firing], where: str) -> Resolution | None:
-    """Set aside overridden rules; the rules left must prescribe one outcome, or `RuleConflict` names two."""
-    matched = {firing.rule_id: firing.matched for firing in firings}  # one firing per rule
-    fired = sorted(matched)
-    overridden = sorted({t for r in fired for t in normset.rule(r).rule.overrides if t in matched})
-    winners = [normset.rule(r) for r in fired if r not in overridden]
-    if not winners:
+def decision_range(prescribed: Range | None) -> DecisionRange | None:
+    if prescribed is None:
         return None
-    outcomes = {w.rule.outcome: w for w in winners}
-    if len(outcomes) > 1:
-        first, second = list(outcomes.values())[:2]
-        raise RuleConflict(
-            f"{normset.file.as_posix()}: rules {first.id!r} ({first.rule.describe_outcome()}) and {second.id!r} "
-            f"({second.rule.describe_outcome()}) both apply {where} and neither overrides the other; "
-            "declare precedence with `overrides:`")
-    return Resolution(winners[0], matched[winners[0].id], tuple(w.id for w in winners[1:]), tuple(overridden))
+    return DecisionRange(at_least=prescribed.at_least, at_most=prescribed.at_most, typical=prescribed.typical)
 
 
 def decision_fields(chosen: Resolution | None, situation: situations.Situation) -> dict[str, Any]:
-    """What a replayed or simulated step reports of the rule that decided: the decision, the rule, the facts
-    behind it, and the rules that concurred or were set aside (empty when no rule decided)."""
+    """What a replayed or simulated step reports of the rule that decided: the decision and its range, the rule,
+    the facts behind it, and the rules that concurred or were set aside (empty when no rule decided)."""
     if chosen is None:
-        return {"decision": None, "also": [], "rule": None, "matched": [], "concurring": [], "overridden": []}
-    rule = chosen.rule
-    return {"decision": str(rule.rule.decide), "also": list(rule.rule.also), "rule": rule_ref(rule),
+        return {"decision": None, "also": [], "rule": None, "matched": [], "concurring": [], "overridden": [],
+                "range": None}
+    return {"decision": chosen.decision, "also": list(chosen.also), "rule": rule_ref(chosen.rule),
             "matched": matched_facts(situation, list(chosen.matched)), "concurring": list(chosen.concurring),
-            "overridden": list(chosen.overridden)}
+            "overridden": list(chosen.overridden), "range": decision_range(chosen.range)}
+
+
+def charge_fields(chosen: Resolution, situation: situations.Situation) -> dict[str, Any]:
+    """What a replayed step reports of its charges: each charge's range, the charges no rule over charges
+    prescribes for (they contribute nothing, whether or not a cap covers them), the caps that applied."""
+    per_charge = [ChargeRange(charge=o.charge, ground=str(situation.fact(o.charge).attributes.get("ground", "")),
+                              penalty_rules=list(o.penalty_rules), caps=list(o.caps),
+                              range=decision_range(o.range), deciding=o.charge == chosen.deciding_charge)
+                  for o in chosen.per_charge]
+    covered = {o.charge for o in chosen.per_charge}
+    uncovered = [f.id for f in situation.facts if f.kind == "charge" and f.id not in covered]
+    return {"per_charge": per_charge, "uncovered": uncovered, "capping": list(chosen.capping),
+            "combination": chosen.combination}
 
 
 def decide(normset: NormSet, situation: situations.Situation, book: RuleBook, engine: Engine, sid: str,
@@ -131,16 +131,16 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
     prescribed = None
     checks: list[ChargeCheck] = []
     if normset is not None:
-        situation = situations.build(case, hearing, normset.charge_basis)
+        situation = situation_at(case, hearing, normset)
         checks = [ChargeCheck(ground=c.ground, family=c.family, status=c.status, counted=c.counted,  # type: ignore[arg-type]
                               because=list(c.because)) for c in situation.charges]
         where = f"at hearing {hearing.id!r} of case {case.id!r} ({hearing.date})"
         sid = f"{case.id}/{hearing.id}"
         chosen = decide(normset, situation, book, engine, sid, where)
         if chosen is not None:
-            outcome = situations.outcome_fact(chosen.rule.rule.decide, situations.appeals_in_record(case))
+            outcome = situations.outcome_fact(chosen.decision, situations.appeals_in_record(case))
             onward = route(normset, situation, outcome, book, engine, sid, f"after {where}")
-            prescribed = Prescribed(**decision_fields(chosen, situation),
+            prescribed = Prescribed(**decision_fields(chosen, situation), **charge_fields(chosen, situation),
                                     next_body=onward.rule.rule.route if onward else None,
                                     route_rule=onward.rule.id if onward else None)
     recorded = None
@@ -149,11 +149,11 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
         recorded = Recorded(decision=hearing.decision, also=list(hearing.also), grounds=list(hearing.grounds))
         allowed = normset.may_decide(hearing.body) if normset else None
         beyond = [d for d in (hearing.decision, *hearing.also) if allowed is not None and d not in allowed]
+    verdict, kind = range_agreement(prescribed.range if prescribed else None, hearing.decision)
     return Step(hearing=hearing.id, date=str(hearing.date), body=hearing.body,
                 norm_set=normset.id if normset else None, norm_set_uncertain=uncertain, summary=hearing.summary,
-                prescribed=prescribed, recorded=recorded,
-                agreement=agreement(prescribed.decision if prescribed else None, hearing.decision),
-                beyond_powers=beyond, charges=checks)
+                prescribed=prescribed, recorded=recorded, agreement=verdict, beyond_powers=beyond,
+                agreement_kind=kind, charges=checks)
 
 
 def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
@@ -165,5 +165,7 @@ def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
     last = steps[-1].prescribed if steps else None
     recorded = next((s.recorded.decision for s in reversed(steps) if s.recorded), None)
     outcome = Outcome(prescribed=last.decision if last else None, recorded=recorded,
-                      fate=case.fate.summary, agreements=dict(sorted(Counter(s.agreement for s in steps).items())))
+                      fate=case.fate.summary, agreements=dict(sorted(Counter(s.agreement for s in steps).items())),
+                      agreement_kinds=dict(sorted(Counter(s.agreement_kind for s in steps if s.agreement_kind).items(
+                      ))))
     return Trace(case=case.id, title=case.title, norm_set=norm_set, steps=steps, outcome=outcome)

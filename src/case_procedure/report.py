@@ -159,7 +159,9 @@ def _step_record(step: Step, period: str) -> StepRecord:
         recorded=recorded.decision if recorded else None,
         expelled=bool(recorded and _expels(recorded.decision, recorded.also)),
         prescribed=prescribed.decision if prescribed else None,
-        prescribes_expulsion=bool(prescribed and _expels(prescribed.decision, prescribed.also)),
+        # a range that reaches expulsion produces one: the record's expulsion then lies within the norm
+        prescribes_expulsion=bool(prescribed and _expels(prescribed.range.at_most if prescribed.range
+                                                         else prescribed.decision, prescribed.also)),
         rule=prescribed.rule.id if prescribed else None, fired=fired)
 
 

@@ -11,11 +11,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from case_procedure.codebook import severity
+from case_procedure.codebook import label, severity
 from case_procedure.sources import Source
 
 Agreement = Literal["agree", "harsher", "milder", "no-rule", "unrecorded"]
 AGREEMENTS: tuple[Agreement, ...] = ("agree", "harsher", "milder", "no-rule", "unrecorded")
+# exact: the recorded decision is as grave as the typical one; within: it lies in the range, away from the typical
+AgreementKind = Literal["exact", "within"]
 
 
 class Frozen(BaseModel):
@@ -68,8 +70,36 @@ class ChargeCheck(Frozen):
     because: list[str]
 
 
+class DecisionRange(Frozen):
+    """What a norm prescribes on the severity ladder; a single decision is a range of one."""
+
+    at_least: str
+    at_most: str
+    typical: str | None  # the decision the book reports as usual; None where it gives only the range
+
+    def words(self, also: list[str] | tuple[str, ...] = ()) -> str:
+        """'reprimand to expulsion (typically expulsion)', or the one decision of a point, with `also`."""
+        if self.at_least == self.at_most == self.typical:
+            main = label(self.at_least)
+        else:
+            typical = f" (typically {label(self.typical)})" if self.typical else ""
+            main = f"{label(self.at_least)} to {label(self.at_most)}{typical}"
+        return " + ".join([main, *(label(d) for d in also)])
+
+
+class ChargeRange(Frozen):
+    """What the norm set prescribes for one charge (`prescribed.per_charge`)."""
+
+    charge: str  # the id of the charge fact
+    ground: str
+    penalty_rules: list[str]  # the rules over charges that prescribe for it
+    caps: list[str]  # the caps that lowered its range
+    range: DecisionRange
+    deciding: bool  # its range is the one prescribed
+
+
 class Prescribed(Frozen):
-    decision: str
+    decision: str | None  # the typical decision of `range`; None where the norm gives only a range
     also: list[str]
     next_body: str | None  # where the norm set's route rules send the case next: a body, "end", or None
     route_rule: str | None  # the route rule that says so
@@ -77,6 +107,15 @@ class Prescribed(Frozen):
     matched: list[MatchedFact]
     concurring: list[str]  # other applicable rules prescribing the same
     overridden: list[str]  # applicable rules set aside by the rule's `overrides`
+    range: DecisionRange | None = None  # what is prescribed, as a range (always given by replay)
+    per_charge: list[ChargeRange] = []  # each charge some rule over charges covers
+    uncovered: list[str] = []  # charges no rule over charges prescribes for: they contribute nothing
+    capping: list[str] = []  # the caps that applied
+    combination: str | None = None  # the combination rule that decided, if one did
+
+    def words(self) -> str:
+        return self.range.words(self.also) if self.range else " + ".join(label(d) for d in [self.decision or "none",
+                                                                                           *self.also])
 
 
 class Recorded(Frozen):
@@ -96,6 +135,7 @@ class Step(Frozen):
     recorded: Recorded | None
     agreement: Agreement
     beyond_powers: list[str] = []  # recorded decisions the norm set's `powers` do not give this body
+    agreement_kind: AgreementKind | None = None  # with `agree`: the recorded decision is the typical one, or within
     charges: list[ChargeCheck] = []  # every formal charge, checked against the record
 
 
@@ -104,6 +144,7 @@ class Outcome(Frozen):
     recorded: str | None  # the last decision the record shows
     fate: str
     agreements: dict[str, int]
+    agreement_kinds: dict[str, int] = {}  # the steps that agree, by `agreement_kind`
 
 
 class Trace(Frozen):
@@ -124,6 +165,11 @@ class SimStep(Frozen):
     concurring: list[str]
     overridden: list[str]
     on_appeal: bool  # the accused's appeal brought the case to this body
+    range: DecisionRange | None = None  # what is prescribed, as a range (None when no rule decides)
+
+    def words(self) -> str | None:
+        """What the step prescribes, in words, or None when no rule decides."""
+        return self.range.words(self.also) if self.range else None
     route: str | None  # the next body, "end", or None when no route rule applies (the case stops)
     route_rule: RuleRef | None
 
@@ -155,3 +201,20 @@ def agreement(prescribed: str | None, recorded: str | None) -> Agreement:
         return "unrecorded"
     difference = severity(prescribed) - severity(recorded)
     return "agree" if difference == 0 else ("harsher" if difference > 0 else "milder")
+
+
+def range_agreement(prescribed: DecisionRange | None, recorded: str | None) -> tuple[Agreement, AgreementKind | None]:
+    """Compare the prescribed range with the recorded decision: `agree` (exact when as grave as the typical
+    decision, else within) when the record lies within the range; otherwise harsher or milder, by the nearer
+    bound."""
+    if prescribed is None:
+        return "no-rule", None
+    if recorded is None:
+        return "unrecorded", None
+    grave = severity(recorded)
+    if grave < severity(prescribed.at_least):
+        return "harsher", None
+    if grave > severity(prescribed.at_most):
+        return "milder", None
+    exact = prescribed.typical is not None and grave == severity(prescribed.typical)
+    return "agree", "exact" if exact else "within"

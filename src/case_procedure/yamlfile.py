@@ -31,7 +31,7 @@ class LineMap:
 
     def locate(self, loc: Loc) -> tuple[int | None, Loc]:
         """The line of the deepest node on `loc`, and `loc` without the parts the file does not have
-        (such as the union tag pydantic adds after a list index)."""
+        (such as the union tag pydantic adds after a list index or below a value)."""
         node = self._root
         if node is None:
             return None, loc
@@ -40,6 +40,8 @@ class LineMap:
             child = _child(node, part)
             if child is None:
                 if isinstance(part, str) and isinstance(node, yaml.MappingNode) and _is_tag(node, part):
+                    continue
+                if isinstance(part, str) and isinstance(node, yaml.ScalarNode):  # a union's tag below a value
                     continue
                 kept.append(part)
                 continue
