@@ -313,8 +313,12 @@ def charge_fact(fact_id: str, ground: str, ties: list[Fact], conducts: list[Fact
     status, because = charge_status(ground, ties, conducts, accused)
     attributes: dict[str, Value] = {"ground": ground, "family": ground_family(ground), "status": status,
                                     "counted": True, "target_enemy": enemy, "target_closeness": closest}
-    return Fact(fact_id, "charge", attributes, f"charged with {codebook.label(ground)} ({status} by the record)",
+    return Fact(fact_id, "charge", attributes, f"charged with {codebook.label(ground)}; {STATUS_WORDS[status]}",
                 entries, {"status": because})
+
+
+STATUS_WORDS = {"supported": "the record supports it", "contradicted": "the record contradicts it",
+                "unknown": "the record cannot tell"}
 
 
 def _accusation_facts(case: Case, hearing: Hearing) -> list[Fact]:
@@ -358,8 +362,11 @@ def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: 
     wanted = CONDUCT_SUPPORTS.get(ground)
     if wanted is not None:
         found = sorted(done & set(wanted))
+        shown = f"the record shows {', '.join(codebook.label(c) for c in found)} by the accused"
         if found and (ground not in NEEDS_ENEMY or enemies):
-            return "supported", (f"the record shows {', '.join(codebook.label(c) for c in found)} by the accused",)
+            return "supported", (shown,)
+        if found:
+            return "unknown", (f"{shown}, but no one tied to the accused was certainly struck before the hearing",)
         if ground == "refusal_to_renounce" and "renunciation" in done:
             return "contradicted", ("the record shows the accused renounced the person",)
         return "unknown", ("the record shows no such conduct of the accused",)
