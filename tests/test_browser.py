@@ -18,7 +18,6 @@ from conftest import ROOT
 from case_procedure import corpus
 from case_procedure.casebook import build, replay_sets
 from case_procedure.codebook import label
-from case_procedure.explain import decision_words
 from case_procedure.replay import replay
 
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -93,7 +92,7 @@ def _case_to_visit(book, engine):
 
 
 def _prescribed(step) -> str:
-    return decision_words(step.prescribed.decision, step.prescribed.also) if step.prescribed else "nothing"
+    return step.prescribed.words() if step.prescribed else "nothing"
 
 
 def _visible_panels(browser) -> list[str]:

@@ -11,7 +11,7 @@ from case_procedure.engine import PythonEngine
 from case_procedure.replay import AUTO, replay
 
 CASES = case_files(ROOT / "cases")
-PROVEN = ["somov", "torbeeva", "malyshev"]  # the slice is proven on these: every hearing is decided by a rule
+PROVEN = ["somov", "torbeeva", "malyshev"]  # the first slice was proven on these
 OVERLAP_TOOL = ROOT.parent / "shared" / "tools" / "source-overlap"
 
 
@@ -26,14 +26,19 @@ def test_case_replays_under_every_norm_set(path: Path, book, engine) -> None:
 
 @pytest.mark.parametrize("name", PROVEN)
 @pytest.mark.parametrize("norm_set", ["norms-1937", "norms-1938"])
-def test_every_hearing_of_the_proof_cases_is_decided_by_a_rule(name: str, norm_set: str, book, engine) -> None:
+def test_a_hearing_of_the_proof_cases_goes_undecided_only_without_a_counted_charge(
+        name: str, norm_set: str, book, engine) -> None:
+    # Agreement is a measurement, not a target: a hearing with no formal charge the norm set counts (an
+    # election's secret ballot, a meeting where only the floor accused) may rightly go undecided.
     path = ROOT / "cases" / f"{name}.yaml"
     if not path.exists():
         pytest.fail(f"{path} is missing")
     trace = replay(load_case(path), norm_set, book, engine)
-    undecided = [s.hearing for s in trace.steps if s.prescribed is None]
-    assert not undecided, f"no rule of {norm_set} decides {undecided}"
-    assert all(s.prescribed.rule.source for s in trace.steps if s.prescribed)
+    for step in trace.steps:
+        if step.prescribed is None:
+            assert not any(c.counted for c in step.charges), f"no rule of {norm_set} decides {step.hearing}"
+        else:
+            assert step.prescribed.rule.source
 
 
 V1_CORPUS = {

@@ -13,10 +13,12 @@ Three kinds of decision rule take part (see docs/rule-format.md):
 - a *standing rule* has no `charge` pattern (an arrest, a refusal to renounce, a
   ratification, an appeal; and every route rule); it prescribes for the step.
 
-An `overrides` sets its target aside at the whole step, except between two ground rules
-that cover a charge in common: there it decides between them on the charges both cover,
-and the target still prescribes for its other charges. (A cap may override standing
-rules only: it bounds ground rules, never sets them aside.) Each charge then gets the
+An `overrides` sets its target aside at the whole step, except between two rules over
+charges (ground rules or caps) that cover a charge in common: there it decides between
+them on the charges both cover, and the target still prescribes (or bounds) for its other
+charges. Between a cap and another rule over charges that share no charge, an override has
+no effect: a rule over one charge never lifts the cap of another. (A cap may override
+standing rules only: it bounds ground rules, never sets them aside.) Each charge then gets the
 range of the ground rules left covering it, clipped by its caps; the gravest charge
 decides (`Range.key`), unless a fired `combination` rule, met by distinct charges,
 prescribes something graver. The standing rules left must prescribe the same as that
@@ -161,10 +163,14 @@ def _applying(normset: NormSet, firings: list[Firing]) -> _Applying:
     set_aside_for: dict[tuple[str, str], str] = {}
     for r, rule in rules.items():
         for target in (t for t in rule.rule.overrides if t in rules):
-            shared = covers[r] & covers[target] if rule.rule.is_ground and rules[target].rule.is_ground else ()
+            pair = (rule.rule, rules[target].rule)
+            over_charges = all(x.is_ground or x.is_cap for x in pair)
+            shared = covers[r] & covers[target] if over_charges else frozenset()
             for charge in shared:
                 set_aside_for.setdefault((target, charge), r)
-            if not shared:
+            # between a cap and a rule over charges, precedence holds only on the charges both cover: a rule
+            # over one charge setting aside the cap of another would make a mixed charge graver than either
+            if not shared and not (over_charges and any(x.is_cap for x in pair)):
                 set_aside.setdefault(target, r)
     return _Applying(rules, by_id, covers, set_aside, set_aside_for)
 
@@ -185,7 +191,8 @@ def _per_charge(normset: NormSet, applying: _Applying, where: str) -> tuple[list
             raise _conflict(normset, first, second, where, charge)
         penalty = penalties[0]
         assert penalty.rule.range is not None
-        capped, lowering = clip(penalty.rule.range, [c for c in caps if charge in applying.covers[c.id]])
+        capped, lowering = clip(penalty.rule.range, [c for c in caps if charge in applying.covers[c.id]
+                                                     and applying.left_for(c.id, charge)])
         outcomes.append(ChargeOutcome(charge, tuple(g.id for g in penalties), lowering, capped,
                                       tuple(penalty.rule.also)))
     return outcomes, uncovered
