@@ -136,3 +136,14 @@ def test_accusations_from_the_floor_are_kept_apart_from_the_formal_charge(tmp_pa
     assert [(f.attributes["ground"], f.attributes["proposed"]) for f in situation.facts
             if f.kind == "accusation"] == [("wrecking", "expulsion")]
     assert situation.fact("charges").attributes["count"] == 2
+
+
+def test_a_report_is_timed_from_the_blow_it_reports_not_from_an_earlier_undated_one(tmp_path: Path) -> None:
+    expelled_earlier = ("background:\n", "background:\n  - {id: brother-expelled, type: expulsion, "
+                                         "date: before 1937-09, person: petrov-brother, "
+                                         "summary: The brother is expelled., source: [tainted]}\n")
+    case = variant(tmp_path, PROMPT, expelled_earlier)
+    assert build(case, case.hearings()[0]).fact("tie-1").attributes["report"] == "prompt"
+    # the contrast: a report a week after the arrest it concerns is late, whatever else came before
+    late = variant(tmp_path, expelled_earlier)
+    assert build(late, late.hearings()[0]).fact("tie-1").attributes["report"] == "late"

@@ -450,12 +450,15 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
         blows += [e for e in known if isinstance(e, Hearing) and e.subject == other and e.decision == "expulsion"]
         blow_ids = {e.id for e in blows}
         reports = [
-            e.date for e in known
+            e for e in known
             if (isinstance(e, Statement) and e.author == case.accused and e.kind == "self_report"
                 or isinstance(e, ConductEntry) and e.person == case.accused and e.conduct == "disclosure")
             and (blow_ids & set(e.concerns) or other in (*getattr(e, "subjects", ()), getattr(e, "toward", None)))
         ]
-        first_blow = min((e.date for e in blows), default=None)
+        # a report answers the blows it concerns; one that names none answers the arrest, else any blow
+        named = [b for b in blows if any(b.id in r.concerns for r in reports)]
+        answered = named or [b for b in blows if isinstance(b, Arrest)] or blows
+        first_blow = min((b.date for b in answered), default=None)
         expelled = _stands_expelled(other, blows, known)
         enemy, enemy_because = _enemy_before(other, hearing, known, before, expelled)
         conduct = [e for e in known if isinstance(e, ConductEntry) and e.person == case.accused and e.toward == other]
@@ -474,7 +477,7 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
             "other_arrested": any(isinstance(e, Arrest) for e in blows),
             "other_expelled": expelled,
             "other_targeted_nationality": _targeted(case, other),
-            "report": _report_state(reports, first_blow) if first_blow else "none",
+            "report": _report_state([r.date for r in reports], first_blow) if first_blow else "none",
         }
         facts.append(Fact(f"tie-{n}", "tie", attributes, _tie_description(case.people[other].name, attributes),
                           tuple(sorted(blow_ids)), {"closeness": near_because, "enemy_before": enemy_because}))
