@@ -460,17 +460,22 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
         answered = named or [b for b in blows if isinstance(b, Arrest)] or blows
         first_blow = min((b.date for b in answered), default=None)
         expelled = _stands_expelled(other, blows, known)
-        enemy, enemy_because = _enemy_before(other, hearing, known, before, expelled)
+        # what made the other person an enemy: the blows above, an expulsion only if it stands, and sentences
+        struck = [b for b in blows if expelled or isinstance(b, Arrest)]
+        struck += [e for e in known if getattr(e, "person", None) == other
+                   and (isinstance(e, Sentence) or isinstance(e, Death) and e.executed)]
+        enemy, enemy_because = _enemy_before(struck, hearing, before)
         conduct = [e for e in known if isinstance(e, ConductEntry) and e.person == case.accused and e.toward == other]
         contact = [e for e in conduct if e.conduct in CONTACT]
-        broke_off, break_because = _broke_off(_ties_between(case, other), contact, hearing)
+        between = _ties_between(case, other)
+        broke_off, break_because = _broke_off(between, contact, hearing)
         near, near_because = derived_closeness(kind, contact_words(contact), broke_off, break_because)
         attributes: dict[str, Value] = {
             "tie_kind": kind,
             "closeness": near,
             "kind_closeness": closeness(kind),
             "enemy_before": enemy,
-            "tie_certainty": _certainty(_ties_between(case, other)),
+            "tie_certainty": _certainty(between),
             "in_contact": bool(contact),
             "renounced": any(e.conduct == "renunciation" for e in conduct),
             "broke_off": broke_off,
@@ -493,14 +498,9 @@ def _certainty(ties: list[Tie]) -> str:
     return min((str(t.certainty) for t in ties), key=("stated", "inferred", "contested").index, default="stated")
 
 
-def _enemy_before(person: str, hearing: Hearing, known: list[Event], before: set[str],
-                  expelled: bool) -> tuple[str, tuple[str, ...]]:
-    """Whether `person` had been arrested, expelled (and not reinstated) or sentenced before the hearing."""
-    blows: list[Event] = [e for e in known if getattr(e, "person", None) == person and (
-        isinstance(e, (Arrest, Sentence)) or isinstance(e, Death) and e.executed
-        or isinstance(e, Expulsion) and expelled)]
-    blows += [e for e in known if expelled and isinstance(e, Hearing) and e.subject == person
-              and e.decision == "expulsion"]
+def _enemy_before(blows: list[Event], hearing: Hearing, before: set[str]) -> tuple[str, tuple[str, ...]]:
+    """Whether the blows that struck a person (arrest, standing expulsion, sentence, execution) came before the
+    hearing: certainly, possibly, or not at all."""
     if not blows:
         return "none", ("the record shows no arrest, standing expulsion or sentence before the hearing",)
     certain = [e for e in blows if e.id in before or e.date.latest < hearing.date.earliest]
