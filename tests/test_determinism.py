@@ -14,6 +14,8 @@ from conftest import ROOT
 from case_procedure.corpus import load_case
 from case_procedure.errors import InputError
 
+pytestmark = pytest.mark.slow
+
 CLI = ROOT / ".venv" / "bin" / "case-procedure"
 SEEDS = ("0", "1", "4242")
 

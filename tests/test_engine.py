@@ -57,6 +57,7 @@ def test_no_background_threads(engine: DurableEngine) -> None:
     assert threading.active_count() == before
 
 
+@pytest.mark.slow
 def test_sessions_are_deleted_so_2000_replays_stay_under_the_1024_limit(book) -> None:
     case = load_case(FIXTURES / "example.yaml")
     engine = DurableEngine(remember=False)  # every run opens a real session

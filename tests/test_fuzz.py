@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 
 from case_procedure.cli import app
 
+pytestmark = pytest.mark.slow
+
 CORPUS = sorted((ROOT / "cases").glob("*.yaml"))
 PLAIN_VALUE = re.compile(r"^(\s*(?:- )?[a-z_]+: )([^\[{|>&*!#'\"\s].*)$")
 # Characters no output may hold raw: C0 but newline and tab, DEL, C1, and the bidirectional controls.

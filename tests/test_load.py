@@ -27,6 +27,8 @@ from case_procedure.errors import EngineError
 from case_procedure.norms import load_norm_sets
 from case_procedure.replay import AUTO, RuleBook, replay
 
+pytestmark = pytest.mark.slow
+
 SOAK = os.environ.get("SOAK") == "1"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 GROWTH_LIMIT = 16 * 1024 * 1024  # a leak of one 86 KB session per replay would add ~770 MB

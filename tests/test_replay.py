@@ -110,6 +110,7 @@ def test_durable_and_python_engines_give_the_same_trace(book, engine, data: dict
     assert replay(case, norm_set, book, engine) == replay(case, norm_set, book, PythonEngine())
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(case_data(), st.sampled_from(NORM_SETS))
 def test_bundled_norm_sets_never_leave_a_conflict_unresolved(book, data: dict, norm_set: str) -> None:
