@@ -449,11 +449,15 @@ def casebook(
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
+    try:
+        census = censuses.read_census(cases)
+    except InputError as exc:
+        _fail(exc.problems)
     _check_out(out, CASEBOOK, input_places(cases, rules_dir, paths), force)
     book, engine = RuleBook(norm_sets), DurableEngine()
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
-    count = _run(lambda: build_casebook(out, loaded, book, engine))
+    count = _run(lambda: build_casebook(out, loaded, book, engine, census=census[0] if census else None))
     _echo(f"casebook: {count} files written; open {out / 'index.html'}")
 
 
