@@ -1,8 +1,8 @@
 """The census of the book's cases (issue 15): every person on whom the book records a decision of a party body,
 with the case file that encodes the case or the reason no file does.
 
-`cases/census.yaml` holds `format: 1` and a list of `entries` (the agreed entry format is described in
-docs/census.md's introduction and in `Entry`). `load_census` validates the file with the same messages as the
+`cases/census.yaml` holds `format: 1` and a list of `entries` (the format is described in `Entry` and at the
+head of docs/census.md). `load_census` validates the file with the same messages as the
 case files (`file:line: field: message`); `mismatches` sets the census beside the case files of the corpus, and
 `corpus_problems` locates each mismatch in the census or in the case file.
 """
@@ -261,6 +261,13 @@ Every person on whom Wendy Z. Goldman, *Inventing the Enemy* (2011), records a d
 arrest that followed party proceedings, or a formal statement against them (issue 15): where the book treats
 the person, what it records, and the case file that encodes the case or the reason none does. Ten cases are
 reserved for an independent check of the rules and are never encoded.
+
+Each entry of the census file gives `id` (a lower-case slug, the case id when encoded), `name` (as the
+book names the person), `factory` (a factory term, `other` or `not_stated`), `chapter`, `section` (the
+heading where the person is mainly treated, or `opening`) and `pages` (the index pages), `records` (in
+our own words, which party bodies decided what, and when), `decision` (true when the book records a
+decision of a party body on the person) and `status`: `encoded` with `case` (the file
+`cases/<case>.yaml`), `not_encoded` with the `reason`, or `reserved` with neither.
 
 This page is generated from `cases/census.yaml`; do not edit it by hand. After changing the census,
 regenerate it with
