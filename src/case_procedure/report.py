@@ -312,12 +312,9 @@ def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
 def _period_of(normset: NormSet, book: RuleBook) -> str:
     """The norm set of kind `norms` in force on the day a norm set comes into force, or NO_PERIOD."""
     day = normset.in_force.from_
-    return next((n.id for n in _chronological_norms(book)
+    norms = [book.norm_sets[n] for n in _chronological(book) if book.norm_sets[n].kind == "norms"]
+    return next((n.id for n in norms
                  if n.in_force.from_ <= day and (n.in_force.until is None or day <= n.in_force.until)), NO_PERIOD)
-
-
-def _chronological_norms(book: RuleBook) -> list[NormSet]:
-    return [book.norm_sets[n] for n in _chronological(book) if book.norm_sets[n].kind == "norms"]
 
 
 def _practice(normset: NormSet, runs: list[CaseRun], book: RuleBook, agreement: list[Agreement]) -> PracticeSet:
