@@ -230,6 +230,10 @@ class InForce(Strict):
         start, end = max(low, self.from_), min(high, self.until or high)
         return max(0, (end - start).days + 1)
 
+    def words(self) -> str:
+        """'1938-01-20 to 1939-03-09', or 'from 1939-03-10' for a period left open."""
+        return f"{self.from_} to {self.until}" if self.until else f"from {self.from_}"
+
 
 class NormSetFile(Strict):
     id: Key

@@ -42,6 +42,8 @@ def _step_text(number: int, step: Step) -> list[str]:
     if step.norm_set and step.norm_set_uncertain:
         lines += wrap(f"(dated {step.date}: part of this span falls outside {step.norm_set}, "
                        "which was in force for most of it)", "     ")
+    elif step.period_note():
+        lines += wrap(f"({step.period_note()})", "     ")
     recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
     lines += wrap(recorded, " " * 17, "   recorded:     ")
     if step.beyond_powers:
@@ -126,19 +128,25 @@ def table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
 
 
+PERIOD_MARKS = {"no": "", "partly": " (partly in force)", "wholly": " (not in force)"}
+
+
 def as_markdown(trace: Trace) -> str:
     rows = []
     for n, step in enumerate(trace.steps, start=1):
         recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
         prescribed = step.prescribed.words() if step.prescribed else NO_CELL
         rule = code(step.prescribed.rule.id) if step.prescribed else NO_CELL
-        rows.append([n, step.date, _label(step.body), recorded, prescribed, rule, step.agreement])
+        rows.append([n, step.date, _label(step.body), recorded, prescribed, rule,
+                     step.agreement + PERIOD_MARKS[step.outside_period]])
     out = [f"# {md_text(trace.title)}", "", f"Case {code(trace.case)} replayed under {code(trace.norm_set)}.", "",
            *table(["#", "date", "body", "recorded", "prescribed", "rule", "agreement"], rows)]
     if not trace.steps:
         out += ["", NO_HEARING]
     for n, step in enumerate(trace.steps, start=1):
         out += ["", f"## {n}. {md_text(step.date)}, {_label(step.body)}", "", md_text(step.summary), ""]
+        if step.period_note():
+            out += [f"**Not in force.** {md_text(str(step.period_note()))}.", ""]
         if step.prescribed is None:
             out.append("No rule of the norm set applies." if step.norm_set else "No norm set was in force.")
             continue
@@ -185,6 +193,8 @@ def simulation_as_text(sim: Simulation) -> str:
     for step in sim.steps:
         appeal = " (on appeal)" if step.on_appeal else ""
         lines.append(f"{step.n}. {_label(step.body)}{appeal}")
+        if sim.period_note(step):
+            lines += wrap(f"({sim.period_note(step)})", "     ")
         if step.rule is None:
             lines += wrap("nothing (no rule of the norm set decides here)", " " * 17, "   decides:      ")
         else:
@@ -208,6 +218,8 @@ def simulation_as_markdown(sim: Simulation) -> str:
                  step.words() if step.rule else "nothing",
                  code(step.rule.id) if step.rule else NO_CELL, _next(step.route)] for step in sim.steps]
         out += [*table(["#", "body", "decides", "rule", "then"], rows), ""]
+        out += [f"- Step {s.n}: {md_text(str(sim.period_note(s)))}." for s in sim.steps if sim.period_note(s)]
+        out += [""] if any(sim.period_note(s) for s in sim.steps) else []
     out += [md_text(_sim_ending(sim)), ""]
     return "\n".join(out)
 
@@ -218,7 +230,8 @@ def _path(sim: Simulation) -> str:
     if not sim.steps:
         return "no simulated step"
     parts = [f"{_label(s.body)}: {s.words() or 'nothing'}" for s in sim.steps]
-    return " -> ".join(parts) + f" ({'end' if sim.ended == 'end' else 'stops'})"
+    note = next((sim.period_note(s) for s in sim.steps if sim.period_note(s)), None)
+    return " -> ".join(parts) + f" ({'end' if sim.ended == 'end' else 'stops'})" + (f" ({note})" if note else "")
 
 
 def _marked(value: str | None, first: str | None) -> str:
@@ -241,7 +254,8 @@ def comparison_as_text(cmp: Comparison) -> str:
         first = row.words[cmp.norm_sets[0]]
         for name in cmp.norm_sets:
             rule = f" ({row.rules[name]})" if row.rules[name] else ""
-            lines += wrap(f"{_marked(row.words[name], first)}{rule}", " " * (width + 5),
+            period = PERIOD_MARKS[row.outside_period.get(name, "no")]
+            lines += wrap(f"{_marked(row.words[name], first)}{rule}{period}", " " * (width + 5),
                            f"   {name + ':':<{width}}")
         lines.append("")
     lines.append("Simulated paths:")
@@ -261,16 +275,16 @@ def comparison_as_text(cmp: Comparison) -> str:
 def comparison_as_markdown(cmp: Comparison) -> str:
     names = cmp.norm_sets
 
-    def decided(value: str | None, first: str | None, rule: str | None = None) -> Markup:
+    def decided(value: str | None, first: str | None, rule: str | None = None, period: str = "no") -> Markup:
         text = md_text(_label(value) if value else "no rule")
         text = f"**{text}**" if value != first else text
-        return Markup(f"{text} ({code(rule)})" if rule else text)
+        return Markup((f"{text} ({code(rule)})" if rule else text) + PERIOD_MARKS[period])
 
     rows: list[list[object]] = []
     for n, row in enumerate(cmp.hearings, start=1):
         first = row.words[names[0]]
         rows.append([n, row.date, _label(row.body), _label(row.recorded),
-                     *(decided(row.words[x], first, row.rules[x]) for x in names)])
+                     *(decided(row.words[x], first, row.rules[x], row.outside_period.get(x, "no")) for x in names)])
     final = cmp.final
     rows.append(["final (replay)", "", "", _label(final.recorded),
                  *(decided(final.replayed[x], final.replayed[names[0]]) for x in names)])

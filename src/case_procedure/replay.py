@@ -15,6 +15,7 @@ from typing import Any
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
 from case_procedure.compiler import DECISIONS, ROUTES, CompiledRuleset, compile_norm_set
+from case_procedure.dates import HistDate
 from case_procedure.engine import Engine
 from case_procedure.norms import NormSet, Range, ResolvedRule
 from case_procedure.precedence import Resolution, resolve
@@ -25,6 +26,7 @@ from case_procedure.trace import (
     DecisionRange,
     MatchedFact,
     Outcome,
+    OutsidePeriod,
     Prescribed,
     Recorded,
     RuleRef,
@@ -63,6 +65,12 @@ class RuleBook:
     def for_hearing(self, norm_set: str, hearing: Hearing) -> tuple[NormSet | None, bool]:
         """The norm set a hearing is judged by: the one named, or with `auto` the one in force (see `in_force`)."""
         return self.in_force(hearing) if norm_set == AUTO else (self.norm_sets[norm_set], False)
+
+
+def outside_period(normset: NormSet, date: HistDate) -> OutsidePeriod:
+    """Whether a norm set was out of force at a (possibly uncertain) date: on no day of its span, some, or all."""
+    days = normset.in_force.days_within(date.earliest, date.latest)
+    return "no" if days == (date.latest - date.earliest).days + 1 else ("wholly" if days == 0 else "partly")
 
 
 def rule_ref(rule: ResolvedRule) -> RuleRef:
@@ -153,7 +161,9 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
     return Step(hearing=hearing.id, date=str(hearing.date), body=hearing.body,
                 norm_set=normset.id if normset else None, norm_set_uncertain=uncertain, summary=hearing.summary,
                 prescribed=prescribed, recorded=recorded, agreement=verdict, beyond_powers=beyond,
-                agreement_kind=kind, charges=checks)
+                agreement_kind=kind, charges=checks,
+                outside_period=outside_period(normset, hearing.date) if normset else "no",
+                norm_set_period=normset.in_force.words() if normset else None)
 
 
 def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:

@@ -19,7 +19,16 @@ from case_procedure.case import Case, Hearing
 from case_procedure.engine import Engine
 from case_procedure.errors import RouteLoop
 from case_procedure.norms import END, NormSet
-from case_procedure.replay import Resolution, RuleBook, decide, decision_fields, route, rule_ref, situation_at
+from case_procedure.replay import (
+    Resolution,
+    RuleBook,
+    decide,
+    decision_fields,
+    outside_period,
+    route,
+    rule_ref,
+    situation_at,
+)
 from case_procedure.situation import OPENING, Decided
 from case_procedure.trace import SimStep, Simulation
 
@@ -98,7 +107,8 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
                        f"after {where}")
         steps.append(SimStep(n=n, body=body, **decision_fields(chosen, situation), on_appeal=on_appeal,
                              route=str(onward.rule.rule.route) if onward else None,
-                             route_rule=rule_ref(onward.rule) if onward else None))
+                             route_rule=rule_ref(onward.rule) if onward else None, date=str(hearing.date),
+                             outside_period=outside_period(normset, hearing.date)))
         if decision:
             decided.append(Decided(body, decision, f"simulated step {n}", f"step-{n}"))
             expelled = situations.expelled_after(expelled, decision)
@@ -111,4 +121,4 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
     final = next((s.decision for s in reversed(steps) if s.decision), None)
     return Simulation(case=case.id, title=case.title, norm_set=normset.id, start=hearing.id,
                       opening_rule=rule_ref(opening.rule) if opening else None, steps=steps, final=final,
-                      recorded_final=recorded_final, ended=ended)
+                      recorded_final=recorded_final, ended=ended, norm_set_period=normset.in_force.words())

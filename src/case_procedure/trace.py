@@ -18,6 +18,19 @@ Agreement = Literal["agree", "harsher", "milder", "no-rule", "unrecorded"]
 AGREEMENTS: tuple[Agreement, ...] = ("agree", "harsher", "milder", "no-rule", "unrecorded")
 # exact: the recorded decision is as grave as the typical one; within: it lies in the range, away from the typical
 AgreementKind = Literal["exact", "within"]
+# Whether the norm set judging a step was in force at the hearing's date: on every day of its span ("no"), on some
+# ("partly"), or on none ("wholly": what it prescribes there is a counterfactual, not the law of the day)
+OutsidePeriod = Literal["no", "partly", "wholly"]
+
+
+def period_words(norm_set: str | None, date: str | None, outside: OutsidePeriod, period: str | None) -> str | None:
+    """What to say of a step judged by a norm set not (or not wholly) in force at its date; None when it was."""
+    if norm_set is None or outside == "no":
+        return None
+    if outside == "wholly":
+        return (f"{norm_set}, in force {period}, was not in force on {date}: what it prescribes here is a "
+                "counterfactual, not the norms of the day")
+    return f"{norm_set}, in force {period}, was in force for only part of {date}"
 
 
 class Frozen(BaseModel):
@@ -137,6 +150,12 @@ class Step(Frozen):
     beyond_powers: list[str] = []  # recorded decisions the norm set's `powers` do not give this body
     agreement_kind: AgreementKind | None = None  # with `agree`: the recorded decision is the typical one, or within
     charges: list[ChargeCheck] = []  # every formal charge, checked against the record
+    outside_period: OutsidePeriod = "no"  # the norm set was in force on every day of the date span, some, or none
+    norm_set_period: str | None = None  # when the norm set was in force ("1938-01-20 to 1939-03-09"), if one judged
+
+    def period_note(self) -> str | None:
+        """The step's counterfactual said plainly, or None when its norm set was in force on every day of it."""
+        return period_words(self.norm_set, self.date, self.outside_period, self.norm_set_period)
 
 
 class Outcome(Frozen):
@@ -172,6 +191,8 @@ class SimStep(Frozen):
         return self.range.words(self.also) if self.range else None
     route: str | None  # the next body, "end", or None when no route rule applies (the case stops)
     route_rule: RuleRef | None
+    date: str | None = None  # the date of the recorded hearing whose facts the step uses
+    outside_period: OutsidePeriod = "no"  # the norm set was in force on every day of that date, some, or none
 
 
 # "end": a route rule closed the case; "no-route": no rule sent it further; "no-hearing": the record has no
@@ -191,6 +212,11 @@ class Simulation(Frozen):
     final: str | None  # the last decision reached
     recorded_final: str | None  # the last decision the record shows
     ended: Ending
+    norm_set_period: str | None = None  # when the norm set was in force ("1938-01-20 to 1939-03-09")
+
+    def period_note(self, step: SimStep) -> str | None:
+        """A simulated step's counterfactual said plainly, or None when the norm set was in force at its date."""
+        return period_words(self.norm_set, step.date, step.outside_period, self.norm_set_period)
 
 
 def agreement(prescribed: str | None, recorded: str | None) -> Agreement:
