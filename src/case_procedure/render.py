@@ -89,6 +89,8 @@ def as_text(trace: Trace) -> str:
         counts = ", ".join(f"{n} {word}" for word, n in trace.outcome.agreements.items())
         lines += wrap(f"Outcome: the record ends with {_label(trace.outcome.recorded)}; the norm set prescribes "
                        f"{_label(trace.outcome.prescribed)} at the last hearing ({counts}).", "")
+    for check in trace.deadlines:
+        lines += wrap(f"{check.words()}.", "     ", "Deadline: ")
     lines += wrap(f"Fate: {trace.outcome.fate}", "")
     return "\n".join(lines) + "\n"
 
@@ -154,6 +156,9 @@ def as_markdown(trace: Trace) -> str:
         out += [f"**Rule {code(rule.id)}** ({rule.reading}): {md_text(rule.statement)}", ""]
         out += [f"- Source: {md_text(s.citation)}" for s in rule.source]
         out += ["- Because:"] + [f"  - {md_text(f.description)}" for f in step.prescribed.matched]
+    if trace.deadlines:
+        out += ["", "## Deadlines", ""]
+        out += [f"- {code(c.deadline)}: {md_text(c.words())}." for c in trace.deadlines]
     out += ["", f"**Fate.** {md_text(trace.outcome.fate)}", ""]
     return "\n".join(out)
 

@@ -158,6 +158,39 @@ class Step(Frozen):
         return period_words(self.norm_set, self.date, self.outside_period, self.norm_set_period)
 
 
+Missed = Literal["no", "possibly", "certainly"]  # a wait passed its limit: not, on some reading of the dates, on all
+
+
+class DeadlineCheck(Frozen):
+    """A time limit of the norm set held against the record (`clock.py`): how long an entry waited for its
+    answer, at least and at most, and whether the wait passed the limit."""
+
+    deadline: str  # the deadline's id in the norm set
+    norm_set: str
+    statement: str
+    source: list[CitedSource]
+    since: str  # appeal, expulsion or statement
+    entry: str  # the entry the wait runs from
+    entry_date: str
+    answer: str | None  # the entry that answered it; None when the record shows no answer
+    until: str  # the entry the wait runs to: the answer, or the record's last entry
+    until_date: str
+    min_days: int
+    max_days: int
+    within: str  # the limit, in words ("3 months")
+    missed: Missed
+    outside_period: OutsidePeriod = "no"  # the norm set was not in force at the entry's date (a counterfactual)
+
+    def words(self) -> str:
+        wait = str(self.min_days) if self.min_days == self.max_days else f"{self.min_days} to {self.max_days}"
+        answered = f"was answered (entry {self.answer}, {self.until_date}) after {wait} days" if self.answer else \
+            f"had no answer {wait} days later, at the record's last entry ({self.until}, {self.until_date})"
+        verdict = {"no": "kept", "possibly": "possibly missed", "certainly": "missed"}[self.missed]
+        counterfactual = f"; {self.norm_set} was not in force then" if self.outside_period == "wholly" else ""
+        return (f"the {self.since} (entry {self.entry}, {self.entry_date}) {answered}; {self.norm_set} required an "
+                f"answer within {self.within} ({self.deadline}): {verdict}{counterfactual}")
+
+
 class Outcome(Frozen):
     prescribed: str | None  # the decision prescribed at the last hearing
     recorded: str | None  # the last decision the record shows
@@ -172,6 +205,7 @@ class Trace(Frozen):
     norm_set: str
     steps: list[Step]
     outcome: Outcome
+    deadlines: list[DeadlineCheck] = []  # the norm set's time limits held against the record
 
 
 class SimStep(Frozen):
