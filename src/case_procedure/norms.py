@@ -148,6 +148,8 @@ class Rule(Strict):
     route: Union[Body, Literal["end"], None] = Field(
         default=None, description="The body that takes the case up next, or `end` (a route rule)")
     overrides: list[RuleId] = Field(default=[], description="Rules this one takes precedence over")
+    optional: Flag = Field(default=False, description="A route the norm permits but does not require: the lawful "
+                           "paths follow it and also the route the other rules give without it")
     drawn_from: list[Key] = Field(default=[], description="Cases a practice rule is drawn from")
     general: Flag = Field(default=False, description="A practice the book reports in general terms, with no case "
                           "of the corpus behind it; its source says where")
@@ -466,6 +468,9 @@ def _rule_shape_problems(rule: Rule, kind: str, loc: Loc) -> list[tuple[Loc, str
     if rule.combination and (rule.decide is None or len(rule.charge_patterns) < 2):
         problems.append(((*loc, "combination"), "a combination rule decides, and has at least two `charge` "
                          "patterns, met by distinct charges"))
+    if rule.optional and not rule.is_route:
+        problems.append(((*loc, "optional"), "only a route can be optional: a decision rule that may not apply is "
+                         "a range (`decide: {at_least, at_most}`)"))
     if OPENING in rule.at and not rule.is_route:
         problems.append(((*loc, "at"), "only a route rule applies at the `opening`, before any body has decided"))
     if kind == "practice" and rule.reading == "practice" and not rule.drawn_from and not rule.general:

@@ -14,7 +14,7 @@ from case_procedure.codebook import label
 from case_procedure.compare import Comparison
 from case_procedure.diff import NormSetDiff
 from case_procedure.safe_text import visible
-from case_procedure.trace import Simulation, Step, Trace
+from case_procedure.trace import LawfulPath, LawfulPaths, Simulation, Step, Trace
 
 WIDTH = 80
 NO_HEARING = "The record holds no hearing of the accused: there is nothing to replay."
@@ -212,7 +212,81 @@ def simulation_as_text(sim: Simulation) -> str:
         lines += wrap(_next(step.route) + route, " " * 17, "   then:         ")
         lines.append("")
     lines += wrap(_sim_ending(sim), "")
+    if sim.lawful is not None:
+        lines += ["", *_lawful_text(sim.norm_set, sim.lawful, sim.recorded_final)]
     return "\n".join(lines) + "\n"
+
+
+def _path_words(path: LawfulPath) -> str:
+    steps = [f"{_label(s.body)}{' (on appeal)' if s.on_appeal else ''}: "
+             f"{_label(s.decision) if s.decision else 'nothing'}" for s in path.steps]
+    return " -> ".join(steps) + (" -> end" if path.ended == "end" else " (no rule sends it further)")
+
+
+def _branch_words(path: LawfulPath) -> list[str]:
+    return [f"step {s.n}: {b.choice}" + (f" ({b.rule})" if b.rule else "") for s in path.steps for b in s.branches]
+
+
+def lawful_outcomes(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> str:
+    """'under norms-1938 the lawful outcomes of this case were X or Y; the record shows Z'."""
+    outcomes = [_label(o) if o else "no decision" for o in lawful.outcomes]
+    told = " or ".join(outcomes) if len(outcomes) < 3 else ", ".join(outcomes[:-1]) + " or " + outcomes[-1]
+    return (f"Under {norm_set} the lawful outcomes of this case were {told or 'none'}; the record shows "
+            f"{_label(recorded) if recorded else 'no decision'}.")
+
+
+def _lawful_text(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> list[str]:
+    lines = [f"Lawful paths under {norm_set} ({len(lawful.paths)})", "-" * WIDTH]
+    lines += wrap(f"They start at the {_label(lawful.start_body)}: {lawful.start_reason}.", "")
+    if lawful.message:
+        lines += wrap(f"Bound reached: {lawful.message}.", "")
+    for path in lawful.paths:
+        mark = "* " if path.recorded else "  "
+        lines += wrap(_path_words(path) + (" [the record]" if path.recorded else ""), "       ",
+                      f"{mark}{path.id + ':':<5}")
+        for words in _branch_words(path):
+            lines += wrap(words, "         ", "       - ")
+    lines += wrap("The record: " + " -> ".join(lawful.recorded) + ".", "")
+    if _lawful_period_note(norm_set, lawful):
+        lines += wrap(f"({_lawful_period_note(norm_set, lawful)}.)", "")
+    if lawful.recorded_path:
+        lines += wrap(f"The record follows lawful path {lawful.recorded_path} (marked *).", "")
+    elif lawful.departure:
+        lines += wrap(f"The record left the lawful paths at step {lawful.departure.step}: "
+                      f"{lawful.departure.words}.", "")
+    lines += wrap(lawful_outcomes(norm_set, lawful, recorded), "")
+    return lines
+
+
+def _lawful_period_note(norm_set: str, lawful: LawfulPaths) -> str | None:
+    """The steps of the lawful paths taken at dates the norm set was not in force, said once."""
+    out = sorted({(s.n, s.date) for p in lawful.paths for s in p.steps if s.outside_period != "no"})
+    if not out:
+        return None
+    dates = ", ".join(dict.fromkeys(str(d) for _, d in out))
+    return (f"{norm_set} was not in force, or not wholly, at the dates these paths take their facts from ({dates}; "
+            f"steps {', '.join(str(n) for n in dict.fromkeys(n for n, _ in out))}): they are counterfactual")
+
+
+def _lawful_markdown(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> list[str]:
+    out = [f"## Lawful paths under {code(norm_set)} ({len(lawful.paths)})", "",
+           md_text(f"They start at the {_label(lawful.start_body)}: {lawful.start_reason}."), ""]
+    if lawful.message:
+        out += [f"**Bound reached:** {md_text(lawful.message)}.", ""]
+    rows = [[Markup(f"**{path.id}** (the record)") if path.recorded else path.id, _path_words(path),
+             "; ".join(_branch_words(path)) or NO_CELL, _label(path.final) if path.final else "nothing"]
+            for path in lawful.paths]
+    out += [*table(["path", "steps", "choices (rule)", "final"], rows), ""]
+    out += [md_text("The record: " + " -> ".join(lawful.recorded) + "."), ""]
+    if _lawful_period_note(norm_set, lawful):
+        out += [f"**Not in force.** {md_text(str(_lawful_period_note(norm_set, lawful)))}.", ""]
+    if lawful.recorded_path:
+        out += [f"The record follows lawful path **{lawful.recorded_path}**.", ""]
+    elif lawful.departure:
+        out += [md_text(f"The record left the lawful paths at step {lawful.departure.step}: "
+                        f"{lawful.departure.words}."), ""]
+    out += [md_text(lawful_outcomes(norm_set, lawful, recorded)), ""]
+    return out
 
 
 def simulation_as_markdown(sim: Simulation) -> str:
@@ -226,6 +300,8 @@ def simulation_as_markdown(sim: Simulation) -> str:
         out += [f"- Step {s.n}: {md_text(str(sim.period_note(s)))}." for s in sim.steps if sim.period_note(s)]
         out += [""] if any(sim.period_note(s) for s in sim.steps) else []
     out += [md_text(_sim_ending(sim)), ""]
+    if sim.lawful is not None:
+        out += _lawful_markdown(sim.norm_set, sim.lawful, sim.recorded_final)
     return "\n".join(out)
 
 

@@ -234,6 +234,68 @@ class SimStep(Frozen):
 Ending = Literal["end", "no-route", "no-hearing", "no-norm-set"]
 
 
+BranchKind = Literal["route_alternative", "appeal", "range_end"]
+
+
+class Branch(Frozen):
+    """A choice the norms left at a step, and the rule behind it."""
+
+    kind: BranchKind  # a route the rules permit but do not require; the accused's appeal; an end of a range
+    choice: str  # what this path chose, in words
+    rule: str | None  # the rule behind the choice: the optional route rule, the route rule the choice leads
+    # to, the decision rule whose range this end belongs to
+
+
+class PathStep(Frozen):
+    n: int
+    body: str
+    hearing: str | None  # the recorded hearing whose facts the step uses (the record's, while the path follows it)
+    date: str | None
+    on_appeal: bool  # the accused's appeal brought the case to this body
+    expelled: bool  # the accused stood expelled when the body took the case up
+    decision: str | None  # the decision this path takes (the typical one, or an end of the range); None: no rule
+    range: DecisionRange | None
+    rule: str | None  # the decision rule
+    appeals: bool  # the accused's choice the route rules were given
+    without: list[str]  # optional route rules this path declined
+    route: str | None  # the next body, "end", or None (no route rule applies)
+    route_rule: str | None
+    branches: list[Branch]  # the choices made at this step; empty where the norms left none
+    outside_period: OutsidePeriod = "no"
+
+
+class LawfulPath(Frozen):
+    id: str  # "p1", "p2" ... in the order found; p1 takes the typical decision and every route the rules require
+    steps: list[PathStep]
+    final: str | None  # the last decision reached
+    ended: Ending
+    recorded: bool  # this path is the record's
+
+
+class Departure(Frozen):
+    """Where the record left every lawful path."""
+
+    hearing: str | None  # the recorded hearing at which it left them; None where the record stops too early
+    step: int  # the step (1-based) of the lawful paths at which the record left them
+    rule: str | None  # the rule the record departed from
+    words: str
+
+
+class LawfulPaths(Frozen):
+    """The paths the norm set leaves open to a case, from a start that follows the record."""
+
+    start_body: str
+    start_reason: str
+    paths: list[LawfulPath]
+    outcomes: list[str | None]  # the distinct final decisions, in order of the paths
+    bound: int
+    truncated: bool  # more lawful paths than `bound`: only the first are listed
+    message: str | None  # what the bound left out, when it was reached
+    recorded_path: str | None  # the id of the path the record followed, if it is one of them
+    departure: Departure | None  # where the record left them, if it did
+    recorded: list[str]  # the record's own steps from the start: "body: decision"
+
+
 class Simulation(Frozen):
     """How a case would have run under one norm set, from the facts known at its starting hearing."""
 
@@ -247,6 +309,7 @@ class Simulation(Frozen):
     recorded_final: str | None  # the last decision the record shows
     ended: Ending
     norm_set_period: str | None = None  # when the norm set was in force ("1938-01-20 to 1939-03-09")
+    lawful: LawfulPaths | None = None  # every lawful path (`simulate` on the command line; see paths.py)
 
     def period_note(self, step: SimStep) -> str | None:
         """A simulated step's counterfactual said plainly, or None when the norm set was in force at its date."""
