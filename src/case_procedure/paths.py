@@ -130,10 +130,11 @@ def _options(normset: NormSet, situation: Situation, chosen: Resolution | None, 
     decisions: list[tuple[str | None, Branch | None]] = [(chosen.decision if chosen else None, None)]
     rng = chosen.range if chosen else None
     if chosen is not None and rng is not None and not rng.is_point:
-        primary = rng.typical or rng.at_least
-        decisions = [(primary, None)] + [
-            (end, Branch(kind="range_end", choice=f"{which} of the range: {label(end)}", rule=chosen.rule.id))
-            for which, end in (("the mildest end", rng.at_least), ("the gravest end", rng.at_most)) if end != primary]
+        primary = str(rng.typical or rng.at_least)
+        ends = (("the mildest end", str(rng.at_least)), ("the gravest end", str(rng.at_most)))
+        decisions = [(primary, None)]
+        decisions += [(end, Branch(kind="range_end", choice=f"{which} of the range: {label(end)}",
+                                   rule=chosen.rule.id)) for which, end in ends if end != primary]
     options: list[_Option] = []
     primary_routes: set[tuple[str | None, str | None]] = set()
     for decision, end in decisions:
@@ -183,12 +184,21 @@ def explore(case: Case, normset: NormSet, book: RuleBook, engine: Engine, start:
     hearings = case.hearings()
     cache: dict[int, Situation] = {}
     sid = f"{case.id}/paths"
-    stack = [_State(start.body, (), (), _expelled_at(case, hearings[start.hearing], start.on_appeal),
-                    start.on_appeal, start.hearing, True)]
+    stack: list[_State | LawfulPath] = [
+        _State(start.body, (), (), _expelled_at(case, hearings[start.hearing], start.on_appeal), start.on_appeal,
+               start.hearing, True)]
     done: list[LawfulPath] = []
     signatures: set[tuple[object, ...]] = set()
     while stack:
         state = stack.pop()
+        if isinstance(state, LawfulPath):  # a finished path, taken off the stack in the order of the search
+            signature = tuple((s.body, s.decision, s.route) for s in state.steps)
+            if signature not in signatures:
+                signatures.add(signature)
+                done.append(state)
+                if len(done) == bound:
+                    return done, any(isinstance(s, _State) or s not in done for s in stack)
+            continue
         n = len(state.steps) + 1
         standing = (state.body, state.expelled, state.on_appeal, state.decided[-1].decision if state.decided else None)
         if standing in state.seen or n > MAX_STEPS:
@@ -202,7 +212,7 @@ def explore(case: Case, normset: NormSet, book: RuleBook, engine: Engine, start:
         situation = situations.at_step(base, state.body, list(state.decided), state.expelled, state.on_appeal)
         where = f"at step {n} ({state.body}) of a lawful path of case {case.id!r}"
         chosen = resolve(normset, _firings(normset, book, engine, DECISIONS, list(situation.facts), sid), where)
-        children: list[_State] = []
+        children: list[_State | LawfulPath] = []
         for option in _options(normset, situation, chosen, book, engine, sid, where):
             route = str(option.route.rule.rule.route) if option.route else None
             step = PathStep(n=n, body=state.body, hearing=hearing.id, date=str(hearing.date),
@@ -214,13 +224,7 @@ def explore(case: Case, normset: NormSet, book: RuleBook, engine: Engine, start:
                             branches=list(option.branches), outside_period=outside_period(normset, hearing.date))
             steps = (*state.steps, step)
             if route is None or route == END:
-                path = _finished(steps, "end" if route == END else "no-route")
-                signature = tuple((s.body, s.decision, s.route) for s in steps)
-                if signature not in signatures:
-                    signatures.add(signature)
-                    done.append(path)
-                    if len(done) == bound:
-                        return done, bool(stack) or bool(children)
+                children.append(_finished(steps, "end" if route == END else "no-route"))
                 continue
             decided = (*state.decided, Decided(state.body, option.decision, f"lawful step {n}", f"step-{n}")) \
                 if option.decision else state.decided

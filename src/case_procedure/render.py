@@ -273,7 +273,7 @@ def _lawful_markdown(norm_set: str, lawful: LawfulPaths, recorded: str | None) -
            md_text(f"They start at the {_label(lawful.start_body)}: {lawful.start_reason}."), ""]
     if lawful.message:
         out += [f"**Bound reached:** {md_text(lawful.message)}.", ""]
-    rows = [[Markup(f"**{path.id}** (the record)") if path.recorded else path.id, _path_words(path),
+    rows: list[list[object]] = [[Markup(f"**{path.id}** (the record)") if path.recorded else path.id, _path_words(path),
              "; ".join(_branch_words(path)) or NO_CELL, _label(path.final) if path.final else "nothing"]
             for path in lawful.paths]
     out += [*table(["path", "steps", "choices (rule)", "final"], rows), ""]
