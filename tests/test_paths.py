@@ -244,3 +244,14 @@ def test_the_record_is_marked_in_text_and_drawn_distinctly_in_the_tree(tmp_path:
     assert all(" -.->|" in line for line in arrows if line not in recorded)
     dot = _run("diagram", case, *args, "--paths", "--format", "dot")
     assert "style=solid, penwidth=2" in dot and "style=dashed" in dot
+
+
+def test_compare_says_the_lawful_outcomes_under_each_norm_set() -> None:
+    case = str(ROOT / "cases" / "malyshev.yaml")
+    text = " ".join(_run("compare", case, "--rules", "norms-1937", "--rules", "norms-1938").split())
+    assert ("Under norms-1937 the lawful outcomes of this case were expulsion or appeal rejected; the record shows "
+            "strict reprimand with warning (4 paths; the record left them at step 1") in text
+    data = json.loads(_run("compare", case, "--rules", "norms-1937", "--rules", "norms-1938", "--format", "json"))
+    assert {n: len(s["lawful"]["paths"]) for n, s in data["simulations"].items()}["norms-1937"] == 4
+    markdown = _run("compare", case, "--rules", "norms-1937", "--rules", "norms-1938", "--format", "markdown")
+    assert "## Lawful paths" in markdown and markdown.count("the lawful outcomes of this case were") == 2

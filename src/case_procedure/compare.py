@@ -53,7 +53,7 @@ def compare(case: Case, norm_sets: list[str], book: RuleBook, engine: Engine) ->
                                rules={n: s.prescribed.rule.id if s.prescribed else None for n, s in steps.items()},
                                differs=_differs(words), words=words,
                                outside_period={n: s.outside_period for n, s in steps.items()}))
-    simulations = {n: simulate(case, n, book, engine) for n in norm_sets}
+    simulations = {n: simulate(case, n, book, engine, paths=True) for n in norm_sets}
     replayed = {n: traces[n].outcome.prescribed for n in norm_sets}
     simulated = {n: simulations[n].final for n in norm_sets}
     final = FinalRow(recorded=traces[norm_sets[0]].outcome.recorded, replayed=replayed, simulated=simulated,

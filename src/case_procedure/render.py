@@ -258,6 +258,14 @@ def _lawful_text(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> li
     return lines
 
 
+def _lawful_summary(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> str:
+    """The lawful outcomes under one norm set and where the record stands among the paths, in one sentence."""
+    where = f"the record follows path {lawful.recorded_path}" if lawful.recorded_path else (
+        f"the record left them at step {lawful.departure.step} (rule {lawful.departure.rule})" if lawful.departure
+        else "the record is not among the paths listed")
+    return f"{lawful_outcomes(norm_set, lawful, recorded)[:-1]} ({len(lawful.paths)} paths; {where})."
+
+
 def _lawful_period_note(norm_set: str, lawful: LawfulPaths) -> str | None:
     """The steps of the lawful paths taken at dates the norm set was not in force, said once."""
     out = sorted({(s.n, s.date) for p in lawful.paths for s in p.steps if s.outside_period != "no"})
@@ -343,6 +351,13 @@ def comparison_as_text(cmp: Comparison) -> str:
     for name in cmp.norm_sets:
         lines += wrap(_path(cmp.simulations[name]), "     ", f"   {name}: ")
     lines.append("")
+    lawful = [(name, cmp.simulations[name].lawful) for name in cmp.norm_sets]
+    if any(paths for _, paths in lawful):
+        lines.append("Lawful paths:")
+        for name, paths in lawful:
+            if paths is not None:
+                lines += wrap(_lawful_summary(name, paths, cmp.final.recorded), "     ", "   - ")
+        lines.append("")
     final = cmp.final
     lines.append(f"Final outcome{' [differs]' if final.differs else ''}:")
     lines.append(f"   {'recorded:':<{width}}  {_label(final.recorded)}")
@@ -376,6 +391,11 @@ def comparison_as_markdown(cmp: Comparison) -> str:
            *table(["#", "date", "body", "recorded", *names], rows)]
     out += ["", "## Simulated paths", ""]
     out += [f"- {code(name)}: {md_text(_path(cmp.simulations[name]))}" for name in names]
+    lawful = [(name, cmp.simulations[name].lawful) for name in names]
+    if any(paths for _, paths in lawful):
+        out += ["", "## Lawful paths", ""]
+        out += [f"- {md_text(_lawful_summary(name, paths, cmp.final.recorded))}" for name, paths in lawful
+                if paths is not None]
     out.append("")
     return "\n".join(out)
 
