@@ -1,12 +1,12 @@
 # Two commands set everything up from a fresh clone (Python 3.11 or 3.12 and a C compiler):
 #   make demo   validate the corpus, replay every bundled case under the norms in force, compare norm sets on
 #               one case, report on the corpus (out/report.md), build the casebook (out/casebook)
-#   make test   run the test suite
+#   make test   run the test suite (make test-fast: without the tests marked slow)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-fast bench clean
 
 $(BIN)/case-procedure: pyproject.toml
 	$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] < (3, 13), "case-procedure needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"'
@@ -27,6 +27,9 @@ demo: $(BIN)/case-procedure
 
 test: $(BIN)/case-procedure
 	$(BIN)/pytest
+
+test-fast: $(BIN)/case-procedure
+	$(BIN)/pytest -m "not slow"
 
 bench: $(BIN)/case-procedure
 	$(BIN)/python bench/suite.py

@@ -4,6 +4,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -42,6 +43,7 @@ def mutated(draw: st.DrawFn, text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(mutated((FIXTURES / "example.yaml").read_text(encoding="utf-8")))
 def test_a_mutated_case_file_loads_or_gives_located_problems(text: str) -> None:
@@ -54,6 +56,7 @@ def test_a_mutated_case_file_loads_or_gives_located_problems(text: str) -> None:
             assert exc.problems and all(p.file == path and p.line for p in exc.problems), exc.problems
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(mutated((ROOT / "rules" / "norms-1938.yaml").read_text(encoding="utf-8")))
 def test_a_mutated_rule_file_loads_or_gives_located_problems(text: str) -> None:

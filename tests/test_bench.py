@@ -6,7 +6,10 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow
 
 WORKLOADS = ("cold_start", "corpus", "synthetic", "overhead", "parallel")
 

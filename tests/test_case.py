@@ -92,6 +92,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert len(caught.value.problems) == 2
 
 
+@pytest.mark.slow
 @given(case_data())
 def test_generated_cases_round_trip_through_yaml(data: dict) -> None:
     case = Case.model_validate(data)

@@ -89,6 +89,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, book, engine) -> tuple[Path, 
     return out, messages
 
 
+@pytest.mark.slow
 def test_the_whole_corpus_builds_with_progress(site) -> None:
     out, messages = site
     ids = sorted(p.stem for p in corpus.case_files(ROOT / "cases"))

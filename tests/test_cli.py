@@ -190,3 +190,63 @@ def test_check_refuses_a_practice_rule_drawn_from_a_case_not_in_the_corpus(tmp_p
     assert result.exit_code == 2
     line = text[:text.index("drawn_from: [malyshev, somov]")].count("\n") + 1
     assert f"{practice}:{line}: rules[0].drawn_from[1]: no case 'somof' in the corpus" in result.output
+
+
+def _listed(result) -> list[str]:
+    return [line.split()[0] for line in result.output.splitlines()[1:]]
+
+
+def test_cases_filters_by_factory_and_by_chapter() -> None:
+    everything = invoke("cases")
+    assert everything.exit_code == 0
+    dinamo = invoke("cases", "--factory", "dinamo")
+    trekhgornaia = invoke("cases", "--factory", "trekhgornaia")
+    assert dinamo.exit_code == trekhgornaia.exit_code == 0
+    assert all(line.split()[1] == "dinamo" for line in dinamo.output.splitlines()[1:])
+    assert set(_listed(dinamo)).isdisjoint(_listed(trekhgornaia)) and _listed(dinamo) and _listed(trekhgornaia)
+    assert set(_listed(dinamo)) | set(_listed(trekhgornaia)) <= set(_listed(everything))
+    from case_procedure import census, corpus
+
+    loaded = {c.id: c for c in corpus.load_cases(corpus.case_files(ROOT / "cases"))}
+    book = census.read_census(ROOT / "cases")
+    by_chapter = {ch: invoke("cases", "--chapter", ch) for ch in ("introduction", "1", "2", "3", "4", "5",
+                                                                   "conclusion")}
+    for chapter, result in by_chapter.items():
+        assert result.exit_code == 0
+        assert all(census.case_chapter(loaded[c], book[0] if book else None) == chapter for c in _listed(result))
+    assert sorted(c for r in by_chapter.values() for c in _listed(r)) == sorted(_listed(everything))
+    both = invoke("cases", "--chapter", "3", "--factory", "trekhgornaia")
+    assert set(_listed(both)) == set(_listed(by_chapter["3"])) & set(_listed(trekhgornaia))
+    assert invoke("cases", "--chapter", " Conclusion ").output == by_chapter["conclusion"].output
+
+
+def test_cases_chapter_falls_back_to_the_first_source_without_a_census(tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path)  # no census; the fixture's first source is in chapter 3
+    assert _listed(invoke("cases", "--cases", str(folder), "--chapter", "3")) == ["example"]
+    assert _listed(invoke("cases", "--cases", str(folder), "--chapter", "2")) == []
+    (folder / "census.yaml").write_text("""\
+format: 1
+entries:
+  - {id: example, name: P. Petrov, factory: dinamo, chapter: 2, section: CHAOS, pages: "130", records: Invented.,
+     decision: true, status: encoded, case: example}
+""", encoding="utf-8")
+    assert _listed(invoke("cases", "--cases", str(folder), "--chapter", "2")) == ["example"]
+    assert _listed(invoke("cases", "--cases", str(folder), "--chapter", "3")) == []
+
+
+def test_cases_refuses_an_unknown_factory_or_chapter_listing_the_known() -> None:
+    from case_procedure.codebook import FACTORIES
+
+    factory = invoke("cases", "--factory", "dinamoo")
+    assert factory.exit_code == 2 and "Traceback" not in factory.output
+    assert factory.output == f"--factory: unknown factory 'dinamoo'; known: {', '.join(FACTORIES)}\n"
+    chapter = invoke("cases", "--chapter", "6")
+    assert chapter.exit_code == 2
+    assert chapter.output == "--chapter: unknown chapter '6'; known: introduction, 1, 2, 3, 4, 5, conclusion\n"
+
+
+def test_cases_with_a_broken_census_and_a_chapter_names_the_census_line(tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path)
+    (folder / "census.yaml").write_text("format: 1\nentries:\n  - {id: example}\n", encoding="utf-8")
+    result = invoke("cases", "--cases", str(folder), "--chapter", "3")
+    assert result.exit_code == 2 and f"{folder / 'census.yaml'}:3: entries[0].name: Field required" in result.output

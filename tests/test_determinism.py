@@ -11,15 +11,17 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from case_procedure.corpus import load_case
+from case_procedure.corpus import case_files, load_case
 from case_procedure.errors import InputError
+
+pytestmark = pytest.mark.slow
 
 CLI = ROOT / ".venv" / "bin" / "case-procedure"
 SEEDS = ("0", "1", "4242")
 
 
 def replay_json(seed: str, *extra: str) -> bytes:
-    cases = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "cases").glob("*.yaml"))
+    cases = [str(p.relative_to(ROOT)) for p in case_files(ROOT / "cases")]
     command = [str(CLI)] if CLI.exists() else [sys.executable, "-m", "case_procedure"]
     done = subprocess.run([*command, "replay", *cases, "--rules", "auto", "--format", "json", *extra], cwd=ROOT,
                           capture_output=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": seed})

@@ -29,6 +29,8 @@ from case_procedure.errors import EngineError, RuleConflict
 from case_procedure.norms import NormSet, pattern_problems
 from case_procedure.precedence import resolve
 
+pytestmark = pytest.mark.slow
+
 SOAK = os.environ.get("SOAK") == "1"
 EXAMPLES = int(os.environ.get("SOAK_EXAMPLES", "2000")) if SOAK else 200
 SITUATIONS = 8 if SOAK else 4

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from case_procedure.compiler import CompiledRuleset, Firing, compile_norm_set
-from case_procedure.corpus import load_case
+from case_procedure.corpus import case_files, load_case
 from case_procedure.engine import DurableEngine, PythonEngine, lint
 from case_procedure.errors import EngineError
 from case_procedure.replay import replay
@@ -57,6 +57,7 @@ def test_no_background_threads(engine: DurableEngine) -> None:
     assert threading.active_count() == before
 
 
+@pytest.mark.slow
 def test_sessions_are_deleted_so_2000_replays_stay_under_the_1024_limit(book) -> None:
     case = load_case(FIXTURES / "example.yaml")
     engine = DurableEngine(remember=False)  # every run opens a real session
@@ -132,7 +133,7 @@ def test_durable_and_python_evaluators_agree(engine: DurableEngine, facts: list[
 
 def test_remembering_facts_changes_no_firing(book) -> None:
     # a fact's matches depend on that fact alone, so answers remembered from earlier situations are exact
-    cases = [load_case(p) for p in sorted((FIXTURES.parent.parent / "cases").glob("*.yaml"))]
+    cases = [load_case(p) for p in case_files(FIXTURES.parent.parent / "cases")]
     remembering, fresh = DurableEngine(), DurableEngine(remember=False)
     for _ in range(2):  # the second round answers from memory
         for case in cases:

@@ -21,8 +21,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from case_procedure.cli import app
+from case_procedure.corpus import case_files
 
-CORPUS = sorted((ROOT / "cases").glob("*.yaml"))
+pytestmark = pytest.mark.slow
+
+CORPUS = case_files(ROOT / "cases")
 PLAIN_VALUE = re.compile(r"^(\s*(?:- )?[a-z_]+: )([^\[{|>&*!#'\"\s].*)$")
 # Characters no output may hold raw: C0 but newline and tab, DEL, C1, and the bidirectional controls.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

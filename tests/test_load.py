@@ -21,11 +21,13 @@ from typer.testing import CliRunner
 
 from case_procedure import situation as situations
 from case_procedure.cli import app
-from case_procedure.corpus import load_case, load_cases
+from case_procedure.corpus import case_files, load_case, load_cases
 from case_procedure.engine import DurableEngine
 from case_procedure.errors import EngineError
 from case_procedure.norms import load_norm_sets
 from case_procedure.replay import AUTO, RuleBook, replay
+
+pytestmark = pytest.mark.slow
 
 SOAK = os.environ.get("SOAK") == "1"
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -96,7 +98,7 @@ def test_10000_full_replays_with_flat_memory(book: RuleBook) -> None:
 
 @pytest.fixture(scope="module")
 def corpus_pairs(book: RuleBook) -> tuple[list, dict]:
-    cases = load_cases(sorted((ROOT / "cases").glob("*.yaml")))
+    cases = load_cases(case_files(ROOT / "cases"))
     pairs = [(case, name) for case in cases for name in (AUTO, "norms-1937", "norms-1938")]
     fresh = DurableEngine()
     baseline = {(case.id, name): replay(case, name, book, fresh).to_json() for case, name in pairs}

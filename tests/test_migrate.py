@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from case_procedure.case import Case
 from case_procedure.cli import app
-from case_procedure.corpus import load_case
+from case_procedure.corpus import case_files, load_case
 from case_procedure.migrate import upgrade
 from case_procedure.replay import replay
 
@@ -87,4 +87,4 @@ def test_every_generated_format_1_case_upgrades_to_a_valid_case(data: dict) -> N
 
 
 def test_the_corpus_is_format_2() -> None:
-    assert all(load_case(p).read_from_format == 2 for p in sorted((ROOT / "cases").glob("*.yaml")))
+    assert all(load_case(p).read_from_format == 2 for p in case_files(ROOT / "cases"))

@@ -21,6 +21,8 @@ from typer.testing import CliRunner
 from case_procedure import corpus, files, outputs, parallel
 from case_procedure.cli import CASEBOOK, app, input_places
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 CASEBOOK_ALONE = "write the casebook to a folder of its own, such as out/casebook"
 

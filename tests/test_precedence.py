@@ -74,6 +74,7 @@ def baseline(norm_set: str) -> list[tuple]:
     return observed(load_norm_sets(ROOT / "rules")[norm_set])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("norm_set", NORM_SETS)
 @settings(max_examples=2, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
@@ -82,6 +83,7 @@ def test_shuffling_the_rule_order_changes_no_trace_and_no_why_not(norm_set: str,
     assert observed(shuffled(normset, seed)) == baseline(norm_set)
 
 
+@pytest.mark.slow
 def test_reversing_the_rule_files_changes_no_trace() -> None:
     reversed_sets = {name: dataclasses.replace(n, rules=n.rules[::-1]) for name, n in
                      load_norm_sets(ROOT / "rules").items()}

@@ -144,3 +144,102 @@ def test_a_bad_case_file_stops_the_report_before_anything_is_written(tmp_path: P
     assert result.exit_code == 2
     assert f"{folder / 'broken.yaml'}:" in result.output
     assert not out.exists()
+
+
+# -- Practice rules against the record (issue 15, item 4) -----------------------------------------
+
+def _period(normset, book) -> str:
+    day = normset.in_force.from_
+    found = [n.id for n in book.norm_sets.values() if n.kind == "norms" and n.in_force.from_ <= day
+             and (n.in_force.until is None or day <= n.in_force.until)]
+    return found[0] if found else report.NO_PERIOD
+
+
+def test_each_practice_set_is_set_beside_the_norms_of_its_period(full: report.Report, book) -> None:
+    practice = [n for n in book.norm_sets.values() if n.kind == "practice"]
+    assert sorted(p.norm_set for p in full.practice) == sorted(n.id for n in practice) and practice
+    rows = {(a.norm_set, c.key): c for a in full.agreement for c in a.by_period}
+    for item in full.practice:
+        normset = book.norm_sets[item.norm_set]
+        assert item.period == _period(normset, book) and book.norm_sets[item.period].kind == "norms"
+        assert item.norms == rows[(item.period, item.period)]
+        assert item.practice == rows[(item.norm_set, item.period)]
+        assert item.norms.total == item.practice.total  # the same hearings under each
+        own = [r for r in normset.rules if r.file == normset.file]
+        assert [r.rule for r in item.rules] == [r.id for r in own]
+        assert [(r.drawn_from, r.general, r.route) for r in item.rules] == [
+            (list(r.rule.drawn_from), r.rule.general, r.rule.is_route) for r in own]
+
+
+def test_practice_fits_and_contradictions_agree_with_the_replays(full: report.Report, book, engine) -> None:
+    cases = corpus.load_cases(corpus.case_files(ROOT / "cases"))
+    for item in full.practice:
+        fits: dict[str, set[str]] = {}
+        contradicts: dict[str, set[str]] = {}
+        for case in cases:
+            hearings = {h.id: h for h in case.hearings()}
+            steps = replay(case, item.norm_set, book, engine).steps
+            for n, step in enumerate(steps):
+                normset, _ = book.in_force(hearings[step.hearing])
+                if (normset.id if normset else report.NO_PERIOD) != item.period or step.prescribed is None:
+                    continue
+                p = step.prescribed
+                if step.agreement in ("agree", "harsher", "milder"):
+                    for rule in (p.rule.id, *p.concurring):
+                        (fits if step.agreement == "agree" else contradicts).setdefault(rule, set()).add(case.id)
+                if p.route_rule:
+                    following = steps[n + 1].body if n + 1 < len(steps) else "end"
+                    (fits if p.next_body == following else contradicts).setdefault(p.route_rule, set()).add(case.id)
+        for rule in item.rules:
+            assert set(rule.fits) == fits.get(rule.rule, set()), rule.rule
+            assert set(rule.contradicts) == contradicts.get(rule.rule, set()), rule.rule
+
+
+def _step(**changes) -> report.StepRecord:
+    base = dict(hearing="h", date="1938-02", body="party_committee", period="norms-1938", agreement="agree",
+                recorded="reprimand", expelled=False, prescribed="reprimand", prescribes_expulsion=False,
+                rule="other.rule", fired=("other.rule",), deciding=("other.rule",))
+    return report.StepRecord(**{**base, **changes})
+
+
+def _judged(book, *steps: report.StepRecord) -> dict[str, tuple[list[str], list[str]]]:
+    runs = [report.CaseRun(f"case{i}", "practice-1938", (s,)) for i, s in enumerate(steps)]
+    item = report._practice(book.norm_sets["practice-1938"], runs, book, [])
+    return {r.rule: (r.fits, r.contradicts) for r in item.rules}
+
+
+def test_a_route_rule_fits_where_the_next_recorded_body_is_the_one_it_names(book) -> None:
+    route = "p38.route.meeting-still-hears"
+    sent = dict(route_rule=route, next_body="general_meeting")
+    assert _judged(book, _step(**sent, recorded_next="general_meeting"))[route] == (["case0"], [])
+    assert _judged(book, _step(**sent, recorded_next="end"))[route] == ([], ["case0"])
+    assert _judged(book, _step(**sent, recorded_next="general_meeting", period="norms-1937"))[route] == ([], [])
+
+
+def test_a_decision_rule_fits_where_it_decided_and_the_record_agrees(book) -> None:
+    rule = "p38.ties-expulsions-continue"
+    for deciding in ((rule,), ("other.rule", rule)):  # deciding, or concurring with the rule that decided
+        assert _judged(book, _step(deciding=deciding))[rule] == (["case0"], [])
+        assert _judged(book, _step(deciding=deciding, agreement="harsher"), _step(deciding=deciding,
+                                                                                    agreement="milder"))[rule] \
+            == ([], ["case0", "case1"])
+        assert _judged(book, _step(deciding=deciding, agreement="unrecorded"))[rule] == ([], [])
+    assert _judged(book, _step(fired=(rule,)))[rule] == ([], [])  # overridden: it applied but did not decide
+
+
+def test_the_practice_figures_are_printed_in_text_and_markdown(full: report.Report) -> None:
+    text, markdown = report.as_text(full), report.as_markdown(full)
+    flowing = " ".join(text.split())  # a long list of cases wraps over lines
+    for item in full.practice:
+        for name, counts in ((item.period, item.norms), (item.norm_set, item.practice)):
+            figures = "".join(f"{n:>8}" for n in counts.figures())
+            assert f"    {name:<{report.LABEL - 2}}{figures}" in text.splitlines()
+            assert f"| `{name}` | " + " | ".join(map(str, counts.figures())) + " |" in markdown.splitlines()
+        for rule in item.rules:
+            assert f"| `{rule.rule}`{' (route)' if rule.route else ''} | " in markdown
+            assert f"fits ({len(rule.fits)}) {', '.join(rule.fits) or '-'}" in flowing
+            assert f"contradicts ({len(rule.contradicts)}) {', '.join(rule.contradicts) or '-'}" in flowing
+    assert list(json.loads(full.to_json()))[:7] == ["cases", "hearings", "norm_sets", "agreement", "expulsions",
+                                                    "coverage", "failures"]  # keys are added, never renamed
+    assert "practice" in json.loads(full.to_json())
+    assert all(report.is_report(form[:200]) for form in (text, markdown, full.to_json()))

@@ -146,6 +146,7 @@ def hostile_case(folder: Path, name: str, title: str, summary: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @settings(max_examples=20)
 @given(name=hostile_text, title=hostile_text, summary=hostile_text)
 def test_no_output_carries_a_control_character_from_a_case_file(tmp_path_factory, name: str, title: str,
@@ -188,6 +189,7 @@ def rules_diff(rules: Path, format: str):
                                "--rules-dir", str(rules)])
 
 
+@pytest.mark.slow
 @settings(max_examples=20)
 @given(statement=hostile_text)
 def test_no_rules_diff_carries_a_control_character_from_a_rule_file(rules_copy: Path, statement: str) -> None:

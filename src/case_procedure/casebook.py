@@ -19,7 +19,8 @@ from pathlib import Path
 
 from case_procedure import diagram
 from case_procedure.case import Case, Hearing
-from case_procedure.codebook import BODY_TERMS, DECISION_TERMS, label
+from case_procedure.census import Census, Entry, Status, by_chapter, chapter_heading, section_words
+from case_procedure.codebook import BODY_TERMS, DECISION_TERMS, factory_name, label
 from case_procedure.engine import Engine
 from case_procedure.explain import (
     AGREEMENT_WORDS,
@@ -455,7 +456,7 @@ class Summary:
     differing: dict[str, int]  # norm set id -> hearings decided differently from the record
 
 
-def index_page(summaries: list[Summary], norm_sets: list[NormSet]) -> str:
+def index_page(summaries: list[Summary], norm_sets: list[NormSet], census: Census | None = None) -> str:
     compared = [n for n in norm_sets if n.kind == "norms"]
     head = "".join(f'<th scope="col">differs under <code>{e(n.id)}</code></th>' for n in compared)
     rows = []
@@ -478,9 +479,50 @@ departs from them. New to the subject? Start with <a href="procedure.html">how a
 prescribes a harsher or a milder decision than the record shows.</caption>
 <thead><tr><th scope="col">case</th><th scope="col">factory</th><th scope="col">years</th><th scope="col">hearings</th>
 <th scope="col">fate</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
-<h2 id="norm-sets">The norm sets</h2><ul>{sets}</ul>"""
+<h2 id="norm-sets">The norm sets</h2><ul>{sets}</ul>{_census_link(census)}"""
     return page("Casebook", body, "", "Party disciplinary cases in Moscow factories, 1934-1939, replayed under "
                 "the norms of their time")
+
+
+def _census_link(census: Census | None) -> str:
+    if census is None:
+        return ""
+    return (f'\n<h2 id="census">The census</h2><p><a href="census.html">The census of the book\'s cases</a> lists '
+            f"all {len(census.entries)} people on whom the book records a party decision, with the case page that "
+            "encodes each case or the reason none does.</p>")
+
+
+def _census_status(entry: Entry, pages: set[str]) -> str:
+    if entry.status == Status.encoded:
+        case = entry.case or entry.id
+        return f'<a href="cases/{e(case)}.html">encoded</a>' if case in pages else f"encoded ({e(case)}.yaml)"
+    if entry.status == Status.reserved:
+        return "reserved"
+    return f"not encoded: {e(entry.reason or '')}"
+
+
+def census_page(census: Census, pages: set[str]) -> str:
+    """The census by chapter; an encoded entry links to its case page among `pages` (case ids)."""
+    parts = []
+    for chapter, entries in by_chapter(census):
+        rows = "".join(f'<tr><th scope="row">{e(x.name)}</th><td>{e(factory_name(x.factory))}</td>'
+                       f"<td>{e(section_words(x.section))}</td><td>{e(x.pages)}</td><td>{e(x.records)}</td>"
+                       f"<td>{_census_status(x, pages)}</td></tr>" for x in entries)
+        parts.append(f'<h2 id="chapter-{e(chapter)}">{e(chapter_heading(chapter))}</h2><div class="scroll"><table>'
+                     '<thead><tr><th scope="col">name</th><th scope="col">factory</th><th scope="col">section</th>'
+                     '<th scope="col">pages</th><th scope="col">what is recorded</th><th scope="col">status</th>'
+                     f"</tr></thead><tbody>{rows}</tbody></table></div>")
+    counts = census.counts()
+    body = f"""<h1>The census of the book's cases</h1>
+<p class="lede">Every person on whom the book records a decision of a party body, an arrest that followed
+party proceedings, or a formal statement against them: where the book treats the person, what it records,
+and the case page that encodes the case or the reason none does. Ten cases are reserved for an independent
+check of the rules and are never encoded.</p>
+<p>{len(census.entries)} entries: {counts["encoded"]} encoded, {counts["not_encoded"]} not encoded,
+{counts["reserved"]} reserved.</p>
+{"".join(parts)}"""
+    return page("The census of the book's cases", body, "", "Every person on whom the book records a party "
+                "decision, and whether the casebook encodes the case")
 
 
 def procedure_page(norm_sets: list[NormSet], graphs: dict[str, diagram.Graph], use_svg: bool) -> str:
@@ -536,10 +578,11 @@ disagreement between the norms and the record is a question to look into, not a 
 # -- Build -------------------------------------------------------------------------------------
 
 def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress: Progress = _stderr,
-          use_svg: bool | None = None) -> int:
+          use_svg: bool | None = None, census: Census | None = None) -> int:
     """Write the casebook to `out` (replacing what is there only when the whole build succeeded).
 
-    Returns the number of files written. `use_svg` defaults to whether Graphviz is installed.
+    Returns the number of files written. `use_svg` defaults to whether Graphviz is installed; with a `census`
+    the site also has its page, linked from the index.
     """
     if use_svg is None:
         use_svg = diagram.graphviz_available()
@@ -569,7 +612,9 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
         files[f"norms/{normset.id}.html"] = norm_set_page(normset, graphs[normset.id],
                                                           prescribed_in.get(normset.id, {}), use_svg)
         files.update(_diagram_files(graphs[normset.id]))
-    files["index.html"] = index_page(summaries, all_sets)
+    files["index.html"] = index_page(summaries, all_sets, census)
+    if census is not None:
+        files["census.html"] = census_page(census, {c.id for c in cases})
     files["procedure.html"] = procedure_page(all_sets, graphs, use_svg)
     assets = resources.files("case_procedure") / "casebook_assets"
     for name in ASSETS:

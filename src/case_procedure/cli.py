@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Annotated, Any, Callable, NoReturn
 
 import typer
 
+from case_procedure import census as censuses
 from case_procedure import corpus, files, outputs
 from case_procedure.case import Case
-from case_procedure.codebook import label
+from case_procedure.codebook import FACTORIES, label
 from case_procedure.compare import compare
 from case_procedure.diff import NormSetDiff, diff
 from case_procedure.engine import DurableEngine
@@ -40,6 +41,7 @@ from case_procedure.replay import replay as replay_case
 from case_procedure.safe_text import visible
 from case_procedure.simulate import simulate
 from case_procedure.situation import CATALOGUE, ROUTE_FACTS
+from case_procedure.sources import SECTIONS, chapter_value
 from case_procedure.trace import Trace
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
@@ -78,6 +80,7 @@ def _fail(problems: list[Problem] | str, code: int = 2) -> NoReturn:
 
 
 def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, NormSet]]:
+    cases = _without_census(cases)
     problems: list[Problem] = []
     loaded: list[Case] = []
     norm_sets: dict[str, NormSet] = {}
@@ -96,6 +99,17 @@ def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, Nor
         _fail([*missing, *problems])
     _tell_formats(loaded, readable)
     return loaded, norm_sets
+
+
+def _without_census(paths: list[Path]) -> list[Path]:
+    """The case files given, leaving out (and saying so) the census that `cases/*.yaml` also names."""
+    census = [p for p in paths if p.name == corpus.CENSUS_NAME]
+    rest = [p for p in paths if p.name != corpus.CENSUS_NAME]
+    if census and not rest:
+        _fail([Problem(p, None, "", "is the census of the book's cases, not a case file") for p in census])
+    for path in census:
+        _echo(f"{path}: the census of the book's cases, not a case file; left out", err=True)
+    return rest
 
 
 def _tell_formats(cases: list[Case], paths: list[Path]) -> None:
@@ -128,8 +142,13 @@ def check(
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
+    census = None
     try:
         problems = case_reference_problems(norm_sets, {p.stem for p in in_corpus})
+        census = censuses.read_census(cases)
+        if census is not None:
+            problems += censuses.corpus_problems(*census, censuses.census_path(cases), in_corpus,
+                                                 {c.id: c.accused for c in loaded})
         from case_procedure.checks import examine_rules  # imported on use: a cold `replay` need not load it
 
         findings = examine_rules(norm_sets, rules_dir / "tests", DurableEngine())
@@ -142,6 +161,8 @@ def check(
     _echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid; "
           f"{len(findings.results)} rule test situations run, {len(findings.failed)} failed; "
           f"{len(findings.overlaps)} unsettled overlaps")
+    if census is not None:
+        _echo(censuses.summary(census[0]))
     for line in findings.lines():
         _echo(line)
     if not findings.sound:
@@ -149,16 +170,32 @@ def check(
 
 
 @app.command("cases")
-def list_cases(cases: Path = CasesOption) -> None:
+def list_cases(
+    cases: Path = CasesOption,
+    factory: Annotated[str | None, typer.Option("--factory", metavar="TERM", help="Only the cases of this factory "
+                                                "(a factory term, such as dinamo)")] = None,
+    chapter: Annotated[str | None, typer.Option("--chapter", metavar="CH", help="Only the cases of this chapter "
+                                                "(1-5, introduction or conclusion): their census entry's, else "
+                                                "their first source's")] = None,
+) -> None:
     """List the corpus: factory, years, number of hearings and fate of each case."""
+    if factory is not None and factory not in FACTORIES:
+        _fail(f"--factory: unknown factory {factory!r}; known: {', '.join(FACTORIES)}")
+    try:
+        chapter = None if chapter is None else str(chapter_value(chapter))
+    except ValueError:
+        _fail(f"--chapter: unknown chapter {chapter!r}; known: {', '.join(SECTIONS)}")
     try:
         paths = corpus.case_files(cases)
         loaded = corpus.load_cases(paths)
+        census = censuses.read_census(cases) if chapter is not None else None
     except InputError as exc:
         _fail(exc.problems)
     _tell_formats(loaded, paths)
+    shown = [c for c in loaded if (factory is None or c.factory == factory)
+             and (chapter is None or censuses.case_chapter(c, census[0] if census else None) == chapter)]
     _echo(f"{'case':<14}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
-    for case in loaded:
+    for case in shown:
         first, last = case.years()
         arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
         fate = f"{label(case.fate.party_status)}, {arrested}"
@@ -414,11 +451,15 @@ def casebook(
     except InputError as exc:
         _fail(exc.problems)
     loaded, norm_sets = _load(paths, rules_dir)
+    try:
+        census = censuses.read_census(cases)
+    except InputError as exc:
+        _fail(exc.problems)
     _check_out(out, CASEBOOK, input_places(cases, rules_dir, paths), force)
     book, engine = RuleBook(norm_sets), DurableEngine()
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
-    count = _run(lambda: build_casebook(out, loaded, book, engine))
+    count = _run(lambda: build_casebook(out, loaded, book, engine, census=census[0] if census else None))
     _echo(f"casebook: {count} files written; open {out / 'index.html'}")
 
 

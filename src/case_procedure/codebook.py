@@ -20,6 +20,7 @@ class Term:
     source: Source
     group: str | None = None  # bodies: party/outside; grounds: family; ties: closeness
     severity: int | None = None  # decisions only
+    name: str | None = None  # factories: the name a reader knows the workplace by
 
 
 def _src(chapter: str | int, section: str, pages: str) -> Source:
@@ -292,17 +293,25 @@ OPPOSITION_TERMS = [
 Opposition, OPPOSITIONS = _vocabulary("Opposition", OPPOSITION_TERMS)
 
 FACTORY_TERMS = [
-    Term("dinamo", "Dinamo electrical machine plant, Moscow.", _DINAMO),
-    Term("serp_i_molot", "Serp i Molot (Hammer and Sickle) steel plant, Moscow.", _src(4, OPENING,
-                                                                                      "199-202")),
-    Term("trekhgornaia", "Trekhgornaia Manufaktura textile mill, Moscow.", _src(3, OPENING, "140-144")),
+    Term("dinamo", "Dinamo electrical machine plant, Moscow.", _DINAMO, name="Dinamo"),
+    Term("serp_i_molot", "Serp i Molot (Hammer and Sickle) steel plant, Moscow.", _src(4, OPENING, "199-202"),
+         name="Serp i Molot"),
+    Term("trekhgornaia", "Trekhgornaia Manufaktura textile mill, Moscow.", _src(3, OPENING, "140-144"),
+         name="Trekhgornaia Manufaktura"),
     Term("krasnyi_proletarii", "Krasnyi Proletarii machine-tool plant, Moscow.", _src(3, "IMPOSSIBLE DILEMMAS",
-                                                                                      "181-182")),
-    Term("likerno_vodochnyi", "Likerno-Vodochnyi distillery, Moscow.", _src(5, "LOCAL PANDEMONIUM", "273-274")),
+                                                                                      "181-182"),
+         name="Krasnyi Proletarii"),
+    Term("likerno_vodochnyi", "Likerno-Vodochnyi distillery, Moscow.", _src(5, "LOCAL PANDEMONIUM", "273-274"),
+         name="Likerno-Vodochnyi distillery"),
     Term("other", "Another workplace, named in the note.", _DINAMO),
     Term(NOT_STATED, "The book does not say.", _DINAMO),
 ]
 Factory, FACTORIES = _vocabulary("Factory", FACTORY_TERMS)
+
+
+def factory_name(term: str) -> str:
+    """A factory term as a reader knows the workplace: `serp_i_molot` -> `Serp i Molot`, `other` -> `other`."""
+    return FACTORIES[term].name or label(term)
 
 VOCABULARIES: dict[str, dict[str, Term]] = {
     "body": BODIES,

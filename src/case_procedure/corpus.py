@@ -13,6 +13,7 @@ from case_procedure.migrate import NotMechanical, upgrade, upgrade_text, version
 from case_procedure.yamlfile import LineMap, parse_yaml, problem_at, read_text, read_yaml, validated
 
 CASES_DIR = Path("cases")
+CENSUS_NAME = "census.yaml"  # the census of the book's cases (see `census`) lives beside the case files
 
 
 def load_case(path: Path) -> Case:
@@ -36,7 +37,8 @@ def _checked(path: Path, data: Any, lines: LineMap) -> Case:
 def case_files(directory: Path = CASES_DIR) -> list[Path]:
     if not directory.is_dir():
         raise InputError([Problem(directory, None, "", "no such folder of case files")])
-    return sorted(directory.glob("*.yaml"))
+    return sorted((p for p in directory.glob("*.yaml") if p.name != CENSUS_NAME),
+                  key=lambda p: p.stem)  # by id: "mironov" before "mironov-serp"
 
 
 def load_cases(paths: list[Path]) -> list[Case]:

@@ -18,7 +18,7 @@ from case_procedure.case import Case
 from case_procedure.codebook import BODIES
 from case_procedure.engine import DurableEngine, Engine
 from case_procedure.errors import RuleConflict
-from case_procedure.norms import NormSet
+from case_procedure.norms import END, NormSet
 from case_procedure.render import WIDTH, cell, md_text, wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
@@ -107,6 +107,27 @@ class NormSetInfo(Frozen):
     rules: int
 
 
+class PracticeRule(Frozen):
+    """A rule of a practice set's own file set beside the record of the hearings of its period."""
+
+    rule: str
+    route: bool
+    general: bool  # the book reports the practice in general terms, with no case of the corpus behind it
+    drawn_from: list[str]  # the cases the rule says it is drawn from
+    fits: list[str]  # cases where it decided (or concurred in deciding) a hearing of the period and the record agrees
+    contradicts: list[str]  # ... and the record disagrees (for a route rule: the case went on elsewhere)
+
+
+class PracticeSet(Frozen):
+    """A practice set and the norms of its period, each replayed on the hearings of that period."""
+
+    norm_set: str
+    period: str  # the norm set of kind `norms` in force when the practice set comes into force, or "none"
+    norms: Counts  # the period's hearings under the period's norms
+    practice: Counts  # the same hearings under the practice set
+    rules: list[PracticeRule]
+
+
 class Report(Frozen):
     cases: int
     hearings: int  # recorded hearings of the accused, in all cases
@@ -115,6 +136,7 @@ class Report(Frozen):
     expulsions: Expulsions
     coverage: list[Coverage]
     failures: list[Failure]
+    practice: list[PracticeSet] = []
 
 
 # -- Work per case (runs in worker processes with --jobs) -----------------------------------
@@ -132,6 +154,10 @@ class StepRecord:
     prescribes_expulsion: bool
     rule: str | None
     fired: tuple[str, ...]  # the decision rules that applied, and the route rule
+    deciding: tuple[str, ...] = ()  # the rule that decided and the rules concurring with it
+    route_rule: str | None = None  # the route rule that sent the case on after the prescribed decision
+    next_body: str | None = None  # where it sent it: a body, or "end"
+    recorded_next: str = END  # the body of the accused's next recorded hearing, or "end" after the last
 
 
 @dataclass(frozen=True)
@@ -147,7 +173,7 @@ def _expels(decision: str | None, also: list[str]) -> bool:
     return decision in EXPELLING or "expulsion" in also
 
 
-def _step_record(step: Step, period: str) -> StepRecord:
+def _step_record(step: Step, period: str, recorded_next: str) -> StepRecord:
     prescribed = step.prescribed
     fired: tuple[str, ...] = ()
     if prescribed is not None:
@@ -162,7 +188,10 @@ def _step_record(step: Step, period: str) -> StepRecord:
         # a range that reaches expulsion produces one: the record's expulsion then lies within the norm
         prescribes_expulsion=bool(prescribed and _expels(prescribed.range.at_most if prescribed.range
                                                          else prescribed.decision, prescribed.also)),
-        rule=prescribed.rule.id if prescribed else None, fired=fired)
+        rule=prescribed.rule.id if prescribed else None, fired=fired,
+        deciding=(prescribed.rule.id, *prescribed.concurring) if prescribed else (),
+        route_rule=prescribed.route_rule if prescribed else None,
+        next_body=prescribed.next_body if prescribed else None, recorded_next=recorded_next)
 
 
 def _simulated_rules(simulation: Simulation) -> tuple[str, ...]:
@@ -187,7 +216,10 @@ def run_case(case: Case, book: RuleBook, engine: Engine) -> list[CaseRun]:
         simulated: tuple[str, ...] = ()
         try:
             trace = replay_case(case, norm_set, book, engine)
-            steps = tuple(_step_record(s, periods[s.hearing]) for s in trace.steps)
+            bodies = [s.body for s in trace.steps]
+            following = [*bodies[1:], END] if bodies else []
+            steps = tuple(_step_record(s, periods[s.hearing], after)
+                          for s, after in zip(trace.steps, following, strict=True))
         except RuleConflict as exc:
             failures.append(("replay", str(exc)))
         try:
@@ -272,7 +304,40 @@ def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
                                in_force=_in_force(book, n), rules=len(book.norm_sets[n].rules))
                    for n in chronological],
         agreement=agreement, expulsions=_expulsions(by_norm_set.get(NORMS_1938, []), NORMS_1938 in book.norm_sets),
-        coverage=coverage, failures=failures)
+        coverage=coverage, failures=failures,
+        practice=[_practice(book.norm_sets[n], by_norm_set.get(n, []), book, agreement)
+                  for n in chronological if book.norm_sets[n].kind == "practice"])
+
+
+def _period_of(normset: NormSet, book: RuleBook) -> str:
+    """The norm set of kind `norms` in force on the day a norm set comes into force, or NO_PERIOD."""
+    day = normset.in_force.from_
+    norms = [book.norm_sets[n] for n in _chronological(book) if book.norm_sets[n].kind == "norms"]
+    return next((n.id for n in norms
+                 if n.in_force.from_ <= day and (n.in_force.until is None or day <= n.in_force.until)), NO_PERIOD)
+
+
+def _practice(normset: NormSet, runs: list[CaseRun], book: RuleBook, agreement: list[Agreement]) -> PracticeSet:
+    period = _period_of(normset, book)
+    rows = {(a.norm_set, c.key): c for a in agreement for c in a.by_period}
+    none = _counts(period, Counter())
+    fits: dict[str, set[str]] = {}
+    contradicts: dict[str, set[str]] = {}
+    for run in runs:
+        for step in run.steps:
+            if step.period != period:
+                continue
+            for rule in step.deciding if step.agreement in ("agree", "harsher", "milder") else ():
+                (fits if step.agreement == "agree" else contradicts).setdefault(rule, set()).add(run.case)
+            if step.route_rule is not None:
+                kept = step.next_body == step.recorded_next
+                (fits if kept else contradicts).setdefault(step.route_rule, set()).add(run.case)
+    own = [r for r in normset.rules if r.file == normset.file]  # the rules its own file adds or replaces
+    rules = [PracticeRule(rule=r.id, route=r.rule.is_route, general=r.rule.general, drawn_from=list(r.rule.drawn_from),
+                          fits=sorted(fits.get(r.id, ())), contradicts=sorted(contradicts.get(r.id, ())))
+             for r in own]
+    return PracticeSet(norm_set=normset.id, period=period, norms=rows.get((period, period), none),
+                       practice=rows.get((normset.id, period), none), rules=rules)
 
 
 def _expulsions(runs: list[CaseRun], available: bool) -> Expulsions:
@@ -357,11 +422,65 @@ def as_text(report: Report) -> str:
                                    "      ")
         if cover.unexercised:
             lines += wrap(f"not exercised ({len(cover.unexercised)}): {', '.join(cover.unexercised)}", "    ", "  ")
+    lines += _practice_text(report.practice)
     if report.failures:
         lines += ["", f"FAILURES ({len(report.failures)})"]
         for failure in report.failures:
             lines += wrap(f"{failure.norm_set}, {failure.case}, {failure.mode}: {failure.message}", "      ", "  - ")
     return "\n".join(lines) + "\n"
+
+
+PRACTICE_INTRO = ("Each practice set beside the norms of its period, both replayed on the hearings of that period. "
+                  "For each rule of the practice set's own file: the cases it is drawn from, and the cases where it "
+                  "decided a hearing of the period, alone or concurring with the deciding rule, and the record agrees "
+                  "(fits) or disagrees (contradicts); a route "
+                  "rule fits where the accused's next recorded hearing is at the body it names, or, for `end`, where "
+                  "none follows. A case can do both, at different hearings.")
+
+
+def _cases(cases: list[str]) -> str:
+    return f"({len(cases)}) {', '.join(cases) or '-'}"
+
+
+def _drawn_from(rule: PracticeRule) -> str:
+    if rule.drawn_from:
+        return ", ".join(rule.drawn_from)
+    return "no case: the book reports it in general terms" if rule.general else "-"
+
+
+def _practice_text(practice: list[PracticeSet]) -> list[str]:
+    if not practice:
+        return []
+    lines = ["", "PRACTICE RULES AGAINST THE RECORD", *wrap(PRACTICE_INTRO, "")]
+    for item in practice:
+        lines += ["", f"{item.norm_set} (period {item.period})",
+                  f"    {'':<{LABEL - 2}}" + "".join(f"{c:>8}" for c in COLUMNS)]
+        # indented past the agreement tables' rows, so that the two kinds of row are told apart
+        lines += [f"    {c.key if c is item.norms else item.norm_set:<{LABEL - 2}}" + "".join(f"{n:>8}" for n in
+                                                                                         c.figures())
+                  for c in (item.norms, item.practice)]
+        for rule in item.rules:
+            lines += wrap(f"{rule.rule}{' (route)' if rule.route else ''}", "      ", "  ")
+            lines += wrap(f"drawn from: {_drawn_from(rule)}", "        ", "      ")
+            lines += wrap(f"fits {_cases(rule.fits)}", "        ", "      ")
+            lines += wrap(f"contradicts {_cases(rule.contradicts)}", "        ", "      ")
+    return lines
+
+
+def _practice_markdown(practice: list[PracticeSet]) -> list[str]:
+    if not practice:
+        return []
+    out = ["", "## Practice rules against the record", "", PRACTICE_INTRO]
+    for item in practice:
+        out += ["", f"### {item.norm_set} (period {item.period})", "",
+                "| norm set | agree | harsher | milder | no-rule | unrecorded | total |",
+                "|---|---:|---:|---:|---:|---:|---:|"]
+        out += [f"| `{name}` | " + " | ".join(str(n) for n in c.figures()) + " |"
+                for name, c in ((item.period, item.norms), (item.norm_set, item.practice))]
+        out += ["", "| rule | drawn from | fits | contradicts |", "|---|---|---|---|"]
+        out += [f"| `{r.rule}`{' (route)' if r.route else ''} | {_drawn_from(r)} | {_cases(r.fits)} | "
+                f"{_cases(r.contradicts)} |" for r in item.rules]
+    return out
 
 
 def _table(rows: list[Counts], first: str) -> list[str]:
@@ -397,6 +516,7 @@ def as_markdown(report: Report) -> str:
                 f"{len(u.simulation)}: {', '.join(u.simulation) or '-'} |" for u in cover.rules]
         if cover.unexercised:
             out += ["", f"Not exercised ({len(cover.unexercised)}): " + ", ".join(f"`{r}`" for r in cover.unexercised)]
+    out += _practice_markdown(report.practice)
     if report.failures:
         out += ["", "## Failures", ""]
         out += [f"- {f.norm_set}, {f.case}, {f.mode}: {md_text(f.message)}" for f in report.failures]

@@ -106,6 +106,35 @@ def normalize_heading(text: str) -> str:
     return " ".join(text.upper().split())
 
 
+def chapter_value(value: object) -> object:
+    """A chapter as files write it (`3`, `Conclusion`) as its key in SECTIONS; ValueError for anything else."""
+    text = written_text(value)
+    text = text.strip().lower() if isinstance(text, str) else text
+    if text not in SECTIONS:
+        raise ValueError(f"unknown chapter {value!r}; use 1-5, 'introduction' or 'conclusion'")
+    return text
+
+
+def pages_value(value: object) -> object:
+    """Index pages (`219`, `219-222, 230`, en dashes allowed) as text; ValueError for anything else."""
+    text = written_text(value)
+    if not isinstance(text, str) or not _PAGES.match(text := text.replace("–", "-").replace("—", "-").strip()):
+        raise ValueError(f"pages {value!r} should look like '219' or '219-222, 230'")
+    return text
+
+
+def section_heading(chapter: str, section: str) -> str:
+    """A section of a (valid) chapter as its printed heading, or `opening`; ValueError naming the chapter's
+    sections when the chapter has no such heading."""
+    if section == OPENING:
+        return section
+    heading = normalize_heading(section)
+    if heading not in SECTIONS[chapter]:
+        known = ", ".join(SECTIONS[chapter]) or "none (use 'opening')"
+        raise ValueError(f"chapter {chapter} has no section {section!r}; its sections: {known}")
+    return heading
+
+
 class Archive(BaseModel):
     """An archival reference as the book's footnote gives it (archive, fond, opis, delo, folios)."""
 
@@ -120,7 +149,12 @@ class Archive(BaseModel):
 
     def __str__(self) -> str:
         text = f"{self.archive}, f. {self.fond}, op. {self.opis}, d. {self.delo}"
-        return f"{text}, ll. {self.folios}" if self.folios else text
+        return f"{text}, {plural('l.', 'll.', self.folios)} {self.folios}" if self.folios else text
+
+
+def plural(one: str, many: str, numbers: str) -> str:
+    """'p.' for one page or folio ('116'), 'pp.' for a range or a list ('116-118', '40, 86')."""
+    return one if re.fullmatch(r"\s*\w+\s*", numbers) else many
 
 
 class Source(BaseModel):
@@ -134,36 +168,16 @@ class Source(BaseModel):
     archive: Archive | None = None
     note: Words | None = Field(default=None, description="What exactly the source says, in our words")
 
-    @field_validator("chapter", mode="before")
-    @classmethod
-    def _chapter(cls, value: object) -> object:
-        text = written_text(value)
-        text = text.strip().lower() if isinstance(text, str) else text
-        if text not in SECTIONS:
-            raise ValueError(f"unknown chapter {value!r}; use 1-5, 'introduction' or 'conclusion'")
-        return text
-
-    @field_validator("pages", mode="before")
-    @classmethod
-    def _pages(cls, value: object) -> object:
-        text = written_text(value)
-        if not isinstance(text, str) or not _PAGES.match(text := text.replace("–", "-").replace("—", "-").strip()):
-            raise ValueError(f"pages {value!r} should look like '219' or '219-222, 230'")
-        return text
+    _chapter = field_validator("chapter", mode="before")(chapter_value)
+    _pages = field_validator("pages", mode="before")(pages_value)
 
     @model_validator(mode="after")
     def _section_in_chapter(self) -> "Source":
-        if self.section == OPENING:
-            return self
-        heading = normalize_heading(self.section)
-        if heading not in SECTIONS[self.chapter]:
-            known = ", ".join(SECTIONS[self.chapter]) or "none (use 'opening')"
-            raise ValueError(f"chapter {self.chapter} has no section {self.section!r}; its sections: {known}")
-        self.section = heading
+        self.section = section_heading(self.chapter, self.section)
         return self
 
     def cite(self) -> str:
         chapter = CHAPTER_TITLES[self.chapter] if not self.chapter.isdigit() else f"ch.{self.chapter}"
         where = f"{chapter}, opening" if self.section == OPENING else f'{chapter} "{self.section}"'
-        text = f"{where}, pp. {self.pages}"
+        text = f"{where}, {plural('p.', 'pp.', self.pages)} {self.pages}"
         return f"{text}; {self.archive}" if self.archive else text

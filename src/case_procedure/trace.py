@@ -154,7 +154,10 @@ class Step(Frozen):
     norm_set_period: str | None = None  # when the norm set was in force ("1938-01-20 to 1939-03-09"), if one judged
 
     def period_note(self) -> str | None:
-        """The step's counterfactual said plainly, or None when its norm set was in force on every day of it."""
+        """The step's counterfactual said plainly, or None when its norm set was in force on every day of it (or
+        when `auto` chose it for most of an uncertain span, which `render.span_warning` says)."""
+        if self.norm_set_uncertain:
+            return None
         return period_words(self.norm_set, self.date, self.outside_period, self.norm_set_period)
 
 
