@@ -36,7 +36,7 @@ from case_procedure.situation import LADDER, Decided, Situation
 from case_procedure.trace import Branch, Departure, LawfulPath, LawfulPaths, PathStep
 
 MAX_PATHS = 64
-MAX_STEPS = 12
+MAX_STEPS = 12  # steps of one path (and of the single simulation) before the route rules count as a loop
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from case_procedure.case import Case, Hearing
 from case_procedure.engine import Engine
 from case_procedure.errors import RouteLoop
 from case_procedure.norms import END, NormSet
-from case_procedure.paths import lawful_paths, start_of
+from case_procedure.paths import MAX_STEPS, lawful_paths, start_of
 from case_procedure.replay import (
     Resolution,
     RuleBook,
@@ -32,8 +32,6 @@ from case_procedure.replay import (
 )
 from case_procedure.situation import OPENING, Decided
 from case_procedure.trace import SimStep, Simulation
-
-MAX_STEPS = 12
 
 
 @dataclass(frozen=True)
