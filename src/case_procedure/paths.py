@@ -12,8 +12,9 @@ was addressed to; else the body of the starting hearing), or with `--from` the b
 appeal named. While a path keeps to the record's bodies, each step takes the facts known at the
 record's hearing at that point (its date); once a path leaves the record, it keeps the last facts it had.
 
-The search is depth-first, with the typical decision and the required route first, so that `p1` is the
-path the rules give when nobody chooses. Paths are deduplicated by their steps and bounded by
+The search is depth-first, with the typical decision (the mildest end of a range that names none) and
+the route the rules give first, so that `p1` is the path the rules give when nobody chooses. Paths are
+deduplicated by their steps and bounded by
 `MAX_PATHS`; a path that returns to a body in the same standing, or runs past `MAX_STEPS`, is a loop in
 the rules (`RouteLoop`), as in the single simulation. The record's path is marked where it is one of
 them; where it is not, `Departure` names the step at which the record left them and the rule it left.
