@@ -68,6 +68,7 @@ def corpus(repeat: int, rules_dir: Path, limit: int | None) -> dict[str, Any]:
     from case_procedure.engine import DurableEngine
     from case_procedure.norms import load_norm_sets
     from case_procedure.replay import RuleBook, replay
+    from case_procedure.paths import lawful_paths
     from case_procedure.simulate import simulate
 
     start = time.perf_counter()
@@ -83,13 +84,19 @@ def corpus(repeat: int, rules_dir: Path, limit: int | None) -> dict[str, Any]:
     def simulations() -> int:
         return sum(len(simulate(case, n, book, engine).steps) for case, n in pairs)
 
-    hearings, steps = replays(), simulations()  # compiles and registers every ruleset outside the timing
+    def explorations() -> int:  # every lawful path of every case under every norm set
+        found = (lawful_paths(case, book.norm_sets[n], book, engine) for case, n in pairs)
+        return sum(len(p.paths) for p in found if p is not None)
+
+    hearings, steps, paths = replays(), simulations(), explorations()  # compiles every ruleset outside the timing
     replay_s = statistics.median(_timed(replays) for _ in range(repeat))
     simulate_s = statistics.median(_timed(simulations) for _ in range(repeat))
+    paths_s = statistics.median(_timed(explorations) for _ in range(repeat))
     return {"cases": len(cases), "norm_sets": len(book.norm_sets), "load_s": loading,
             "replay_hearings": hearings, "replay_s": replay_s, "replay_hearings_per_s": hearings / replay_s,
             "simulated_steps": steps, "simulate_s": simulate_s, "simulated_cases_per_s": len(pairs) / simulate_s,
-            "total_s": replay_s + simulate_s}
+            "lawful_paths": paths, "lawful_paths_s": paths_s, "lawful_cases_per_s": len(pairs) / paths_s,
+            "total_s": replay_s + simulate_s + paths_s}
 
 
 def _timed(work) -> float:

@@ -23,6 +23,7 @@ def test_the_suite_runs_on_a_tiny_workload_and_reports_its_figures() -> None:
         numbers = [v for v in figures[workload].values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
         assert numbers and all(n > 0 for n in numbers), (workload, figures[workload])
     assert figures["corpus"]["replay_hearings"] > 0 and figures["synthetic"]["hearing_replays"] > 0
+    assert figures["corpus"]["lawful_paths"] > 0 and figures["corpus"]["lawful_paths_s"] > 0
     assert figures["parallel"]["same_counts"] is True  # --jobs 2 replays exactly what --jobs 1 does
     assert set(figures["targets"]) == {"cold_start_replay_s", "overhead_vs_raw_durable",
                                        "synthetic_10000_two_norm_sets_s", "synthetic_peak_rss_mb", "parallel_speedup"}

@@ -147,10 +147,20 @@ def test_a_case_page_has_a_panel_per_norm_set_with_the_replayed_decisions(site, 
     assert 'id="normset-switch" hidden' in text  # revealed by the script; without it every panel shows
 
 
-def test_a_simulation_without_steps_says_why(site, book) -> None:
-    out, _ = site
-    tolchinskii = next(c for c in corpus.load_cases(corpus.case_files(ROOT / "cases")) if c.id == "tolchinskii")
-    assert book.in_force(tolchinskii.hearings()[0])[0] is None  # its first hearing falls between the norm sets
+def test_a_simulation_without_steps_says_why(tmp_path: Path) -> None:
+    from case_procedure.engine import PythonEngine
+    from case_procedure.norms import load_norm_sets
+    from case_procedure.replay import RuleBook
+
+    rules = tmp_path / "rules"  # the 1937 and 1938 norms alone: nothing in force before the February 1937 plenum
+    rules.mkdir()
+    for name in ("procedure-base", "norms-1937", "norms-1938"):
+        shutil.copy(ROOT / "rules" / f"{name}.yaml", rules)
+    book = RuleBook(load_norm_sets(rules))
+    tolchinskii = corpus.load_case(ROOT / "cases" / "tolchinskii.yaml")
+    assert book.in_force(tolchinskii.hearings()[0])[0] is None  # its first hearing falls before every norm set
+    out = tmp_path / "site"
+    build(out, [tolchinskii], book, PythonEngine())
     text = (out / "cases" / "tolchinskii.html").read_text(encoding="utf-8")
     panel = text.split('<section class="panel" id="panel-auto"')[1].split("</section>")[0]
     simulated = panel.split('id="simulated-auto"')[1].split("<figure>")[0]

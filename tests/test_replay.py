@@ -130,9 +130,10 @@ def test_auto_takes_the_norm_set_in_force_for_most_of_an_uncertain_span(book) ->
     assert book.in_force(hearing("1937-11"))[1] is False
     chosen, uncertain = book.in_force(hearing("1937-12-15/1938-04"))
     assert (chosen.id, uncertain) == ("norms-1938", True)
-    # no norm set covers August 1936 to the February 1937 plenum: the span is mostly under norms-1937
+    # August 1936 to May 1937: mostly after the July 1936 letter, before the February 1937 plenum
     chosen, uncertain = book.in_force(hearing("1936-08/1937-05"))
-    assert (chosen.id, uncertain) == ("norms-1937", True)
+    assert (chosen.id, uncertain) == ("transition-1936", True)
+    assert book.in_force(hearing("1937-01"))[0].id == "transition-1936"
     assert book.in_force(hearing("1935-06"))[0].id == "review-1935"
     assert book.in_force(hearing("1934-06")) == (None, False)
 

@@ -29,8 +29,8 @@ def _rule(rule_id: str, at: list[str], when: list[dict] | None = None, **outcome
             "source": ["s"], **outcome}
 
 
-def _book(tmp_path: Path, rules: list[dict]) -> RuleBook:
-    spec = {"id": "toy", "title": "Toy", "summary": "A toy norm set.", "in_force": {"from": "1930-01-01"},
+def _book(tmp_path: Path, rules: list[dict], since: str = "1930-01-01") -> RuleBook:
+    spec = {"id": "toy", "title": "Toy", "summary": "A toy norm set.", "in_force": {"from": since},
             "sources": {"s": {"chapter": 1, "section": "opening", "pages": "1"}}, "cites": ["s"], "rules": rules}
     (tmp_path / "toy.yaml").write_text(yaml.safe_dump(spec))
     return RuleBook(load_norm_sets(tmp_path))
@@ -142,11 +142,12 @@ def test_powers_refuse_a_rule_beyond_them_and_flag_a_recorded_decision_beyond_th
         load_norm_sets(tmp_path)
 
 
-def test_auto_outside_every_norm_set_says_so(book, engine) -> None:
-    tolchinskii = load_case(ROOT / "cases" / "tolchinskii.yaml")
-    opened = tolchinskii.hearings()[0]
-    assert book.in_force(opened)[0] is None  # the fire meeting of January 1937 falls between the norm sets
-    sim = simulate(tolchinskii, "auto", book, engine)
+def test_auto_outside_every_norm_set_says_so(tmp_path: Path) -> None:
+    case = load_case(FIXTURES / "example.yaml")
+    book = _book(tmp_path, PATHWAY, since="1940-01-01")  # in force only after the case's hearings
+    opened = case.hearings()[0]
+    assert book.in_force(opened)[0] is None
+    sim = simulate(case, "auto", book, PythonEngine())
     assert (sim.ended, sim.steps, sim.start) == ("no-norm-set", [], opened.id)
     assert "No norm set was in force" in " ".join(simulation_as_text(sim).split())
 

@@ -304,7 +304,7 @@ def _known_norm_set(name: str, norm_sets: dict[str, NormSet], option: str = "--r
 def simulate_command(
     case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to simulate"),
     rules: str = typer.Option(..., "--rules", help=f"Norm set id, or '{AUTO}' for the one in force at the start"),
-    start: str = typer.Option(None, "--from", help="Start from the facts known at this hearing (default: the first)"),
+    start: str = typer.Option(None, "--from", help="Start from this hearing or appeal (default: the first hearing)"),
     format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
     rules_dir: Path = RulesDirOption,
 ) -> None:
@@ -314,7 +314,7 @@ def simulate_command(
     _known_norm_set(rules, norm_sets)
     book, engine = RuleBook(norm_sets), DurableEngine()
     try:
-        sims = _run(lambda: [simulate(case, rules, book, engine, start) for case in cases])
+        sims = _run(lambda: [simulate(case, rules, book, engine, start, paths=True) for case in cases])
     except KeyError as exc:
         _fail(f"--from: {exc.args[0]}")
     _echo(_render(sims, format, simulation_as_text, simulation_as_markdown), nl=False)
@@ -390,6 +390,7 @@ def diagram_command(
     case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case whose pathway to draw"),
     rules: str = typer.Option(AUTO, "--rules", help=f"Norm set id, or '{AUTO}': the replay and simulation shown"),
     procedure: str = typer.Option(None, "--procedure", metavar="NORMSET", help="Draw a norm set's procedure"),
+    paths: bool = typer.Option(False, "--paths", help="Draw the tree of the case's lawful paths instead"),
     format: DiagramFormat = typer.Option(DiagramFormat.mermaid, "--format", help="mermaid, markdown, dot or svg"),
     rules_dir: Path = RulesDirOption,
 ) -> None:
@@ -404,8 +405,9 @@ def diagram_command(
         _known_norm_set(rules, norm_sets)
         book, engine = RuleBook(norm_sets), DurableEngine()
         trace, simulation = _run(lambda: (replay_case(cases[0], rules, book, engine),
-                                          simulate(cases[0], rules, book, engine)))
-        graph = diagram.case_pathway(cases[0], trace, simulation)
+                                          simulate(cases[0], rules, book, engine, paths=paths)))
+        graph = diagram.lawful_tree(cases[0], simulation) if paths else diagram.case_pathway(cases[0], trace,
+                                                                                            simulation)
     try:
         text = diagram.render(graph, format.value)
     except ValueError as exc:

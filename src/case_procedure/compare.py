@@ -6,7 +6,7 @@ from case_procedure.case import Case
 from case_procedure.engine import Engine
 from case_procedure.replay import RuleBook, replay
 from case_procedure.simulate import simulate
-from case_procedure.trace import Frozen, Simulation, Trace
+from case_procedure.trace import Frozen, OutsidePeriod, Simulation, Trace
 
 
 class HearingRow(Frozen):
@@ -18,6 +18,7 @@ class HearingRow(Frozen):
     rules: dict[str, str | None]  # norm set -> rule id
     differs: bool  # the norm sets prescribe different decisions (or ranges) here
     words: dict[str, str | None] = {}  # norm set -> what it prescribes in words, a range included
+    outside_period: dict[str, OutsidePeriod] = {}  # norm set -> whether it was out of force at the hearing's date
 
 
 class FinalRow(Frozen):
@@ -50,8 +51,9 @@ def compare(case: Case, norm_sets: list[str], book: RuleBook, engine: Engine) ->
         rows.append(HearingRow(hearing=hearing.id, date=str(hearing.date), body=hearing.body,
                                recorded=hearing.decision, prescribed=prescribed,
                                rules={n: s.prescribed.rule.id if s.prescribed else None for n, s in steps.items()},
-                               differs=_differs(words), words=words))
-    simulations = {n: simulate(case, n, book, engine) for n in norm_sets}
+                               differs=_differs(words), words=words,
+                               outside_period={n: s.outside_period for n, s in steps.items()}))
+    simulations = {n: simulate(case, n, book, engine, paths=True) for n in norm_sets}
     replayed = {n: traces[n].outcome.prescribed for n in norm_sets}
     simulated = {n: simulations[n].final for n in norm_sets}
     final = FinalRow(recorded=traces[norm_sets[0]].outcome.recorded, replayed=replayed, simulated=simulated,

@@ -116,6 +116,43 @@ def case_pathway(case: Case, trace: Trace | None = None, simulation: Simulation 
     return Graph(name, title, CASE_LEGEND, tuple(nodes.values()), tuple(edges))
 
 
+PATHS_LEGEND = ("A tree of the lawful paths: each box is a body at one step, with the decision taken there; "
+                "branches are the choices the norms leave (an optional route, the accused's appeal, an end of a "
+                "range). Every arrow is labelled with the paths it belongs to. Arrows on the record's path are "
+                "solid, thick and labelled 'record'; the others are dashed.")
+
+
+def lawful_tree(case: Case, simulation: Simulation) -> Graph:
+    """The lawful paths of `simulation` as a tree from the start, the record's path drawn distinctly."""
+    lawful = simulation.lawful
+    start = Node(_node_id("start"), f"start: {lawful.start_reason}" if lawful else "no lawful path", "terminal")
+    nodes: dict[tuple[object, ...], Node] = {(): start}
+    members: dict[tuple[tuple[object, ...], tuple[object, ...]], list[str]] = {}
+    recorded: set[tuple[tuple[object, ...], tuple[object, ...]]] = set()
+    for path in lawful.paths if lawful else []:
+        prefix: tuple[object, ...] = ()
+        for step in path.steps:
+            here = (*prefix, (step.body, step.decision, step.on_appeal))
+            decided = label(step.decision) if step.decision else "no rule decides"
+            nodes.setdefault(here, Node(_node_id(f"t{len(nodes)}"), f"{step.n}. {label(step.body)}: {decided}"))
+            members.setdefault((prefix, here), []).append(path.id)
+            if path.recorded:
+                recorded.add((prefix, here))
+            prefix = here
+        end = (*prefix, ("end", path.id))
+        final = label(path.final) if path.final else "no decision"
+        how = "the case ends" if path.ended == "end" else "no rule sends it further"
+        nodes[end] = Node(_node_id(f"t{len(nodes)}"), f"{path.id}{' (the record)' if path.recorded else ''}: "
+                          f"{how}; final {final}", "terminal")
+        members[(prefix, end)] = [path.id]
+        if path.recorded:
+            recorded.add((prefix, end))
+    edges = [Edge(nodes[a].id, nodes[b].id, ("record, " if (a, b) in recorded else "") + ", ".join(ids),
+                  "recorded" if (a, b) in recorded else "simulated") for (a, b), ids in members.items()]
+    return Graph(f"{case.id}-{simulation.norm_set}-paths", f"Lawful paths of the case {case.id} under "
+                 f"{simulation.norm_set}", PATHS_LEGEND, tuple(nodes.values()), tuple(edges))
+
+
 def procedure_graph(normset: NormSet) -> Graph:
     """The bodies of a norm set, and its route rules as edges from one body to the next."""
     counts = {b: 0 for b in procedure_bodies(normset)}

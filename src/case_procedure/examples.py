@@ -173,6 +173,8 @@ def _derived(kind: str, given: dict[str, Scalar]) -> dict[str, Scalar]:
         if given.get("other_arrested") or given.get("other_expelled"):
             derived["enemy_before"] = "certain"
         return derived
+    if kind == "clock" and "min_days" in given:  # a wait given as one number is certain: both ends agree
+        return {"max_days": given["min_days"]}
     if kind == "conduct" and given.get("toward_arrested"):
         return {"toward_struck": True}
     if kind == "prior_decision" and "decision" in given:

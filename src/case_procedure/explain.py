@@ -366,7 +366,8 @@ def simulation_sentences(simulation: Simulation | None) -> list[str]:
         onward = {None: "no rule sends the case further", END: "the case ends there"}.get(
             s.route, f"the case goes to {_the(s.route or '')}")
         appeal = " on appeal" if s.on_appeal else ""
-        sentences.append(f"{_sentence(_the(s.body))}{appeal} {decided}; {onward}.")
+        note = simulation.period_note(s)
+        sentences.append(f"{_sentence(_the(s.body))}{appeal} {decided}; {onward}." + (f" ({note}.)" if note else ""))
     final = decision_words(simulation.final) if simulation.final else "no decision"
     recorded = decision_words(simulation.recorded_final) if simulation.recorded_final else "no decision"
     sentences.append(f"The rules end with {final}; the record ends with {recorded}.")
@@ -391,9 +392,11 @@ def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[s
             f"no rule of {normset.id} applies"
         lines += wrap(f"nothing ({reason})", " " * 20, "  The norms:        ")
     else:
+        lines += wrap(f"{step.prescribed.words()}, under {step.norm_set}", " " * 20, "  The norms:        ")
+    if step.period_note():
+        lines += wrap(f"{step.period_note()}.", " " * 20, "  Not in force:     ")
+    if step.prescribed is not None:
         p = step.prescribed
-        lines += wrap(f"{p.words()}, under {step.norm_set}", " " * 20,
-                       "  The norms:        ")
         lines += wrap(f"{p.rule.id} ({p.rule.reading}): {p.rule.statement}", " " * 20, "  Rule:             ")
         for source in p.rule.source:
             lines += wrap(source.citation, " " * 20, "  Source:           ")
@@ -528,9 +531,11 @@ def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str
         reason = "no norm set was in force on this date" if normset is None else f"no rule of `{normset.id}` applies"
         out.append(f"- **The norms prescribe:** nothing ({reason})")
     else:
+        out.append(f"- **The norms prescribe:** {md_text(step.prescribed.words())}, under `{step.norm_set}`")
+    if step.period_note():
+        out.append(f"- **Not in force:** {md_text(str(step.period_note()))}.")
+    if step.prescribed is not None:
         p = step.prescribed
-        out.append(f"- **The norms prescribe:** {md_text(p.words())}, under "
-                   f"`{step.norm_set}`")
         out.append(f"- **Rule** `{p.rule.id}` ({p.rule.reading}): {md_text(p.rule.statement)}")
         out += [f"- **Source:** {md_text(s.citation)}" for s in p.rule.source]
         out.append("- **Because:**")

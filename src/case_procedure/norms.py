@@ -148,6 +148,8 @@ class Rule(Strict):
     route: Union[Body, Literal["end"], None] = Field(
         default=None, description="The body that takes the case up next, or `end` (a route rule)")
     overrides: list[RuleId] = Field(default=[], description="Rules this one takes precedence over")
+    optional: Flag = Field(default=False, description="A route the norm permits but does not require: the lawful "
+                           "paths follow it and also the route the other rules give without it")
     drawn_from: list[Key] = Field(default=[], description="Cases a practice rule is drawn from")
     general: Flag = Field(default=False, description="A practice the book reports in general terms, with no case "
                           "of the corpus behind it; its source says where")
@@ -208,6 +210,32 @@ class Power(Strict):
     source: list[Key] = Field(min_length=1)
 
 
+class Within(Strict):
+    """A time limit: calendar months and days."""
+
+    months: Whole = Field(default=0, ge=0, le=120)
+    days: Whole = Field(default=0, ge=0, le=3650)
+
+    def words(self) -> str:
+        parts = [f"{n} {unit}{'s' * (n != 1)}" for n, unit in ((self.months, "month"), (self.days, "day")) if n]
+        return " and ".join(parts) or "0 days"
+
+
+class Deadline(Strict):
+    """A time limit the norms set on what follows an entry of the record (see clock.py): an appeal answered,
+    an expulsion undone, a statement heard."""
+
+    id: RuleId
+    statement: Text = Field(description="The time limit in plain English; never a person or a case")
+    since: Literal["appeal", "expulsion", "statement"] = Field(
+        description="appeal: the accused's appeal, answered by a hearing of the accused or a reinstatement; "
+        "expulsion: an expulsion, answered by a reinstatement; statement: the first statement about the accused, "
+        "answered by the accused's first hearing after it")
+    within: Within
+    source: list[Key] = Field(min_length=1)
+    note: Text | None = None
+
+
 class Provision(Strict):
     """A provision of the documents behind a norm set: encoded by rules, or out of scope with the reason."""
 
@@ -216,6 +244,7 @@ class Provision(Strict):
     status: Literal["encoded", "out_of_scope"]
     rules: list[RuleId] = Field(default=[], description="The rules encoding it (status encoded)")
     powers: list[RuleId] = Field(default=[], description="The powers encoding it (status encoded)")
+    deadlines: list[RuleId] = Field(default=[], description="The deadlines encoding it (status encoded)")
     reason: Text | None = Field(default=None, description="Why it is not encoded (status out_of_scope)")
     source: list[Key] = Field(min_length=1)
     note: Text | None = None
@@ -229,6 +258,10 @@ class InForce(Strict):
         """How many days of the span low..high (inclusive) fall while the norm set is in force."""
         start, end = max(low, self.from_), min(high, self.until or high)
         return max(0, (end - start).days + 1)
+
+    def words(self) -> str:
+        """'1938-01-20 to 1939-03-09', or 'from 1939-03-10' for a period left open."""
+        return f"{self.from_} to {self.until}" if self.until else f"from {self.from_}"
 
 
 class NormSetFile(Strict):
@@ -250,6 +283,8 @@ class NormSetFile(Strict):
                                 description="Rules of the base norm set replaced, matched by id")
     remove: list[RuleId] = Field(default=[], description="Ids of rules of the base norm set dropped")
     powers: list[Power] = Field(default=[], description="Who may decide what; inherited and extended")
+    deadlines: list[Deadline] = Field(default=[], description="Time limits the record is checked against; "
+                                      "inherited and extended")
     provisions: list[Provision] = Field(default=[], description="Every provision: encoded or out of scope")
 
 
@@ -273,6 +308,12 @@ class ResolvedPower:
 
 
 @dataclass(frozen=True)
+class ResolvedDeadline:
+    deadline: Deadline
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
 class NormSet:
     id: str
     title: str
@@ -289,6 +330,7 @@ class NormSet:
     spec: NormSetFile | None = field(default=None, compare=False, repr=False)
     lines: LineMap | None = field(default=None, compare=False, repr=False)
     charge_basis: str = "trust"  # which formal charges its rules see: all (`trust`), or the supported (`record`)
+    deadlines: tuple[ResolvedDeadline, ...] = ()
 
     @cached_property
     def _by_id(self) -> dict[str, ResolvedRule]:
@@ -384,17 +426,20 @@ def file_problems(spec: NormSetFile, path: Path) -> list[tuple[Loc, str]]:
                 if pattern.fact in ROUTE_FACTS and not rule.is_route:
                     problems.append(((part, i, "when", j, "fact"), f"only a route rule can test the "
                                      f"{pattern.fact!r} fact: it exists once the step has decided"))
-    for part in ("powers", "provisions"):
+    for part in ("powers", "provisions", "deadlines"):
         ids: set[str] = set()
         for i, item in enumerate(getattr(spec, part)):
             if item.id in ids:
                 problems.append(((part, i, "id"), f"id {item.id!r} is used twice"))
             ids.add(item.id)
             problems += _source_problems(item.source, spec, (part, i))
+    for i, deadline in enumerate(spec.deadlines):
+        if not (deadline.within.months or deadline.within.days):
+            problems.append((("deadlines", i, "within"), "a deadline gives months or days, at least one"))
     for i, provision in enumerate(spec.provisions):
-        if provision.status == "encoded" and not (provision.rules or provision.powers):
-            problems.append((("provisions", i, "rules"), "an encoded provision names the rules or powers that "
-                             "encode it"))
+        if provision.status == "encoded" and not (provision.rules or provision.powers or provision.deadlines):
+            problems.append((("provisions", i, "rules"), "an encoded provision names the rules, powers or "
+                             "deadlines that encode it"))
         if provision.status == "out_of_scope" and not provision.reason:
             problems.append((("provisions", i, "reason"), "a provision out of scope gives the reason"))
     return problems
@@ -423,6 +468,9 @@ def _rule_shape_problems(rule: Rule, kind: str, loc: Loc) -> list[tuple[Loc, str
     if rule.combination and (rule.decide is None or len(rule.charge_patterns) < 2):
         problems.append(((*loc, "combination"), "a combination rule decides, and has at least two `charge` "
                          "patterns, met by distinct charges"))
+    if rule.optional and not rule.is_route:
+        problems.append(((*loc, "optional"), "only a route can be optional: a decision rule that may not apply is "
+                         "a range (`decide: {at_least, at_most}`)"))
     if OPENING in rule.at and not rule.is_route:
         problems.append(((*loc, "at"), "only a route rule applies at the `opening`, before any body has decided"))
     if kind == "practice" and rule.reading == "practice" and not rule.drawn_from and not rule.general:
@@ -453,6 +501,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
 
     rules: dict[str, ResolvedRule] = {}
     powers: dict[str, ResolvedPower] = {}
+    deadlines: dict[str, ResolvedDeadline] = {}
     base: NormSet | None = None
     if spec.extends:
         if spec.extends in chain or spec.extends == name:
@@ -475,6 +524,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
             return None
         rules = {r.id: r for r in base.rules}
         powers = {p.power.id: p for p in base.powers}
+        deadlines = {d.deadline.id: d for d in base.deadlines}
     for i, rule_id in enumerate(spec.remove):
         if rules.pop(rule_id, None) is None:
             problem(("remove", i), f"the base norm set has no rule {rule_id!r} to remove")
@@ -488,12 +538,15 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
         rules[rule.id] = own(rule)
     for power in spec.powers:
         powers[power.id] = ResolvedPower(power, tuple(spec.sources[k] for k in power.source))
+    for deadline in spec.deadlines:
+        deadlines[deadline.id] = ResolvedDeadline(deadline, tuple(spec.sources[k] for k in deadline.source))
     normset = NormSet(spec.id, spec.title, spec.summary, spec.kind, spec.in_force,
                       tuple(spec.sources[k] for k in spec.cites if k in spec.sources),
                       tuple(sorted(rules.values(), key=lambda r: r.id)), path, spec.extends,
                       tuple(sorted(powers.values(), key=lambda p: p.power.id)),
                       tuple((p, tuple(spec.sources[k] for k in p.source)) for p in spec.provisions),
-                      spec, item.lines, spec.charges or (base.charge_basis if base else "trust"))
+                      spec, item.lines, spec.charges or (base.charge_basis if base else "trust"),
+                      tuple(sorted(deadlines.values(), key=lambda d: d.deadline.id)))
     for loc, message in _reference_problems(spec, normset):
         problem(loc, message)
     cycle = _override_cycle(list(rules.values()))
@@ -522,11 +575,14 @@ def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, 
             problems += [((part, i, "overrides", j), f"no rule {target!r} in norm set {spec.id!r}")
                          for j, target in enumerate(rule.overrides) if target not in ids]
     powers = {p.power.id for p in normset.powers}
+    deadline_ids = {d.deadline.id for d in normset.deadlines}
     for i, provision in enumerate(spec.provisions):
         problems += [(("provisions", i, "rules", j), f"no rule {target!r} in norm set {spec.id!r}")
                      for j, target in enumerate(provision.rules) if target not in ids]
         problems += [(("provisions", i, "powers", j), f"no power {target!r} in norm set {spec.id!r}")
                      for j, target in enumerate(provision.powers) if target not in powers]
+        problems += [(("provisions", i, "deadlines", j), f"no deadline {target!r} in norm set {spec.id!r}")
+                     for j, target in enumerate(provision.deadlines) if target not in deadline_ids]
     own = {r.id: (part, i) for part in ("rules", "replace") for i, r in enumerate(getattr(spec, part))}
     for resolved in normset.decision_rules:
         rule = resolved.rule

@@ -14,7 +14,7 @@ from case_procedure.codebook import label
 from case_procedure.compare import Comparison
 from case_procedure.diff import NormSetDiff
 from case_procedure.safe_text import visible
-from case_procedure.trace import Simulation, Step, Trace
+from case_procedure.trace import LawfulPath, LawfulPaths, Simulation, Step, Trace
 
 WIDTH = 80
 NO_HEARING = "The record holds no hearing of the accused: there is nothing to replay."
@@ -48,6 +48,8 @@ def _step_text(number: int, step: Step) -> list[str]:
     lines += wrap(step.summary, "     ")
     if span_warning(step):
         lines += wrap(f"({span_warning(step)})", "     ")
+    elif step.period_note():
+        lines += wrap(f"({step.period_note()})", "     ")
     recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
     lines += wrap(recorded, " " * 17, "   recorded:     ")
     if step.beyond_powers:
@@ -93,6 +95,8 @@ def as_text(trace: Trace) -> str:
         counts = ", ".join(f"{n} {word}" for word, n in trace.outcome.agreements.items())
         lines += wrap(f"Outcome: the record ends with {_label(trace.outcome.recorded)}; the norm set prescribes "
                        f"{_label(trace.outcome.prescribed)} at the last hearing ({counts}).", "")
+    for check in trace.deadlines:
+        lines += wrap(f"{check.words()}.", "     ", "Deadline: ")
     lines += wrap(f"Fate: {trace.outcome.fate}", "")
     return "\n".join(lines) + "\n"
 
@@ -132,19 +136,25 @@ def table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
 
 
+PERIOD_MARKS = {"no": "", "partly": " (partly in force)", "wholly": " (not in force)"}
+
+
 def as_markdown(trace: Trace) -> str:
     rows = []
     for n, step in enumerate(trace.steps, start=1):
         recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
         prescribed = step.prescribed.words() if step.prescribed else NO_CELL
         rule = code(step.prescribed.rule.id) if step.prescribed else NO_CELL
-        rows.append([n, step.date, _label(step.body), recorded, prescribed, rule, step.agreement])
+        rows.append([n, step.date, _label(step.body), recorded, prescribed, rule,
+                     step.agreement + PERIOD_MARKS[step.outside_period]])
     out = [f"# {md_text(trace.title)}", "", f"Case {code(trace.case)} replayed under {code(trace.norm_set)}.", "",
            *table(["#", "date", "body", "recorded", "prescribed", "rule", "agreement"], rows)]
     if not trace.steps:
         out += ["", NO_HEARING]
     for n, step in enumerate(trace.steps, start=1):
         out += ["", f"## {n}. {md_text(step.date)}, {_label(step.body)}", "", md_text(step.summary), ""]
+        if step.period_note():
+            out += [f"**Not in force.** {md_text(str(step.period_note()))}.", ""]
         if step.prescribed is None:
             out.append("No rule of the norm set applies." if step.norm_set else "No norm set was in force.")
             continue
@@ -152,6 +162,9 @@ def as_markdown(trace: Trace) -> str:
         out += [f"**Rule {code(rule.id)}** ({rule.reading}): {md_text(rule.statement)}", ""]
         out += [f"- Source: {md_text(s.citation)}" for s in rule.source]
         out += ["- Because:"] + [f"  - {md_text(f.description)}" for f in step.prescribed.matched]
+    if trace.deadlines:
+        out += ["", "## Deadlines", ""]
+        out += [f"- {code(c.deadline)}: {md_text(c.words())}." for c in trace.deadlines]
     out += ["", f"**Fate.** {md_text(trace.outcome.fate)}", ""]
     return "\n".join(out)
 
@@ -191,6 +204,8 @@ def simulation_as_text(sim: Simulation) -> str:
     for step in sim.steps:
         appeal = " (on appeal)" if step.on_appeal else ""
         lines.append(f"{step.n}. {_label(step.body)}{appeal}")
+        if sim.period_note(step):
+            lines += wrap(f"({sim.period_note(step)})", "     ")
         if step.rule is None:
             lines += wrap("nothing (no rule of the norm set decides here)", " " * 17, "   decides:      ")
         else:
@@ -203,7 +218,89 @@ def simulation_as_text(sim: Simulation) -> str:
         lines += wrap(_next(step.route) + route, " " * 17, "   then:         ")
         lines.append("")
     lines += wrap(_sim_ending(sim), "")
+    if sim.lawful is not None:
+        lines += ["", *_lawful_text(sim.norm_set, sim.lawful, sim.recorded_final)]
     return "\n".join(lines) + "\n"
+
+
+def _path_words(path: LawfulPath) -> str:
+    steps = [f"{_label(s.body)}{' (on appeal)' if s.on_appeal else ''}: "
+             f"{_label(s.decision) if s.decision else 'nothing'}" for s in path.steps]
+    return " -> ".join(steps) + (" -> end" if path.ended == "end" else " (no rule sends it further)")
+
+
+def _branch_words(path: LawfulPath) -> list[str]:
+    return [f"step {s.n}: {b.choice}" + (f" ({b.rule})" if b.rule else "") for s in path.steps for b in s.branches]
+
+
+def lawful_outcomes(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> str:
+    """'under norms-1938 the lawful outcomes of this case were X or Y; the record shows Z'."""
+    outcomes = [_label(o) if o else "no decision" for o in lawful.outcomes]
+    told = " or ".join(outcomes) if len(outcomes) < 3 else ", ".join(outcomes[:-1]) + " or " + outcomes[-1]
+    return (f"Under {norm_set} the lawful outcomes of this case were {told or 'none'}; the record shows "
+            f"{_label(recorded) if recorded else 'no decision'}.")
+
+
+def _lawful_text(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> list[str]:
+    lines = [f"Lawful paths under {norm_set} ({len(lawful.paths)})", "-" * WIDTH]
+    lines += wrap(f"They start at the {_label(lawful.start_body)}: {lawful.start_reason}.", "")
+    if lawful.message:
+        lines += wrap(f"Bound reached: {lawful.message}.", "")
+    for path in lawful.paths:
+        mark = "* " if path.recorded else "  "
+        lines += wrap(_path_words(path) + (" [the record]" if path.recorded else ""), "       ",
+                      f"{mark}{path.id + ':':<5}")
+        for words in _branch_words(path):
+            lines += wrap(words, "         ", "       - ")
+    lines += wrap("The record: " + " -> ".join(lawful.recorded) + ".", "")
+    if _lawful_period_note(norm_set, lawful):
+        lines += wrap(f"({_lawful_period_note(norm_set, lawful)}.)", "")
+    if lawful.recorded_path:
+        lines += wrap(f"The record follows lawful path {lawful.recorded_path} (marked *).", "")
+    elif lawful.departure:
+        lines += wrap(f"The record left the lawful paths at step {lawful.departure.step}: "
+                      f"{lawful.departure.words}.", "")
+    lines += wrap(lawful_outcomes(norm_set, lawful, recorded), "")
+    return lines
+
+
+def _lawful_summary(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> str:
+    """The lawful outcomes under one norm set and where the record stands among the paths, in one sentence."""
+    where = f"the record follows path {lawful.recorded_path}" if lawful.recorded_path else (
+        f"the record left them at step {lawful.departure.step} (rule {lawful.departure.rule})" if lawful.departure
+        else "the record is not among the paths listed")
+    return f"{lawful_outcomes(norm_set, lawful, recorded)[:-1]} ({len(lawful.paths)} paths; {where})."
+
+
+def _lawful_period_note(norm_set: str, lawful: LawfulPaths) -> str | None:
+    """The steps of the lawful paths taken at dates the norm set was not in force, said once."""
+    out = sorted({(s.n, s.date) for p in lawful.paths for s in p.steps if s.outside_period != "no"})
+    if not out:
+        return None
+    dates = ", ".join(dict.fromkeys(str(d) for _, d in out))
+    return (f"{norm_set} was not in force, or not wholly, at the dates these paths take their facts from ({dates}; "
+            f"steps {', '.join(str(n) for n in dict.fromkeys(n for n, _ in out))}): they are counterfactual")
+
+
+def _lawful_markdown(norm_set: str, lawful: LawfulPaths, recorded: str | None) -> list[str]:
+    out = [f"## Lawful paths under {code(norm_set)} ({len(lawful.paths)})", "",
+           md_text(f"They start at the {_label(lawful.start_body)}: {lawful.start_reason}."), ""]
+    if lawful.message:
+        out += [f"**Bound reached:** {md_text(lawful.message)}.", ""]
+    rows: list[list[object]] = [[Markup(f"**{path.id}** (the record)") if path.recorded else path.id, _path_words(path),
+             "; ".join(_branch_words(path)) or NO_CELL, _label(path.final) if path.final else "nothing"]
+            for path in lawful.paths]
+    out += [*table(["path", "steps", "choices (rule)", "final"], rows), ""]
+    out += [md_text("The record: " + " -> ".join(lawful.recorded) + "."), ""]
+    if _lawful_period_note(norm_set, lawful):
+        out += [f"**Not in force.** {md_text(str(_lawful_period_note(norm_set, lawful)))}.", ""]
+    if lawful.recorded_path:
+        out += [f"The record follows lawful path **{lawful.recorded_path}**.", ""]
+    elif lawful.departure:
+        out += [md_text(f"The record left the lawful paths at step {lawful.departure.step}: "
+                        f"{lawful.departure.words}."), ""]
+    out += [md_text(lawful_outcomes(norm_set, lawful, recorded)), ""]
+    return out
 
 
 def simulation_as_markdown(sim: Simulation) -> str:
@@ -214,7 +311,11 @@ def simulation_as_markdown(sim: Simulation) -> str:
                  step.words() if step.rule else "nothing",
                  code(step.rule.id) if step.rule else NO_CELL, _next(step.route)] for step in sim.steps]
         out += [*table(["#", "body", "decides", "rule", "then"], rows), ""]
+        out += [f"- Step {s.n}: {md_text(str(sim.period_note(s)))}." for s in sim.steps if sim.period_note(s)]
+        out += [""] if any(sim.period_note(s) for s in sim.steps) else []
     out += [md_text(_sim_ending(sim)), ""]
+    if sim.lawful is not None:
+        out += _lawful_markdown(sim.norm_set, sim.lawful, sim.recorded_final)
     return "\n".join(out)
 
 
@@ -224,7 +325,8 @@ def _path(sim: Simulation) -> str:
     if not sim.steps:
         return "no simulated step"
     parts = [f"{_label(s.body)}: {s.words() or 'nothing'}" for s in sim.steps]
-    return " -> ".join(parts) + f" ({'end' if sim.ended == 'end' else 'stops'})"
+    note = next((sim.period_note(s) for s in sim.steps if sim.period_note(s)), None)
+    return " -> ".join(parts) + f" ({'end' if sim.ended == 'end' else 'stops'})" + (f" ({note})" if note else "")
 
 
 def _marked(value: str | None, first: str | None) -> str:
@@ -247,13 +349,21 @@ def comparison_as_text(cmp: Comparison) -> str:
         first = row.words[cmp.norm_sets[0]]
         for name in cmp.norm_sets:
             rule = f" ({row.rules[name]})" if row.rules[name] else ""
-            lines += wrap(f"{_marked(row.words[name], first)}{rule}", " " * (width + 5),
+            period = PERIOD_MARKS[row.outside_period.get(name, "no")]
+            lines += wrap(f"{_marked(row.words[name], first)}{rule}{period}", " " * (width + 5),
                            f"   {name + ':':<{width}}")
         lines.append("")
     lines.append("Simulated paths:")
     for name in cmp.norm_sets:
         lines += wrap(_path(cmp.simulations[name]), "     ", f"   {name}: ")
     lines.append("")
+    lawful = [(name, cmp.simulations[name].lawful) for name in cmp.norm_sets]
+    if any(paths for _, paths in lawful):
+        lines.append("Lawful paths:")
+        for name, paths in lawful:
+            if paths is not None:
+                lines += wrap(_lawful_summary(name, paths, cmp.final.recorded), "     ", "   - ")
+        lines.append("")
     final = cmp.final
     lines.append(f"Final outcome{' [differs]' if final.differs else ''}:")
     lines.append(f"   {'recorded:':<{width}}  {_label(final.recorded)}")
@@ -267,16 +377,16 @@ def comparison_as_text(cmp: Comparison) -> str:
 def comparison_as_markdown(cmp: Comparison) -> str:
     names = cmp.norm_sets
 
-    def decided(value: str | None, first: str | None, rule: str | None = None) -> Markup:
+    def decided(value: str | None, first: str | None, rule: str | None = None, period: str = "no") -> Markup:
         text = md_text(_label(value) if value else "no rule")
         text = f"**{text}**" if value != first else text
-        return Markup(f"{text} ({code(rule)})" if rule else text)
+        return Markup((f"{text} ({code(rule)})" if rule else text) + PERIOD_MARKS[period])
 
     rows: list[list[object]] = []
     for n, row in enumerate(cmp.hearings, start=1):
         first = row.words[names[0]]
         rows.append([n, row.date, _label(row.body), _label(row.recorded),
-                     *(decided(row.words[x], first, row.rules[x]) for x in names)])
+                     *(decided(row.words[x], first, row.rules[x], row.outside_period.get(x, "no")) for x in names)])
     final = cmp.final
     rows.append(["final (replay)", "", "", _label(final.recorded),
                  *(decided(final.replayed[x], final.replayed[names[0]]) for x in names)])
@@ -287,6 +397,11 @@ def comparison_as_markdown(cmp: Comparison) -> str:
            *table(["#", "date", "body", "recorded", *names], rows)]
     out += ["", "## Simulated paths", ""]
     out += [f"- {code(name)}: {md_text(_path(cmp.simulations[name]))}" for name in names]
+    lawful = [(name, cmp.simulations[name].lawful) for name in names]
+    if any(paths for _, paths in lawful):
+        out += ["", "## Lawful paths", ""]
+        out += [f"- {md_text(_lawful_summary(name, paths, cmp.final.recorded))}" for name, paths in lawful
+                if paths is not None]
     out.append("")
     return "\n".join(out)
 

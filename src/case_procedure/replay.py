@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
+from case_procedure import clock
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
 from case_procedure.compiler import DECISIONS, ROUTES, CompiledRuleset, compile_norm_set
+from case_procedure.dates import HistDate
 from case_procedure.engine import Engine
 from case_procedure.norms import NormSet, Range, ResolvedRule
 from case_procedure.precedence import Resolution, resolve
@@ -25,6 +27,7 @@ from case_procedure.trace import (
     DecisionRange,
     MatchedFact,
     Outcome,
+    OutsidePeriod,
     Prescribed,
     Recorded,
     RuleRef,
@@ -53,7 +56,11 @@ class RuleBook:
     def in_force(self, hearing: Hearing) -> tuple[NormSet | None, bool]:
         """The norm set (of kind `norms`) in force for most of the hearing's date span, and whether the span
         reaches beyond it (into another norm set's period, or a period no norm set covers)."""
-        low, high = hearing.date.earliest, hearing.date.latest
+        return self.in_force_at(hearing.date)
+
+    def in_force_at(self, date: HistDate) -> tuple[NormSet | None, bool]:
+        """The norm set in force for most of a date span, as `in_force`."""
+        low, high = date.earliest, date.latest
         overlaps = {n.id: n.in_force.days_within(low, high) for n in self.norm_sets.values() if n.kind == "norms"}
         best = max(sorted(overlaps), key=lambda n: overlaps[n], default=None)
         if best is None or overlaps[best] == 0:
@@ -63,6 +70,20 @@ class RuleBook:
     def for_hearing(self, norm_set: str, hearing: Hearing) -> tuple[NormSet | None, bool]:
         """The norm set a hearing is judged by: the one named, or with `auto` the one in force (see `in_force`)."""
         return self.in_force(hearing) if norm_set == AUTO else (self.norm_sets[norm_set], False)
+
+    def judging(self, norm_set: str) -> Callable[[HistDate], tuple[NormSet | None, OutsidePeriod]]:
+        """For a date, the norm set that judges it (named, or with `auto` the one in force) and whether it was
+        out of force then."""
+        def judged_by(date: HistDate) -> tuple[NormSet | None, OutsidePeriod]:
+            normset = self.in_force_at(date)[0] if norm_set == AUTO else self.norm_sets[norm_set]
+            return normset, outside_period(normset, date) if normset else "no"
+        return judged_by
+
+
+def outside_period(normset: NormSet, date: HistDate) -> OutsidePeriod:
+    """Whether a norm set was out of force at a (possibly uncertain) date: on no day of its span, some, or all."""
+    days = normset.in_force.days_within(date.earliest, date.latest)
+    return "no" if days == (date.latest - date.earliest).days + 1 else ("wholly" if days == 0 else "partly")
 
 
 def rule_ref(rule: ResolvedRule) -> RuleRef:
@@ -79,7 +100,7 @@ def matched_facts(situation: situations.Situation, fact_ids: list[str]) -> list[
 
 def situation_at(case: Case, hearing: Hearing, normset: NormSet) -> situations.Situation:
     """What the norm set's rules see at a hearing: its facts, with the formal charges the norm set counts."""
-    return situations.build(case, hearing, normset.charge_basis)
+    return clock.with_clock(situations.build(case, hearing, normset.charge_basis), case)
 
 
 def decision_range(prescribed: Range | None) -> DecisionRange | None:
@@ -153,7 +174,9 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
     return Step(hearing=hearing.id, date=str(hearing.date), body=hearing.body,
                 norm_set=normset.id if normset else None, norm_set_uncertain=uncertain, summary=hearing.summary,
                 prescribed=prescribed, recorded=recorded, agreement=verdict, beyond_powers=beyond,
-                agreement_kind=kind, charges=checks)
+                agreement_kind=kind, charges=checks,
+                outside_period=outside_period(normset, hearing.date) if normset else "no",
+                norm_set_period=normset.in_force.words() if normset else None)
 
 
 def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
@@ -168,4 +191,5 @@ def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
                       fate=case.fate.summary, agreements=dict(sorted(Counter(s.agreement for s in steps).items())),
                       agreement_kinds=dict(sorted(Counter(s.agreement_kind for s in steps if s.agreement_kind).items(
                       ))))
-    return Trace(case=case.id, title=case.title, norm_set=norm_set, steps=steps, outcome=outcome)
+    return Trace(case=case.id, title=case.title, norm_set=norm_set, steps=steps, outcome=outcome,
+                 deadlines=clock.deadline_checks(case, book.judging(norm_set)))

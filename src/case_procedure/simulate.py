@@ -19,11 +19,19 @@ from case_procedure.case import Case, Hearing
 from case_procedure.engine import Engine
 from case_procedure.errors import RouteLoop
 from case_procedure.norms import END, NormSet
-from case_procedure.replay import Resolution, RuleBook, decide, decision_fields, route, rule_ref, situation_at
+from case_procedure.paths import MAX_STEPS, lawful_paths, start_of
+from case_procedure.replay import (
+    Resolution,
+    RuleBook,
+    decide,
+    decision_fields,
+    outside_period,
+    route,
+    rule_ref,
+    situation_at,
+)
 from case_procedure.situation import OPENING, Decided
 from case_procedure.trace import SimStep, Simulation
-
-MAX_STEPS = 12
 
 
 @dataclass(frozen=True)
@@ -43,13 +51,16 @@ def _is_appeal_route(resolution: Resolution | None) -> bool:
 
 
 def _starting_hearing(case: Case, start: str | None) -> Hearing | None:
+    """The hearing whose facts the simulation starts from: the first, the one named, or for an appeal named
+    the hearing before it (the lawful paths then start at the body appealed to)."""
     hearings = case.hearings()
     if start is None:
         return hearings[0] if hearings else None
     found = next((h for h in hearings if h.id == start), None)
     if found is None:
-        raise KeyError(f"case {case.id!r} has no hearing of the accused with id {start!r}; "
-                       f"its hearings: {', '.join(h.id for h in hearings) or 'none'}")
+        begin = start_of(case, start)  # an appeal, or KeyError naming the hearings and appeals
+        assert begin is not None
+        found = hearings[begin.hearing]
     return found
 
 
@@ -58,8 +69,10 @@ def _loop(normset: NormSet, case: Case, routes: list[str], reason: str) -> Route
                      f"route rules involved: {', '.join(dict.fromkeys(routes))}")
 
 
-def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: str | None = None) -> Simulation:
-    """Route the case through the bodies under one norm set (or `auto`: the one in force at the start)."""
+def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: str | None = None,
+             paths: bool = False) -> Simulation:
+    """Route the case through the bodies under one norm set (or `auto`: the one in force at the start); with
+    `paths`, also every lawful path (`paths.lawful_paths`)."""
     hearing = _starting_hearing(case, start)
     recorded_final = next((h.decision for h in reversed(case.hearings()) if h.decision), None)
     if hearing is None:
@@ -98,7 +111,8 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
                        f"after {where}")
         steps.append(SimStep(n=n, body=body, **decision_fields(chosen, situation), on_appeal=on_appeal,
                              route=str(onward.rule.rule.route) if onward else None,
-                             route_rule=rule_ref(onward.rule) if onward else None))
+                             route_rule=rule_ref(onward.rule) if onward else None, date=str(hearing.date),
+                             outside_period=outside_period(normset, hearing.date)))
         if decision:
             decided.append(Decided(body, decision, f"simulated step {n}", f"step-{n}"))
             expelled = situations.expelled_after(expelled, decision)
@@ -111,4 +125,5 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
     final = next((s.decision for s in reversed(steps) if s.decision), None)
     return Simulation(case=case.id, title=case.title, norm_set=normset.id, start=hearing.id,
                       opening_rule=rule_ref(opening.rule) if opening else None, steps=steps, final=final,
-                      recorded_final=recorded_final, ended=ended)
+                      recorded_final=recorded_final, ended=ended, norm_set_period=normset.in_force.words(),
+                      lawful=lawful_paths(case, normset, book, engine, start) if paths else None)

@@ -72,6 +72,9 @@ def _terms(vocabulary: dict[str, codebook.Term]) -> tuple[str, ...]:
 
 
 OPENING = "opening"  # the moment a statement opens a case, before any body has heard it
+# What a clock fact runs from (clock.py computes them): the first statement about the accused, the accused's
+# pending appeal, the accused's standing expulsion, the first arrest of a relative or of an associate
+CLOCKS = ("statement", "appeal", "expulsion", "relative_arrest", "associate_arrest")
 ROUTE_FACTS = ("outcome",)  # facts that exist only once a step has decided: route rules alone test them
 
 CATALOGUE: dict[str, dict[str, Attribute]] = {
@@ -172,6 +175,15 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "severity": Attribute("Severity rank of that decision (0 mildest, 10 expulsion)", kind=int),
         "higher_body": Attribute("That body stands above the present one on the ladder", kind=bool),
         "latest": Attribute("It is the most recent earlier decision", kind=bool),
+    },
+    "clock": {
+        "since": Attribute("What the clock runs from: the first statement about the accused, the accused's pending "
+                           "appeal, the accused's standing expulsion, the first arrest of a relative or of an "
+                           "associate", CLOCKS),
+        "min_days": Attribute("Days certainly elapsed from it to the hearing (the shortest the record's dates allow)",
+                              kind=int),
+        "max_days": Attribute("Days possibly elapsed from it to the hearing (the longest the record's dates allow)",
+                              kind=int),
     },
     "outcome": {
         "decision": Attribute("The decision just taken at this step ('none' when no rule decided)",

@@ -18,6 +18,19 @@ Agreement = Literal["agree", "harsher", "milder", "no-rule", "unrecorded"]
 AGREEMENTS: tuple[Agreement, ...] = ("agree", "harsher", "milder", "no-rule", "unrecorded")
 # exact: the recorded decision is as grave as the typical one; within: it lies in the range, away from the typical
 AgreementKind = Literal["exact", "within"]
+# Whether the norm set judging a step was in force at the hearing's date: on every day of its span ("no"), on some
+# ("partly"), or on none ("wholly": what it prescribes there is a counterfactual, not the law of the day)
+OutsidePeriod = Literal["no", "partly", "wholly"]
+
+
+def period_words(norm_set: str | None, date: str | None, outside: OutsidePeriod, period: str | None) -> str | None:
+    """What to say of a step judged by a norm set not (or not wholly) in force at its date; None when it was."""
+    if norm_set is None or outside == "no":
+        return None
+    if outside == "wholly":
+        return (f"{norm_set}, in force {period}, was not in force on {date}: what it prescribes here is a "
+                "counterfactual, not the norms of the day")
+    return f"{norm_set}, in force {period}, was in force for only part of {date}"
 
 
 class Frozen(BaseModel):
@@ -137,6 +150,48 @@ class Step(Frozen):
     beyond_powers: list[str] = []  # recorded decisions the norm set's `powers` do not give this body
     agreement_kind: AgreementKind | None = None  # with `agree`: the recorded decision is the typical one, or within
     charges: list[ChargeCheck] = []  # every formal charge, checked against the record
+    outside_period: OutsidePeriod = "no"  # the norm set was in force on every day of the date span, some, or none
+    norm_set_period: str | None = None  # when the norm set was in force ("1938-01-20 to 1939-03-09"), if one judged
+
+    def period_note(self) -> str | None:
+        """The step's counterfactual said plainly, or None when its norm set was in force on every day of it (or
+        when `auto` chose it for most of an uncertain span, which `render.span_warning` says)."""
+        if self.norm_set_uncertain:
+            return None
+        return period_words(self.norm_set, self.date, self.outside_period, self.norm_set_period)
+
+
+Missed = Literal["no", "possibly", "certainly"]  # a wait passed its limit: not, on some reading of the dates, on all
+
+
+class DeadlineCheck(Frozen):
+    """A time limit of the norm set held against the record (`clock.py`): how long an entry waited for its
+    answer, at least and at most, and whether the wait passed the limit."""
+
+    deadline: str  # the deadline's id in the norm set
+    norm_set: str
+    statement: str
+    source: list[CitedSource]
+    since: str  # appeal, expulsion or statement
+    entry: str  # the entry the wait runs from
+    entry_date: str
+    answer: str | None  # the entry that answered it; None when the record shows no answer
+    until: str  # the entry the wait runs to: the answer, or the record's last entry
+    until_date: str
+    min_days: int
+    max_days: int
+    within: str  # the limit, in words ("3 months")
+    missed: Missed
+    outside_period: OutsidePeriod = "no"  # the norm set was not in force at the entry's date (a counterfactual)
+
+    def words(self) -> str:
+        wait = str(self.min_days) if self.min_days == self.max_days else f"{self.min_days} to {self.max_days}"
+        answered = f"was answered (entry {self.answer}, {self.until_date}) after {wait} days" if self.answer else \
+            f"had no answer {wait} days later, at the record's last entry ({self.until}, {self.until_date})"
+        verdict = {"no": "kept", "possibly": "possibly missed", "certainly": "missed"}[self.missed]
+        counterfactual = f"; {self.norm_set} was not in force then" if self.outside_period == "wholly" else ""
+        return (f"the {self.since} (entry {self.entry}, {self.entry_date}) {answered}; {self.norm_set} required an "
+                f"answer within {self.within} ({self.deadline}): {verdict}{counterfactual}")
 
 
 class Outcome(Frozen):
@@ -153,6 +208,7 @@ class Trace(Frozen):
     norm_set: str
     steps: list[Step]
     outcome: Outcome
+    deadlines: list[DeadlineCheck] = []  # the norm set's time limits held against the record
 
 
 class SimStep(Frozen):
@@ -172,11 +228,75 @@ class SimStep(Frozen):
         return self.range.words(self.also) if self.range else None
     route: str | None  # the next body, "end", or None when no route rule applies (the case stops)
     route_rule: RuleRef | None
+    date: str | None = None  # the date of the recorded hearing whose facts the step uses
+    outside_period: OutsidePeriod = "no"  # the norm set was in force on every day of that date, some, or none
 
 
 # "end": a route rule closed the case; "no-route": no rule sent it further; "no-hearing": the record has no
 # hearing to start from; "no-norm-set": with `auto`, no norm set was in force at the starting hearing
 Ending = Literal["end", "no-route", "no-hearing", "no-norm-set"]
+
+
+BranchKind = Literal["route_alternative", "appeal", "range_end"]
+
+
+class Branch(Frozen):
+    """A choice the norms left at a step, and the rule behind it."""
+
+    kind: BranchKind  # a route the rules permit but do not require; the accused's appeal; an end of a range
+    choice: str  # what this path chose, in words
+    rule: str | None  # the rule behind the choice: the optional route rule, the route rule the choice leads
+    # to, the decision rule whose range this end belongs to
+
+
+class PathStep(Frozen):
+    n: int
+    body: str
+    hearing: str | None  # the recorded hearing whose facts the step uses (the record's, while the path follows it)
+    date: str | None
+    on_appeal: bool  # the accused's appeal brought the case to this body
+    expelled: bool  # the accused stood expelled when the body took the case up
+    decision: str | None  # the decision this path takes (the typical one, or an end of the range); None: no rule
+    range: DecisionRange | None
+    rule: str | None  # the decision rule
+    appeals: bool  # the accused's choice the route rules were given
+    without: list[str]  # optional route rules this path declined
+    route: str | None  # the next body, "end", or None (no route rule applies)
+    route_rule: str | None
+    branches: list[Branch]  # the choices made at this step; empty where the norms left none
+    outside_period: OutsidePeriod = "no"
+
+
+class LawfulPath(Frozen):
+    id: str  # "p1", "p2" ... in the order found; p1 takes the typical decision and every route the rules require
+    steps: list[PathStep]
+    final: str | None  # the last decision reached
+    ended: Ending
+    recorded: bool  # this path is the record's
+
+
+class Departure(Frozen):
+    """Where the record left every lawful path."""
+
+    hearing: str | None  # the recorded hearing at which it left them; None where the record stops too early
+    step: int  # the step (1-based) of the lawful paths at which the record left them
+    rule: str | None  # the rule the record departed from
+    words: str
+
+
+class LawfulPaths(Frozen):
+    """The paths the norm set leaves open to a case, from a start that follows the record."""
+
+    start_body: str
+    start_reason: str
+    paths: list[LawfulPath]
+    outcomes: list[str | None]  # the distinct final decisions, in order of the paths
+    bound: int
+    truncated: bool  # more lawful paths than `bound`: only the first are listed
+    message: str | None  # what the bound left out, when it was reached
+    recorded_path: str | None  # the id of the path the record followed, if it is one of them
+    departure: Departure | None  # where the record left them, if it did
+    recorded: list[str]  # the record's own steps from the start: "body: decision"
 
 
 class Simulation(Frozen):
@@ -191,6 +311,12 @@ class Simulation(Frozen):
     final: str | None  # the last decision reached
     recorded_final: str | None  # the last decision the record shows
     ended: Ending
+    norm_set_period: str | None = None  # when the norm set was in force ("1938-01-20 to 1939-03-09")
+    lawful: LawfulPaths | None = None  # every lawful path (`simulate` on the command line; see paths.py)
+
+    def period_note(self, step: SimStep) -> str | None:
+        """A simulated step's counterfactual said plainly, or None when the norm set was in force at its date."""
+        return period_words(self.norm_set, step.date, step.outside_period, self.norm_set_period)
 
 
 def agreement(prescribed: str | None, recorded: str | None) -> Agreement:
