@@ -56,6 +56,12 @@ def test_auto_finds_the_one_norm_set_in_force_on_any_day(day: dt.date) -> None:
 
 
 def test_no_hearing_of_the_corpus_falls_outside_every_norm_set() -> None:
-    outside = [(case.id, h.id, str(h.date)) for case in load_cases(case_files(ROOT / "cases"))
-               for h in case.hearings() if BOOK.in_force(h)[0] is None]
+    """Every hearing from the 1935 review on has a norm set. The book also records decisions of the 1920s (an
+    expulsion in 1927, before the norm sets the engine encodes begin); they are reported apart, not judged."""
+    first = min(n.in_force.from_ for n in BOOK.norm_sets.values() if n.kind == "norms")
+    hearings = [(case.id, h) for case in load_cases(case_files(ROOT / "cases")) for h in case.hearings()]
+    outside = [(cid, h.id, str(h.date)) for cid, h in hearings
+               if BOOK.in_force(h)[0] is None and h.date.latest >= first]
+    before = [(cid, h.id) for cid, h in hearings if h.date.latest < first]
     assert outside == []
+    assert all(BOOK.in_force(h)[0] is None for cid, h in hearings if (cid, h.id) in before)

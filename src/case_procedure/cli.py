@@ -194,12 +194,13 @@ def list_cases(
     _tell_formats(loaded, paths)
     shown = [c for c in loaded if (factory is None or c.factory == factory)
              and (chapter is None or censuses.case_chapter(c, census[0] if census else None) == chapter)]
-    _echo(f"{'case':<14}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
+    width = max([len("case"), *(len(c.id) for c in shown)]) + 2  # an id never runs into the factory
+    _echo(f"{'case':<{width}}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
     for case in shown:
         first, last = case.years()
         arrested = {True: "arrested", False: "not arrested", None: "arrest not stated"}[case.fate.arrested]
         fate = f"{label(case.fate.party_status)}, {arrested}"
-        _echo(f"{case.id:<14}{case.factory:<20}{f'{first}-{last}':<11}{len(case.hearings()):>8}  {fate}")
+        _echo(f"{case.id:<{width}}{case.factory:<20}{f'{first}-{last}':<11}{len(case.hearings()):>8}  {fate}")
 
 
 rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, invoke_without_command=True,
