@@ -235,6 +235,24 @@ def apply_change(data: dict[str, Any], change: Change) -> Loc:
     return loc
 
 
+def _in_data(data: Any, loc: Loc) -> Loc:
+    """A validation error's location without the parts the data does not have (the union tag pydantic adds
+    after a list index: `record.0.hearing.date` is `record.0.date`)."""
+    kept: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and node.get("type") == part:
+            continue
+        else:
+            node = None
+        kept.append(part)
+    return tuple(kept)
+
+
 def _overlaps(first: Loc, second: Loc) -> bool:
     shorter = min(len(first), len(second))
     return first[:shorter] == second[:shorter]
@@ -277,7 +295,7 @@ def validate(path: Path, data: dict[str, Any], lines: LineMap, given: list[Given
     try:
         case = Case.model_validate(changed)
     except ValidationError as exc:
-        raise InputError([located(tuple(e["loc"]), p.message, p)
+        raise InputError([located(_in_data(changed, tuple(e["loc"])), p.message, p)
                           for e, p in zip(exc.errors(include_url=False), problems_from(exc, path, lines),
                                           strict=True)]) from None
     found = reference_problems(case)
