@@ -124,6 +124,7 @@ class Explorer:
     _cases: dict[Keys, Case | None] = field(default_factory=dict)
     _steps: dict[tuple[Keys, str], list[Step] | str] = field(default_factory=dict)
     _sims: dict[tuple[Keys, str], Simulation | None] = field(default_factory=dict)
+    _pairs: dict[Keys, list[Keys]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.data = self.case.model_dump(mode="json", by_alias=True)
@@ -170,9 +171,14 @@ class Explorer:
         return sum(self.by_key[k].cost for k in keys)
 
     def pairs(self, singles: list[Keys]) -> list[Keys]:
-        """Pairs of valid single changes that vary different facts."""
-        return [(a[0], b[0]) for a, b in combinations(singles, 2)
-                if self.by_key[a[0]].exclusive != self.by_key[b[0]].exclusive]
+        """Pairs of valid single changes that vary different facts and together still make a valid case (two
+        changes may each be valid and clash: one removes an entry the other changes)."""
+        key = tuple(k[0] for k in singles)
+        if key not in self._pairs:
+            self._pairs[key] = [(a[0], b[0]) for a, b in combinations(singles, 2)
+                                if self.by_key[a[0]].exclusive != self.by_key[b[0]].exclusive
+                                and self.variant((a[0], b[0])) is not None]
+        return self._pairs[key]
 
 
 def kept_card(sim: Simulation | None) -> bool | None:

@@ -289,10 +289,10 @@ def _ground(v: Variation, view: _View) -> list[Candidate]:
 def boundaries(norm_sets: dict[str, NormSet]) -> list[tuple[dt.date, str]]:
     """The first day of each norm set's period (of kind `norms`), and the first day after one that ends."""
     found: dict[dt.date, str] = {}
-    for n in sorted(norm_sets.values(), key=lambda n: n.id):
-        if n.kind != "norms":
-            continue
+    chosen = sorted((n for n in norm_sets.values() if n.kind == "norms"), key=lambda n: n.id)
+    for n in chosen:
         found.setdefault(n.in_force.from_, f"the start of {n.id}")
+    for n in chosen:  # an end that is another's start is named by the start
         if n.in_force.until is not None:
             found.setdefault(n.in_force.until + dt.timedelta(days=1), f"the end of {n.id}")
     return sorted(found.items())
