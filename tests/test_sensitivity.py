@@ -152,3 +152,15 @@ def test_jobs_do_not_change_the_result(book, engine) -> None:
     one = runner.invoke(app, ["sensitivity", path, "--rules", "all", "--format", "json"])
     two = runner.invoke(app, ["sensitivity", path, "--rules", "all", "--format", "json", "--jobs", "2"])
     assert one.exit_code == two.exit_code == 0 and one.output == two.output
+
+
+def test_a_pair_is_reported_where_neither_change_alone_alters_the_hearing(book, engine) -> None:
+    """Bykhovskaia renounced two people: under norms-1937 taking back either renunciation alone changes nothing at
+    the shop meeting, taking back both does."""
+    result = sensitivity(CASES["bykhovskaia"], "norms-1937", 2, book, engine, VARIATIONS)
+    hearing = next(h for h in result.runs[0].hearings if h.hearing == "shop-expels")
+    pairs = [f for f in hearing.flips if f.size == 2]
+    assert {tuple(c.key for c in f.changes) for f in pairs} >= {("not-renounced:pavlinov",
+                                                                  "not-renounced:pechernikov")}
+    assert all(f.size == 1 for f in hearing.flips[:len(hearing.flips) - len(pairs)])  # singles first
+    check_flips(result, book, engine)
