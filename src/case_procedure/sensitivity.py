@@ -320,6 +320,22 @@ def sensitivity_jobs(case: Case, rules: str, depth: int, book: RuleBook, engine:
                     [c for _, c in results if c is not None])
 
 
+def _case_in_worker(task: tuple[Case, Any, str, int, list[Variation]]) -> Sensitivity:
+    from case_procedure import parallel
+
+    case, rules_dir, rules, depth, variations = task
+    book, engine = parallel.workspace(rules_dir)
+    return sensitivity(case, rules, depth, book, engine, variations)
+
+
+def corpus_sensitivity(cases: list[Case], rules: str, depth: int, rules_dir: Any, jobs: int,
+                       variations: list[Variation]) -> list[Sensitivity]:
+    """Every case's sensitivity, one case per task over `jobs` processes (the results do not depend on it)."""
+    from case_procedure import parallel
+
+    return parallel.run(_case_in_worker, [(c, rules_dir, rules, depth, variations) for c in cases], jobs)
+
+
 # -- The corpus view -------------------------------------------------------------------------------
 
 class FactWeight(Frozen):
