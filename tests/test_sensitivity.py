@@ -164,3 +164,21 @@ def test_a_pair_is_reported_where_neither_change_alone_alters_the_hearing(book, 
                                                                   "not-renounced:pechernikov")}
     assert all(f.size == 1 for f in hearing.flips[:len(hearing.flips) - len(pairs)])  # singles first
     check_flips(result, book, engine)
+
+
+def test_the_report_counts_the_decisions_each_fact_can_flip(book, engine) -> None:
+    from case_procedure import report
+    from case_procedure.norms import load_norm_sets
+
+    cases = [CASES[c] for c in ("margolina", "mironov", "bykhovskaia")]
+    built = report.build(cases, load_norm_sets(ROOT / "rules"), ROOT / "rules")
+    for item in built.deciding_facts:
+        expected: dict[str, list[str]] = {}
+        for case in cases:
+            run = sensitivity(case, item.norm_set, 1, book, engine, VARIATIONS).runs[0]
+            for h in run.hearings:
+                for v in {f.changes[0].variation for f in h.flips}:
+                    expected.setdefault(v, []).append(case.id)
+        assert {f.variation: (f.flips, f.cases) for f in item.facts} == \
+            {v: (len(c), len(set(c))) for v, c in expected.items()}
+    assert "FACTS THAT MOST OFTEN DECIDE OUTCOMES" in report.as_text(built)
