@@ -182,3 +182,27 @@ def test_the_report_counts_the_decisions_each_fact_can_flip(book, engine) -> Non
         assert {f.variation: (f.flips, f.cases) for f in item.facts} == \
             {v: (len(c), len(set(c))) for v, c in expected.items()}
     assert "FACTS THAT MOST OFTEN DECIDE OUTCOMES" in report.as_text(built)
+
+
+def test_the_casebook_shows_what_would_have_changed_each_hearing(tmp_path: Path, book, engine) -> None:
+    from case_procedure import casebook
+
+    out = tmp_path / "site"
+    casebook.build(out, [CASES["margolina"], CASES["mironov"]], book, engine, progress=lambda _: None, use_svg=False)
+    page = (out / "cases" / "margolina.html").read_text(encoding="utf-8")
+    assert page.count('<details class="whatif">') == len(casebook.replay_sets(book.norm_sets)) + 1  # and auto
+    assert "no visit toward Frid" in page and "n37.self-report-distant" in page
+    norms = (out / "norms" / "norms-1938.html").read_text(encoding="utf-8")
+    assert 'id="deciding"' in norms and "<svg" in norms and "<rect" in norms
+
+
+def test_the_bar_chart_escapes_its_labels() -> None:
+    from case_procedure.casebook import bar_chart
+    from case_procedure.sensitivity import FactWeight, NormSetWeights
+
+    chart = bar_chart(NormSetWeights(norm_set="x<y", hearings=3, facts=[
+        FactWeight(variation="a&b", about="<script>alert(1)</script>", flips=2, cases=1),
+        FactWeight(variation="c", about="c", flips=1, cases=1)]))
+    assert "<script>" not in chart and "&lt;script&gt;" in chart and "a&amp;b" in chart and "x&lt;y" in chart
+    widths = [int(w) for w in __import__("re").findall(r'<rect [^>]*width="(\d+)"', chart)]
+    assert widths[0] == 2 * widths[1]

@@ -356,7 +356,6 @@ class NormSetWeights(Frozen):
 def flip_counts(case: Case, book: RuleBook, engine: Engine, variations: list[Variation]) -> dict[str, dict[str, int]]:
     """norm set -> variation -> how many of the case's hearings some single change of the variation flips."""
     explorer = explorer_for(case, ALL, book, engine, variations)
-    counts: dict[str, dict[str, int]] = {}
     runs = []
     with book.remembering_situations():
         for norm_set in book.norm_sets:
@@ -364,13 +363,15 @@ def flip_counts(case: Case, book: RuleBook, engine: Engine, variations: list[Var
                 runs.append(run_norm_set(explorer, norm_set, 1, variations))
             except RuleConflict:  # the case as recorded conflicts: the report names it among its failures
                 continue
-    for run in runs:
-        norm_set = run.norm_set
-        per: dict[str, int] = {}
-        for hearing in run.hearings:
-            for v in {f.changes[0].variation for f in hearing.flips}:
-                per[v] = per.get(v, 0) + 1
-        counts[norm_set] = per
+    return {run.norm_set: flipped(run) for run in runs}
+
+
+def flipped(run: NormSetRun) -> dict[str, int]:
+    """variation -> how many hearings of the run some single change of it flips."""
+    counts: dict[str, int] = {}
+    for hearing in run.hearings:
+        for v in {f.changes[0].variation for f in hearing.flips if f.size == 1}:
+            counts[v] = counts.get(v, 0) + 1
     return counts
 
 
