@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, NoReturn
 
 import typer
+from pydantic import BaseModel
 
 from case_procedure import corpus, files, outputs
 from case_procedure.case import Case
@@ -561,7 +562,7 @@ def sensitivity_command(
     _echo(_render([result], format, sensitivity.as_text, sensitivity.as_markdown), nl=False)
 
 
-def _schema_model(name: SchemaName) -> type:
+def _schema_model(name: SchemaName) -> type[BaseModel]:
     if name is SchemaName.whatif:
         from case_procedure.whatif import WhatIf
 
@@ -570,7 +571,9 @@ def _schema_model(name: SchemaName) -> type:
         from case_procedure.sensitivity import Sensitivity
 
         return Sensitivity
-    return {SchemaName.case: Case, SchemaName.rules: NormSetFile, SchemaName.trace: Trace}[name]
+    models: dict[SchemaName, type[BaseModel]] = {SchemaName.case: Case, SchemaName.rules: NormSetFile,
+                                                 SchemaName.trace: Trace}
+    return models[name]
 
 
 @app.command()

@@ -191,7 +191,8 @@ def _walk(data: Any, parts: list[str], create_last: bool) -> tuple[Any, str | in
     """The container holding the place `parts` names, the key or index within it, and its location. Every
     container on the way is replaced by a shallow copy, so that the data a change is applied to shares all it
     does not change with the data it was copied from, and that data stays as it was."""
-    node, loc = data, ()
+    node: Any = data
+    loc: Loc = ()
     for n, part in enumerate(parts):
         last = n == len(parts) - 1
         where = field_name(loc) or "the case"

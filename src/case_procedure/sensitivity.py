@@ -217,8 +217,9 @@ def run_norm_set(explorer: Explorer, norm_set: str, depth: int, variations: list
     base = explorer.steps((), norm_set)
     if isinstance(base, str):
         raise RuleConflict(f"the rules of {norm_set} conflict on case {explorer.case.id!r} as recorded")
-    singles = [(c.key,) for c in explorer.found if explorer.variant((c.key,)) is not None]
+    singles: list[Keys] = [(c.key,) for c in explorer.found if explorer.variant((c.key,)) is not None]
     invalid = [c.key for c in explorer.found if (c.key,) not in singles]
+    tried = {explorer.by_key[k[0]].variation for k in singles}
     hearings = []
     changing: set[str] = set()
     for index, step in enumerate(base):
@@ -231,16 +232,14 @@ def run_norm_set(explorer: Explorer, norm_set: str, depth: int, variations: list
             assert not isinstance(steps, str)
             then.append(Flip(size=len(keys), cost=explorer.cost(keys), changes=explorer.varied(keys),
                              then=Prescription.of(steps[index])))
-        tried = {c.variation for c in explorer.found if (c.key,) in singles}
         hearings.append(HearingSensitivity(
             hearing=step.hearing, date=step.date, body=step.body,
             recorded=step.recorded.decision if step.recorded else None, prescribed=Prescription.of(step),
             flips=then, unchanged_by=[v.id for v in variations if v.id in tried and v.id not in moved],
             conflicts=["+".join(k) for k in conflicts]))
     tried_sets = len(singles) + (len(explorer.pairs(singles)) if depth == 2 else 0)
-    tried_ids = {c.variation for c in explorer.found if (c.key,) in singles}
     return NormSetRun(norm_set=norm_set, tried=tried_sets, invalid=invalid, hearings=hearings,
-                      changes_nothing=[v.id for v in variations if v.id in tried_ids and v.id not in changing])
+                      changes_nothing=[v.id for v in variations if v.id in tried and v.id not in changing])
 
 
 def card_outcome(explorer: Explorer, norm_set: str, depth: int) -> CardOutcome:
@@ -249,7 +248,7 @@ def card_outcome(explorer: Explorer, norm_set: str, depth: int) -> CardOutcome:
     kept = kept_card(base)
     if kept is not False:
         return CardOutcome(norm_set=norm_set, kept=kept, final=base.final if base else None)
-    singles = [(c.key,) for c in explorer.found if explorer.variant((c.key,)) is not None]
+    singles: list[Keys] = [(c.key,) for c in explorer.found if explorer.variant((c.key,)) is not None]
     keeping = [k for k in singles if kept_card(explorer.simulation(k, norm_set))]
     if depth == 2:
         alone = {k[0] for k in keeping}
@@ -477,7 +476,7 @@ def as_markdown(s: Sensitivity) -> str:
            "Each row is a smallest change of the facts after which the norm set prescribes something else; every "
            "one was replayed in full.", ""]
     if s.card:
-        rows = [[code(c.norm_set), {True: "kept", False: "lost", None: "unknown"}[c.kept],
+        rows: list[list[object]] = [[code(c.norm_set), {True: "kept", False: "lost", None: "unknown"}[c.kept],
                  label(c.final) if c.final else NO_CELL,
                  Markup("<br>".join(f"{_flip_cell(f)}" for f in c.keep_if)) if c.keep_if else NO_CELL]
                 for c in s.card]
@@ -489,10 +488,10 @@ def as_markdown(s: Sensitivity) -> str:
                     f"Recorded: {md_text(label(h.recorded) if h.recorded else 'none recorded')}. "
                     f"Prescribed: {_then_cell(h.prescribed)}.", ""]
             if h.flips:
-                rows = [[k, f.size, f.cost, _flip_cell(f), _then_cell(f.then),
+                flip_rows: list[list[object]] = [[k, f.size, f.cost, _flip_cell(f), _then_cell(f.then),
                          Markup("<br>".join(md_text(x.argument) for c in f.changes for x in c.changes))]
                         for k, f in enumerate(h.flips, start=1)]
-                out += [*table(["#", "changes", "cost", "had", "then", "--set"], rows), ""]
+                out += [*table(["#", "changes", "cost", "had", "then", "--set"], flip_rows), ""]
             else:
                 out += [f"No change tried alters it (depth {s.depth}).", ""]
             if h.unchanged_by:
