@@ -48,8 +48,8 @@ V1_CORPUS = {
 }
 
 
-def test_the_corpus_is_the_v1_list_and_cases_without_a_hearing_say_so() -> None:
-    assert {p.stem for p in CASES} == V1_CORPUS
+def test_the_v1_corpus_stays_and_cases_without_a_hearing_say_so() -> None:
+    assert V1_CORPUS <= {p.stem for p in CASES}
     for path in CASES:
         case = load_case(path)
         if not case.hearings():

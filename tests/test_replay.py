@@ -42,7 +42,8 @@ def test_example_under_both_norm_sets(book, engine) -> None:
     assert (first.rule.id, first.decision, lenient.steps[0].agreement) == (
         "n38.late-report-not-expelled", None, "milder")
     assert first.range == DecisionRange(at_least="reprimand", at_most="removal_from_job_recommended", typical=None)
-    assert "n37.concealment-expelled" in first.overridden
+    # the 1937 range of the late report, capped: concealment-expelled no longer reads a charge of not reporting
+    assert first.capping == ["n38.late-report-not-expelled"] and first.overridden == []
     assert {f.kind for f in first.matched} == {"hearing", "charge", "accused"}
 
 
@@ -64,13 +65,17 @@ def test_conflicting_rules_without_precedence_are_an_error(book) -> None:
 def test_precedence_sets_the_overridden_rule_aside(book) -> None:
     normset = book.norm_sets["norms-1938"]
     case = load_case(FIXTURES / "example.yaml")
-    firings = [Firing("n37.concealment-expelled", ("hearing", "charge-1"), (("hearing",), ("charge-1",))),
-               Firing("n37.late-report", ("hearing", "charge-1"), (("hearing",), ("charge-1",))),
-               Firing("n38.late-report-not-expelled", ("hearing", "charge-1", "accused"),
-                      (("hearing",), ("charge-1",), ("accused",)))]
-    chosen = resolve(normset, firings, f"at hearing {case.hearings()[0].id!r}")
-    assert chosen is not None and chosen.rule.id == "n38.late-report-not-expelled"
-    assert chosen.overridden == ("n37.concealment-expelled",)
+    where = f"at hearing {case.hearings()[0].id!r}"
+    late = Firing("n37.late-report", ("hearing", "charge-1"), (("hearing",), ("charge-1",)))
+    arrested = Firing("n37.arrested-member-expelled", ("hearing", "accused"), (("hearing",), ("accused",)))
+    chosen = resolve(normset, [late, arrested], where)
+    assert chosen is not None and chosen.rule.id == "n37.arrested-member-expelled"
+    assert chosen.overridden == ("n37.late-report",)
+    # contrast: not arrested, the late report's range stands, capped by the 1938 relief
+    cap = Firing("n38.late-report-not-expelled", ("hearing", "charge-1", "accused"),
+                 (("hearing",), ("charge-1",), ("accused",)))
+    chosen = resolve(normset, [late, cap], where)
+    assert chosen is not None and chosen.rule.id == "n38.late-report-not-expelled" and chosen.overridden == ()
     assert chosen.verdicts["n37.late-report"].verdict == "capped"
 
 

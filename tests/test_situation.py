@@ -24,7 +24,7 @@ def test_late_report_of_a_siblings_arrest() -> None:
     facts = facts_of(example(), 0)
     assert facts["tie-1"] == {"id": "tie-1", "kind": "tie", "tie_kind": "sibling", "closeness": "close",
                               "kind_closeness": "close", "enemy_before": "certain", "tie_certainty": "stated",
-                              "in_contact": False,
+                              "in_contact": False, "aided": False,
                               "renounced": False, "broke_off": False, "other_arrested": True, "other_expelled": False,
                               "other_targeted_nationality": False, "report": "late"}
     assert facts["hearing"]["first_hearing"] and not facts["hearing"]["accused_expelled"]
@@ -147,3 +147,31 @@ def test_a_report_is_timed_from_the_blow_it_reports_not_from_an_earlier_undated_
     # the contrast: a report a week after the arrest it concerns is late, whatever else came before
     late = variant(tmp_path, expelled_earlier)
     assert build(late, late.hearings()[0]).fact("tie-1").attributes["report"] == "late"
+
+
+def _with(tmp_path: Path, *changes: tuple[str, str]) -> Case:
+    text = (FIXTURES / "example.yaml").read_text()
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "example.yaml"
+    path.write_text(text)
+    return load_case(path)
+
+
+def test_a_concealment_charge_is_about_the_report_when_the_relative_was_reported_late(tmp_path: Path) -> None:
+    case = _with(tmp_path, ("grounds: [failure_to_report]\n", "grounds: [concealment]\n"))
+    charge = facts_of(case, 0)["charge-1"]
+    assert charge["ground"] == "concealment" and charge["concerns_report"] is True
+    prompt = _with(tmp_path, ("grounds: [failure_to_report]\n", "grounds: [concealment]\n"),
+                   ("date: 1937-09-08", "date: 1937-09-02"))
+    assert facts_of(prompt, 0)["charge-1"]["concerns_report"] is False  # contrast: reported the next day
+
+
+def test_a_higher_hearing_weighs_the_grounds_of_the_expulsion_it_reviews() -> None:
+    shop, committee = (facts_of(example(), i) for i in (0, 1))
+    assert shop["reviewed"]["count"] == 1 and shop["reviewed"]["report_only"] is True  # its own grounds
+    # the committee charges a tie too, but the shop's expulsion it reviews rested on the late report alone
+    assert committee["charges"]["count"] == 2
+    assert committee["reviewed"] == {"id": "reviewed", "kind": "reviewed", "count": 1, "only_family": "honesty",
+                                     "report_only": True}

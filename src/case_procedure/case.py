@@ -135,7 +135,7 @@ class Statement(Entry):
     alleges: list[Ground] = Field(default=[], description="The grounds the statement alleges against them")
     to: list[Body] = Field(default=[], description="The bodies it went to; left out where the book does not say")
     concerns: list[Id] = Field(default=[], description="Ids of entries the statement reports on")
-
+    oral: Flag = Field(default=False, description="Made by word of mouth (to a member, at a meeting), not written")
 
     @model_validator(mode="after")
     def _has_author(self) -> "Statement":

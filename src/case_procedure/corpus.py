@@ -36,7 +36,7 @@ def _checked(path: Path, data: Any, lines: LineMap) -> Case:
 def case_files(directory: Path = CASES_DIR) -> list[Path]:
     if not directory.is_dir():
         raise InputError([Problem(directory, None, "", "no such folder of case files")])
-    return sorted(directory.glob("*.yaml"))
+    return sorted(directory.glob("*.yaml"), key=lambda p: p.stem)  # by id: "mironov" before "mironov-serp"
 
 
 def load_cases(paths: list[Path]) -> list[Case]:

@@ -35,6 +35,7 @@ from case_procedure.situation import (
     derived_closeness,
     ground_family,
     outcome_fact,
+    reviewed_fact,
 )
 from case_procedure.yamlfile import Loc, load_model, problem_at
 
@@ -172,6 +173,8 @@ def _derived(kind: str, given: dict[str, Scalar]) -> dict[str, Scalar]:
         if given.get("other_arrested") or given.get("other_expelled"):
             derived["enemy_before"] = "certain"
         return derived
+    if kind == "conduct" and given.get("toward_arrested"):
+        return {"toward_struck": True}
     if kind == "prior_decision" and "decision" in given:
         return {"severity": codebook.severity(str(given["decision"]))}
     return {}
@@ -198,6 +201,8 @@ def example_facts(example: Example, basis: str = "trust") -> list[Fact]:
     facts = [charges.get(f.id, f) for f in facts]
     if not any(kind == "charges" for kind, _ in given):
         facts.append(charges_summary([f for f in facts if f.kind == "charge"]))
+    if not any(kind == "reviewed" for kind, _ in given):  # a test's charges stand for the expulsion reviewed
+        facts.append(reviewed_fact([f for f in facts if f.kind == "charge"]))
     return facts
 
 

@@ -40,7 +40,7 @@ from case_procedure.engine import Engine, PythonEngine, holds
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
 from case_procedure.precedence import Judgement, verdicts
-from case_procedure.render import NO_CELL, WIDTH, code, md_text, table, wrap
+from case_procedure.render import NO_CELL, WIDTH, code, md_text, span_warning, table, wrap
 from case_procedure.replay import AUTO, RuleBook, replay, situation_at
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
@@ -50,13 +50,18 @@ Format = Literal["text", "markdown"]
 
 # -- Words for events --------------------------------------------------------------------
 
-STATEMENT_WORDS = {
-    "self_report": "a statement about themselves or their family",
-    "denunciation": "a denunciation",
-    "preemptive": "a pre-emptive statement",
-    "appeal": "an appeal",
-    "information": "information",
+STATEMENT_WORDS = {  # kind -> (the statement, how it is tied to the people it is about)
+    "self_report": ("a statement", "reporting on"),
+    "denunciation": ("a denunciation", "of"),
+    "preemptive": ("a pre-emptive statement", "distancing its author from"),
+    "appeal": ("an appeal", "on behalf of"),
+    "information": ("information", "about"),
 }
+NEWSPAPER_WORDS = {"denunciation": "an article attacking", "appeal": "an article taking up the case of",
+                   "information": "an article about"}
+POSSESSIVE = {"female": "her", "male": "his"}
+CERTAINTY_WORDS = {"inferred": " (our inference: the book implies it)",
+                   "contested": " (the book's readings disagree)"}
 
 AGREEMENT_WORDS = {
     "agree": "the norms and the record agree",
@@ -111,11 +116,7 @@ def event_sentence(case: Case, event: Event) -> str:
     """One plain sentence for an entry of the record or the background."""
     name = lambda p: person_name(case, p)  # noqa: E731
     if isinstance(event, Statement):
-        who = name(event.author) if event.author else _the(event.from_body or "")
-        what = STATEMENT_WORDS.get(event.kind, f"a statement ({label(event.kind)})")
-        about = _join([name(s) for s in event.subjects], "and")
-        to = f" to {_bodies(list(event.to))}" if event.to else ""
-        return _sentence(f"{who} wrote {what} about {about}{to}.")
+        return statement_sentence(case, event)
     if isinstance(event, Hearing):
         decided = f" and decided: {decision_words(event.decision, event.also)}" if event.decision else \
             "; the record shows no decision"
@@ -148,6 +149,36 @@ def event_sentence(case: Case, event: Event) -> str:
         toward = f" toward {name(event.toward)}" if event.toward else ""
         return f"{name(event.person)}: {label(event.conduct)}{toward}."
     return event.summary
+
+
+def statement_sentence(case: Case, event: Statement) -> str:
+    """Who made the statement, how (written, by word of mouth, printed), what it is and whom it concerns; the
+    author is named once, and a statement about one's own situation says so."""
+    who = person_name(case, event.author) if event.author else _the(event.from_body or "")
+    others = [person_name(case, s) for s in event.subjects if s != event.author]
+    own = not others
+    noun, link = STATEMENT_WORDS.get(event.kind, (f"a statement ({label(event.kind)})", "about"))
+    to = f" to {_bodies(list(event.to))}" if event.to else ""
+    if event.from_body == "factory_newspaper" and not event.author:
+        what = f"{NEWSPAPER_WORDS.get(event.kind, 'an article about')} {_join(others, 'and')}"
+        return _sentence(f"{who} printed {what}{to}.")
+    if own:
+        sex = case.people[event.author].sex if event.author in case.people else ""
+        about = f"on {POSSESSIVE.get(sex, 'their')} own situation" if event.kind != "appeal" else \
+            f"in {POSSESSIVE.get(sex, 'their')} own case"
+        noun = noun if event.kind != "self_report" else "a statement"
+        link = ""
+    else:
+        about = _join(others, "and")
+    verb = "made" if event.oral else ("passed on" if event.kind == "information" else "wrote")
+    noun = f"an oral {noun.split(' ', 1)[1]}" if event.oral and noun.startswith(("a ", "an ")) else noun
+    return _sentence(f"{who} {verb} {noun} {link + ' ' if link else ''}{about}{to}.")
+
+
+def marked(event: Event, sentence: str) -> str:
+    """The sentence with its certainty said, where the entry is our inference or the book's readings disagree."""
+    words = CERTAINTY_WORDS.get(str(event.certainty), "")
+    return f"{sentence[:-1]}{words}." if words and sentence.endswith(".") else sentence + words
 
 
 def source_words(case: Case, keys: list[str]) -> list[str]:
@@ -351,6 +382,8 @@ def _step_lines_text(told: Told, n: int, step: Step, hearing: Hearing) -> list[s
     case = told.case
     lines = wrap(f"Hearing {n}: {step.date}, {_the(step.body)}", "")
     lines += wrap(step.summary, "    ")
+    if span_warning(step):
+        lines += wrap(f"({span_warning(step)})", "    ")
     lines += wrap(outcome_words(step.recorded, "no decision recorded"), " " * 20, "  The record shows: ")
     normset = told.norm_sets[hearing.id]
     if step.prescribed is None:
@@ -396,25 +429,55 @@ def _entries(told: Told, only: int | None) -> Iterator[tuple[Event, tuple[int, S
             yield event, numbered
 
 
+DATE_COLUMN = 11
+
+
+def _entry_text(case: Case, event: Event) -> list[str]:
+    """An entry under its date; a date wider than the column stands on a line of its own."""
+    text = f"{marked(event, event_sentence(case, event))} {event.summary}"
+    date = str(event.date)
+    if len(date) < DATE_COLUMN:
+        return wrap(text, " " * DATE_COLUMN, f"{date:<{DATE_COLUMN}}")
+    return [date, *wrap(text, " " * DATE_COLUMN, " " * DATE_COLUMN)]
+
+
 def _record_text(told: Told, only: int | None) -> list[str]:
     lines: list[str] = []
     for event, numbered in _entries(told, only):
         if numbered:
             lines += [""] + _step_lines_text(told, *numbered, event)  # type: ignore[arg-type]
         else:
-            lines += wrap(f"{event_sentence(told.case, event)} {event.summary}", "           ",
-                           f"{str(event.date):<11}")
+            lines += _entry_text(told.case, event)
+    return lines
+
+
+def background(case: Case) -> list[Event]:
+    """The background in date order (earliest possible date, then latest; the file's order otherwise)."""
+    return sorted(case.background, key=lambda e: (e.date.earliest, e.date.latest))
+
+
+def _background_text(case: Case) -> list[str]:
+    lines: list[str] = []
+    for event in background(case):
+        lines += _entry_text(case, event)
     return lines
 
 
 _NOWHERE = "Nowhere: every decided hearing agrees with the norms."
+BACKGROUND_HEADING = "Background: what bears on the case beside its record"
 
 
 def _divergence(trace: Trace) -> list[str]:
     """A sentence for each hearing where the norms and the record diverge."""
     return [f"Hearing {n} ({s.date}, {label(s.body)}): the norms prescribe {outcome_words(s.prescribed, 'nothing')}, "
             f"the record shows {outcome_words(s.recorded, 'nothing')} ({s.agreement})."
-            for n, s in enumerate(trace.steps, start=1) if s.agreement in ("harsher", "milder", "no-rule")]
+            for n, s in enumerate(trace.steps, start=1) if diverges(s)]
+
+
+def diverges(step: Step) -> bool:
+    """The norms and the record part: one is harsher, or the record decided where no rule does (a hearing at
+    which neither prescribed nor recorded anything does not diverge)."""
+    return step.agreement in ("harsher", "milder") or (step.agreement == "no-rule" and step.recorded is not None)
 
 
 def _header_words(told: Told, book: RuleBook) -> str:
@@ -432,6 +495,8 @@ def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
     lines += wrap(_header_words(told, book), "")
     if step is None:
         lines += [""] + wrap(case.summary, "")
+        if case.background:
+            lines += ["", BACKGROUND_HEADING, "-" * len(BACKGROUND_HEADING), *_background_text(case)]
         lines += ["", "The record, step by step", "-" * 25]
     lines += _record_text(told, step)
     if not trace.steps:
@@ -456,6 +521,8 @@ def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
 def _step_markdown(told: Told, n: int, step: Step, hearing: Hearing) -> list[str]:
     normset = told.norm_sets[hearing.id]
     out = [f"### Hearing {n}: {md_text(step.date)}, {label(step.body)}", "", md_text(step.summary), ""]
+    if span_warning(step):
+        out += [f"*{md_text(span_warning(step) or '')}*", ""]
     out.append(f"- **The record shows:** {md_text(outcome_words(step.recorded, 'no decision recorded'))}")
     if step.prescribed is None:
         reason = "no norm set was in force on this date" if normset is None else f"no rule of `{normset.id}` applies"
@@ -496,13 +563,15 @@ def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str
                          code(s.prescribed.rule.id) if s.prescribed else NO_CELL, s.agreement])
         out += table(["#", "date", "body", "recorded", "prescribed", "rule", "agreement"], rows) if rows else \
             ["The record holds no hearing of the accused: there is nothing to judge."]
+        if case.background:
+            out += ["", f"## {BACKGROUND_HEADING}", ""]
+            out += [_entry_markdown(case, e) for e in background(case)]
         out += ["", "## The record, step by step", ""]
     for event, numbered in _entries(told, step):
         if numbered:
             out += ["", *_step_markdown(told, *numbered, event), ""]  # type: ignore[arg-type]
         else:
-            out.append(f"- **{md_text(str(event.date))}.** {md_text(event_sentence(case, event))} "
-                       f"{md_text(event.summary)}")
+            out.append(_entry_markdown(case, event))
     if step is None:
         out += ["", "## Where the norms and the record diverge", ""]
         diverging = _divergence(trace)
@@ -516,6 +585,11 @@ def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str
             out += [f"- {md_text(sentence)}" for sentence in sentences]
         out += ["", f"**Fate.** {md_text(case.fate.summary)}"]
     return _tidy("\n".join(out))
+
+
+def _entry_markdown(case: Case, event: Event) -> str:
+    return f"- **{md_text(str(event.date))}.** {md_text(marked(event, event_sentence(case, event)))} " \
+        f"{md_text(event.summary)}"
 
 
 def _tidy(markdown: str) -> str:

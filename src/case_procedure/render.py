@@ -34,14 +34,20 @@ def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
                          subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
 
 
+def span_warning(step: Step) -> str | None:
+    """Said wherever a step is shown: the hearing's date span reaches beyond the norm set judging it."""
+    if step.norm_set and step.norm_set_uncertain:
+        return f"dated {step.date}: part of this span falls outside {step.norm_set}, which was in force for most of it"
+    return None
+
+
 def _step_text(number: int, step: Step) -> list[str]:
     head = f"{number}. {step.date}  {_label(step.body)}"
     tag = f"[{step.agreement}]"
     lines = [f"{head}{tag:>{WIDTH - len(head)}}" if len(head) + len(tag) < WIDTH else f"{head} {tag}"]
     lines += wrap(step.summary, "     ")
-    if step.norm_set and step.norm_set_uncertain:
-        lines += wrap(f"(dated {step.date}: part of this span falls outside {step.norm_set}, "
-                       "which was in force for most of it)", "     ")
+    if span_warning(step):
+        lines += wrap(f"({span_warning(step)})", "     ")
     recorded = _decision(step.recorded.decision, step.recorded.also) if step.recorded else "none recorded"
     lines += wrap(recorded, " " * 17, "   recorded:     ")
     if step.beyond_powers:

@@ -23,6 +23,7 @@ from case_procedure.case import (
     ConductEntry,
     Death,
     Event,
+    Exile,
     Expulsion,
     Hearing,
     Reinstatement,
@@ -43,6 +44,7 @@ CLOSENESS = ("close", "distant", "associate", "none")
 # the record before it, or its date ends before the hearing's begins), possibly (the dates overlap), or not.
 ENEMY_STATES = ("none", "possible", "certain")
 CONTACT = ("aid", "visit", "cohabitation", "correspondence")  # conduct that keeps a tie alive
+AID = ("aid", "visit")  # the help to the struck and their families that the 1937 norms charged (N37-5)
 BREAK_DAYS = 365  # a tie ended at least this long before the hearing, with no contact since, is broken off
 # What the record says of a charge; the neutral first, since a rule test gives charges as the body laid them.
 CHARGE_STATUSES = ("supported", "unknown", "contradicted")
@@ -99,6 +101,23 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
                                   "before the hearing: certain, possible (the dates overlap) or none", ENEMY_STATES),
         "target_closeness": Attribute("The closest tie to such a person ('none' without one)", CLOSENESS,
                                       neutral="none"),
+        "target_subordinate": Attribute("Someone under the accused at work had been arrested, expelled or "
+                                        "sentenced before the hearing", kind=bool),
+        "concerns_report": Attribute("The charge is about a report: a charge of not reporting, or of concealment "
+                                     "or insincerity where a relative certainly struck before the hearing was "
+                                     "reported late or not at all and the record shows no denial (a lie)",
+                                     kind=bool),
+        "concerns_aid": Attribute("The charge is one the norms used for help to the struck and the record shows "
+                                  "the accused's aid or visits to the struck or their family (conduct "
+                                  "toward_struck)", kind=bool),
+    },
+    "reviewed": {
+        "count": Attribute("How many grounds the expulsion under review (or, with none yet, this hearing) "
+                           "charged", kind=int),
+        "only_family": Attribute("The one family those grounds belong to, 'mixed', or 'none'",
+                                 (*codebook.GROUND_FAMILIES, "mixed", "none")),
+        "report_only": Attribute("Every one of those grounds is about a report (see charge.concerns_report)",
+                                 kind=bool),
     },
     "charges": {
         "count": Attribute("How many grounds were charged", kind=int),
@@ -125,6 +144,7 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
                                    "disagree)", ("stated", "inferred", "contested")),
         "in_contact": Attribute("The accused aided, visited, lived with or wrote to the other person", kind=bool),
         "renounced": Attribute("The accused renounced the other person before the hearing", kind=bool),
+        "aided": Attribute("The accused gave the other person aid or visited them before the hearing", kind=bool),
         "broke_off": Attribute("The tie ended a year or more before the hearing, with no contact since", kind=bool),
         "other_arrested": Attribute("The other person had been arrested before the hearing", kind=bool),
         "other_expelled": Attribute("The other person had been expelled before the hearing", kind=bool),
@@ -137,6 +157,8 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "toward_closeness": Attribute("Closeness of the person the conduct concerns ('none' if no one)",
                                       CLOSENESS),
         "toward_arrested": Attribute("That person had been arrested before the hearing", kind=bool),
+        "toward_struck": Attribute("The conduct concerns an arrest, expulsion, sentence or exile in the record, "
+                                   "or that person may already have been struck when it happened", kind=bool),
     },
     "statement": {
         "statement_kind": Attribute("Kind of statement about the accused", _terms(codebook.STATEMENT_KINDS)),
@@ -311,14 +333,75 @@ def charge_fact(fact_id: str, ground: str, ties: list[Fact], conducts: list[Fact
     enemy = max((str(t.attributes["enemy_before"]) for t in targets), key=ENEMY_STATES.index, default="none")
     closest = min((str(t.attributes["closeness"]) for t in targets), key=CLOSENESS.index, default="none")
     status, because = charge_status(ground, ties, conducts, accused)
-    attributes: dict[str, Value] = {"ground": ground, "family": ground_family(ground), "status": status,
-                                    "counted": True, "target_enemy": enemy, "target_closeness": closest}
+    certain = [t for t in targets if t.attributes["enemy_before"] == "certain"]
+    report, report_because = concerns_report(ground, certain, conducts)
+    aid, aid_because = _concerns_aid(ground, conducts)
+    attributes: dict[str, Value] = {
+        "ground": ground, "family": ground_family(ground), "status": status, "counted": True,
+        "target_enemy": enemy, "target_closeness": closest,
+        "target_subordinate": any(t.attributes["tie_kind"] == "subordinate" for t in targets),
+        "concerns_report": report, "concerns_aid": aid,
+    }
     return Fact(fact_id, "charge", attributes, f"charged with {codebook.label(ground)}; {STATUS_WORDS[status]}",
-                entries, {"status": because})
+                entries, {k: v for k, v in (("status", because), ("concerns_report", report_because),
+                                            ("concerns_aid", aid_because)) if v})
+
+
+REPORT_GROUNDS = ("failure_to_report", "concealment", "insincerity")  # how late reports were charged (N37-3)
+AID_GROUNDS = ("aid_to_relatives_of_enemies", "tie_to_enemy", "supporting_enemies", "lack_of_vigilance",
+               "protecting_an_enemy")  # how help to the struck was charged (N37-5)
+
+
+def concerns_report(ground: str, certain: list[Fact], conducts: list[Fact]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a charge is about a report. Not reporting always is; concealment or insincerity is when a
+    relative certainly struck before the hearing was reported late or never, as such reports were charged
+    (N37-3), unless the record shows the accused denying something: a lie is more than a late report. The format
+    cannot say what else a concealment concerned, so a late or missing report decides it."""
+    if ground == "failure_to_report":
+        return True, ("a charge of not reporting",)
+    if ground not in REPORT_GROUNDS:
+        return False, ()
+    denials = [c.id for c in conducts if c.attributes["conduct"] == "denial"]
+    if denials:
+        return False, tuple(f"{d}: the record shows a denial by the accused, a lie beyond any late report"
+                            for d in denials)
+    unreported = [t for t in certain if t.attributes["kind_closeness"] != "associate"
+                  and t.attributes["report"] in ("late", "none")]
+    if unreported:
+        return True, tuple(f"{t.id}: a relative struck before the hearing, reported {t.attributes['report']}"
+                           for t in unreported)
+    return False, ("no relative struck before the hearing went unreported or was reported late",)
+
+
+def _concerns_aid(ground: str, conducts: list[Fact]) -> tuple[bool, tuple[str, ...]]:
+    if ground not in AID_GROUNDS:
+        return False, ()
+    helped = [c for c in conducts if c.attributes["conduct"] in AID and c.attributes["toward_struck"]]
+    if helped:
+        return True, tuple(f"{c.id}: {codebook.label(str(c.attributes['conduct']))} by the accused" for c in helped)
+    return False, ("the record shows no aid or visit by the accused to the struck or their family",)
 
 
 STATUS_WORDS = {"supported": "the record supports it", "contradicted": "the record contradicts it",
                 "unknown": "the record cannot tell"}
+
+
+def reviewed_fact(charges: list[Fact], entries: tuple[str, ...] = ()) -> Fact:
+    """The grounds a higher body weighs: those of the expulsion under review, or with none yet, the hearing's
+    own (which a simulated expulsion would rest on)."""
+    only = only_family({str(c.attributes["family"]) for c in charges})
+    report_only = bool(charges) and all(c.attributes["concerns_report"] for c in charges)
+    return Fact("reviewed", "reviewed", {"count": len(charges), "only_family": only, "report_only": report_only},
+                f"the grounds under review: {len(charges)}, family {only}"
+                + ("; every one about a report" if report_only else ""), entries)
+
+
+def _under_review(hearing: Hearing, earlier: list[Hearing], expelled: bool) -> Hearing:
+    """The hearing whose grounds the present one weighs while the accused stands expelled: the one it names as
+    reviewed, else the latest expulsion that gave grounds; otherwise the present hearing."""
+    expulsions = [h for h in earlier if h.decision in EXPELLING and h.grounds]
+    named = [h for h in expulsions if h.id == hearing.reviews]
+    return (named or expulsions or [hearing])[-1] if expelled else hearing
 
 
 def _accusation_facts(case: Case, hearing: Hearing) -> list[Fact]:
@@ -478,6 +561,7 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
             "tie_certainty": _certainty(between),
             "in_contact": bool(contact),
             "renounced": any(e.conduct == "renunciation" for e in conduct),
+            "aided": any(e.conduct in AID for e in conduct),
             "broke_off": broke_off,
             "other_arrested": any(isinstance(e, Arrest) for e in blows),
             "other_expelled": expelled,
@@ -540,15 +624,33 @@ def derived_closeness(kind: str, contact: tuple[str, ...], broke_off: bool,
     return near, tuple(steps)
 
 
+BLOWS = (Arrest, Expulsion, Sentence, Exile)
+
+
+def _blow_dates(case: Case, known: list[Event]) -> dict[str, list[HistDate]]:
+    """When each person other than the accused was struck: arrested, expelled, sentenced or exiled."""
+    dates: dict[str, list[HistDate]] = {}
+    for e in known:
+        person = getattr(e, "person", None) if isinstance(e, BLOWS) else (
+            e.subject if isinstance(e, Hearing) and e.decision == "expulsion" else None)
+        if person is not None and person != case.accused:
+            dates.setdefault(person, []).append(e.date)
+    return dates
+
+
 def _conduct_facts(case: Case, near: dict[str, str], known: list[Event]) -> list[Fact]:
     arrested = {e.person for e in known if isinstance(e, Arrest)}
+    blows = {e.id for e in known if isinstance(e, BLOWS)}
+    struck = _blow_dates(case, known)
     facts = []
     conducts = [e for e in known if isinstance(e, ConductEntry) and e.person == case.accused]
     for n, entry in enumerate(conducts, start=1):
+        already = any(d.earliest <= entry.date.latest for d in struck.get(entry.toward or "", []))
         attributes: dict[str, Value] = {
             "conduct": entry.conduct,
             "toward_closeness": near.get(entry.toward, "none") if entry.toward else "none",
             "toward_arrested": entry.toward in arrested,
+            "toward_struck": already or bool(blows & set(entry.concerns)),
         }
         facts.append(Fact(f"conduct-{n}", "conduct", attributes, entry.summary, (entry.id,)))
     return facts
@@ -625,11 +727,15 @@ def build(case: Case, hearing: Hearing, basis: str = "trust") -> Situation:
     near = {other: str(f.attributes["closeness"]) for other, f in zip(sorted(ties), tie_facts, strict=True)}
     conduct_facts = _conduct_facts(case, near, known)
     charges = _charge_facts(hearing, tie_facts, conduct_facts, accused)
+    hearing_fact = _hearing_fact(case, hearing, before, earlier)
+    reviewed = _under_review(hearing, earlier, bool(hearing_fact.attributes["accused_expelled"]))
+    reviewed_charges = charges if reviewed is hearing else _charge_facts(reviewed, tie_facts, conduct_facts, accused)
     facts = [
-        _hearing_fact(case, hearing, before, earlier),
+        hearing_fact,
         accused,
         *charges,
         charges_summary(charges, (hearing.id,)),
+        reviewed_fact(reviewed_charges, (reviewed.id,)),
         *_accusation_facts(case, hearing),
         *tie_facts,
         *conduct_facts,

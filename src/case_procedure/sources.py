@@ -120,7 +120,12 @@ class Archive(BaseModel):
 
     def __str__(self) -> str:
         text = f"{self.archive}, f. {self.fond}, op. {self.opis}, d. {self.delo}"
-        return f"{text}, ll. {self.folios}" if self.folios else text
+        return f"{text}, {plural('l.', 'll.', self.folios)} {self.folios}" if self.folios else text
+
+
+def plural(one: str, many: str, numbers: str) -> str:
+    """'p.' for one page or folio ('116'), 'pp.' for a range or a list ('116-118', '40, 86')."""
+    return one if re.fullmatch(r"\s*\w+\s*", numbers) else many
 
 
 class Source(BaseModel):
@@ -165,5 +170,5 @@ class Source(BaseModel):
     def cite(self) -> str:
         chapter = CHAPTER_TITLES[self.chapter] if not self.chapter.isdigit() else f"ch.{self.chapter}"
         where = f"{chapter}, opening" if self.section == OPENING else f'{chapter} "{self.section}"'
-        text = f"{where}, pp. {self.pages}"
+        text = f"{where}, {plural('p.', 'pp.', self.pages)} {self.pages}"
         return f"{text}; {self.archive}" if self.archive else text
