@@ -101,13 +101,16 @@ def test_the_party_card_changes_reported_under_all_keep_it_when_applied(case_id:
 
 
 def test_contrast_a_visit_alone_decides_margolinas_hearing(book, engine) -> None:
-    """The worked example of the README: without the visit the tie is distant and the statement is accepted."""
+    """The worked example of the README: without the visit the tie is distant and the statement is accepted; without
+    the report the rule for a self-report no longer applies."""
     result = sensitivity(CASES["margolina"], "norms-1938", 1, book, engine, VARIATIONS)
     hearing = result.runs[0].hearings[0]
     assert hearing.prescribed.rule and hearing.prescribed.rule.id == "n37.self-report-close"
-    first = hearing.flips[0]
-    assert [c.key for c in first.changes] == ["contact:frid"] and first.then.rule
-    assert first.then.rule.id == "n37.self-report-distant" and first.then.rule.source
+    flips = {f.changes[0].key: f.then for f in hearing.flips}
+    assert list(flips)[:2] == ["report:frid:never", "contact:frid"]  # cost 1 each, in the order of the variations
+    visit = flips["contact:frid"]
+    assert visit.rule and visit.rule.id == "n37.self-report-distant" and visit.rule.source
+    assert flips["report:frid:never"].words == "nothing"  # the rule reads the report itself
     assert "nationality" in hearing.unchanged_by and "nationality" in result.runs[0].changes_nothing
     assert check_flips(result, book, engine) == len(hearing.flips)
 
@@ -155,14 +158,17 @@ def test_jobs_do_not_change_the_result(book, engine) -> None:
 
 
 def test_a_pair_is_reported_where_neither_change_alone_alters_the_hearing(book, engine) -> None:
-    """Bykhovskaia renounced two people: under norms-1937 taking back either renunciation alone changes nothing at
-    the shop meeting, taking back both does."""
-    result = sensitivity(CASES["bykhovskaia"], "norms-1937", 2, book, engine, VARIATIONS)
-    hearing = next(h for h in result.runs[0].hearings if h.hearing == "shop-expels")
-    pairs = [f for f in hearing.flips if f.size == 2]
-    assert {tuple(c.key for c in f.changes) for f in pairs} >= {("not-renounced:pavlinov",
-                                                                  "not-renounced:pechernikov")}
-    assert all(f.size == 1 for f in hearing.flips[:len(hearing.flips) - len(pairs)])  # singles first
+    """Efimova's committee charged two grounds, each of which a rule punishes: dropping either leaves the other to
+    decide, dropping both leaves nothing to prescribe."""
+    result = sensitivity(CASES["efimova"], "norms-1937", 2, book, engine, VARIATIONS)
+    hearing = next(h for h in result.runs[0].hearings if h.hearing == "committee-reprimand")
+    pairs = {tuple(c.key for c in f.changes): f.then.words for f in hearing.flips if f.size == 2}
+    both = ("ground:committee-reprimand:tie_to_enemy", "ground:committee-reprimand:lack_of_vigilance")
+    assert pairs.get(both) == "nothing"
+    singles = {f.changes[0].key for f in hearing.flips if f.size == 1}
+    assert not singles & set(both)
+    sizes = [f.size for f in hearing.flips]
+    assert sizes == sorted(sizes)  # singles first
     check_flips(result, book, engine)
 
 
