@@ -32,7 +32,6 @@ from case_procedure.migrate import upgrade, version
 from case_procedure.yamlfile import LineMap, Loc, field_name, load_model, parse_yaml, problems_from
 
 Op = Literal["set", "add", "remove"]
-_MISSING = object()
 
 
 class Change(BaseModel):

@@ -36,7 +36,7 @@ from case_procedure.replay import AUTO, RuleBook, replay
 from case_procedure.simulate import simulate
 from case_procedure.trace import Frozen, Simulation, Step
 from case_procedure.variation import Candidate, Variation, candidates
-from case_procedure.whatif import ChangeRef, Prescription, prescribed_words
+from case_procedure.whatif import NOTHING, ChangeRef, Prescription, prescribed_words
 
 ALL = "all"
 DEPTHS = (1, 2)
@@ -109,7 +109,6 @@ class Sensitivity(Frozen):
 
 Keys = tuple[str, ...]
 CONFLICT = "conflict"
-NOTHING = "nothing"
 
 
 @dataclass
@@ -259,7 +258,7 @@ def card_outcome(explorer: Explorer, norm_set: str, depth: int) -> CardOutcome:
         sim = explorer.simulation(keys, norm_set)
         assert sim is not None
         last = next((s for s in reversed(sim.steps) if s.decision), None)
-        then = Prescription(words=last.words() or "nothing" if last else "nothing", decision=sim.final,
+        then = Prescription(words=(last.words() or NOTHING) if last else NOTHING, decision=sim.final,
                             rule=last.rule if last else None, norm_set=sim.norm_set, agreement="unrecorded")
         flips.append(Flip(size=len(keys), cost=explorer.cost(keys), changes=explorer.varied(keys), then=then))
     return CardOutcome(norm_set=norm_set, kept=False, final=base.final if base else None, keep_if=flips)

@@ -26,7 +26,6 @@ from case_procedure.scalars import Id, Text
 from case_procedure.yamlfile import load_model
 
 VARIATIONS_FILE = Path(__file__).with_name("variations.yaml")
-ROLES = ("accused", "tied")  # words of a `match` that stand for people of the case
 Kind = Literal["report", "add_conduct", "drop", "attribute", "ground", "move_hearing"]
 ATTRIBUTES = ("nationality", "origin", "opposition", "party_status", "sex")
 MatchValue = Union[str, bool, list[str]]
