@@ -9,6 +9,8 @@ Workloads:
   overhead    our engine against raw durable-rules fed the same compiled facts, and against the
               plain-Python reference evaluator
   parallel    the synthetic workload with --jobs 2 against --jobs 1
+  sensitivity `sensitivity --rules all` over the corpus: depth 1 on one core, depth 2 with --jobs 2, each as a
+              ratio to one plain replay of the corpus under every norm set measured in the same run
 
 Usage: python bench/suite.py [--quick] [--json] [--synthetic N] [--repeat N]
 Timings are never asserted in the tests; tests/test_bench.py only runs --quick and checks the figures exist.
@@ -43,6 +45,8 @@ TARGETS = {  # (figure, comparison, bound): the issue's targets on a 2-core mach
     "synthetic_10000_two_norm_sets_s": ("<=", 5.0),
     "synthetic_peak_rss_mb": ("<=", 100.0),
     "parallel_speedup": (">=", 1.7),
+    "sensitivity_depth1_all_s": ("<=", 5.0),
+    "sensitivity_depth2_jobs2_s": ("<=", 60.0),
 }
 
 
@@ -206,6 +210,46 @@ def parallel(count: int, rules_dir: Path, one: dict[str, Any]) -> dict[str, Any]
             "same_counts": one["counts"] == two["counts"]}
 
 
+def sensitivity(repeat: int, rules_dir: Path, limit: int | None) -> dict[str, Any]:
+    """The sensitivity search over the corpus under every norm set (with the party card), beside one plain replay
+    of the same corpus under every norm set: the search replays every changed case in full, so its cost is a
+    multiple of that replay."""
+    from case_procedure.corpus import case_files, load_cases
+    from case_procedure.engine import DurableEngine
+    from case_procedure.norms import load_norm_sets
+    from case_procedure.replay import RuleBook, replay
+    from case_procedure.sensitivity import ALL, corpus_sensitivity
+    from case_procedure.sensitivity import sensitivity as search
+    from case_procedure.variation import load_variations
+
+    cases = load_cases(case_files(ROOT / "cases")[:limit])
+    book, engine, variations = RuleBook(load_norm_sets(rules_dir)), DurableEngine(), load_variations()
+
+    def plain() -> None:
+        for case in cases:
+            for n in book.norm_sets:
+                replay(case, n, book, engine)
+
+    def depth_one() -> list:
+        return [search(case, ALL, 1, book, engine, variations) for case in cases]
+
+    plain()  # compiles and registers every ruleset outside the timing
+    plain_s = statistics.median(_timed(plain) for _ in range(max(3, repeat)))
+    results: list = []
+    depth1_s = statistics.median(_timed(lambda: results.extend(depth_one())) for _ in range(max(1, repeat // 3)))
+    start = time.perf_counter()
+    deep = corpus_sensitivity(cases, ALL, 2, rules_dir, 2, variations)
+    depth2_s = time.perf_counter() - start
+    runs = [r for s in results[:len(cases)] for r in s.runs]
+    return {"cases": len(cases), "norm_sets": len(book.norm_sets), "plain_replay_s": plain_s,
+            "depth1_change_sets": sum(r.tried for r in runs), "depth1_s": depth1_s,
+            "depth1_over_plain_replay": depth1_s / plain_s, "depth2_change_sets": sum(r.tried for s in deep
+                                                                                    for r in s.runs),
+            "depth2_jobs2_s": depth2_s, "depth2_jobs2_over_plain_replay": depth2_s / plain_s,
+            "depth1_flips": sum(len(h.flips) for r in runs for h in r.hearings),
+            "depth2_flips": sum(len(h.flips) for s in deep for r in s.runs for h in r.hearings)}
+
+
 def machine() -> dict[str, Any]:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
@@ -221,6 +265,8 @@ def verdicts(figures: dict[str, Any], count: int) -> dict[str, dict[str, Any]]:
         "synthetic_10000_two_norm_sets_s": figures["synthetic"]["seconds"] * scale,
         "synthetic_peak_rss_mb": figures["synthetic"]["peak_rss_mb"],
         "parallel_speedup": figures["parallel"]["speedup"],
+        "sensitivity_depth1_all_s": figures["sensitivity"]["depth1_s"],
+        "sensitivity_depth2_jobs2_s": figures["sensitivity"]["depth2_jobs2_s"],
     }
     out = {}
     for name, value in values.items():
@@ -249,6 +295,7 @@ def main() -> None:
     parser.add_argument("--rules-dir", type=Path, default=ROOT / "rules")
     parser.add_argument("--synthetic-run", type=int, help=argparse.SUPPRESS)  # the subprocess of one synthetic run
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["sensitivity"], help="run one workload only")
     args = parser.parse_args()
     if args.synthetic_run is not None:
         print(json.dumps(synthetic_run(args.synthetic_run, args.jobs, args.rules_dir)))
@@ -256,7 +303,8 @@ def main() -> None:
     count, repeat = (40, 1) if args.quick else (args.synthetic, args.repeat)
     with tempfile.TemporaryDirectory() as frozen:  # every workload sees the same rules while others edit them
         args.rules_dir = Path(shutil.copytree(args.rules_dir, Path(frozen) / "rules"))
-        figures = run_all(args, count, repeat)
+        figures = ({"machine": machine(), "sensitivity": sensitivity(repeat, args.rules_dir, 2 if args.quick else None)}
+                   if args.only else run_all(args, count, repeat))
     print(json.dumps(figures, indent=2) if args.json else as_text(figures), end="" if not args.json else "\n")
 
 
@@ -268,6 +316,7 @@ def run_all(args: argparse.Namespace, count: int, repeat: int) -> dict[str, Any]
     figures["synthetic"] = synthetic(count, args.rules_dir, one_job)
     figures["overhead"] = overhead(repeat, args.rules_dir)
     figures["parallel"] = parallel(count, args.rules_dir, one_job)
+    figures["sensitivity"] = sensitivity(repeat, args.rules_dir, 2 if args.quick else None)
     figures["targets"] = verdicts(figures, count)
     return figures
 

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-WORKLOADS = ("cold_start", "corpus", "synthetic", "overhead", "parallel")
+WORKLOADS = ("cold_start", "corpus", "synthetic", "overhead", "parallel", "sensitivity")
 
 
 def test_the_suite_runs_on_a_tiny_workload_and_reports_its_figures() -> None:
@@ -26,4 +26,5 @@ def test_the_suite_runs_on_a_tiny_workload_and_reports_its_figures() -> None:
     assert figures["corpus"]["lawful_paths"] > 0 and figures["corpus"]["lawful_paths_s"] > 0
     assert figures["parallel"]["same_counts"] is True  # --jobs 2 replays exactly what --jobs 1 does
     assert set(figures["targets"]) == {"cold_start_replay_s", "overhead_vs_raw_durable",
-                                       "synthetic_10000_two_norm_sets_s", "synthetic_peak_rss_mb", "parallel_speedup"}
+                                       "synthetic_10000_two_norm_sets_s", "synthetic_peak_rss_mb", "parallel_speedup",
+                                       "sensitivity_depth1_all_s", "sensitivity_depth2_jobs2_s"}

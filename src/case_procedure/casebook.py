@@ -10,6 +10,7 @@ swapped in, so an interrupted build leaves the previous casebook intact.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import sys
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from case_procedure.case import Case, Hearing
 from case_procedure.census import Census, Entry, Status, by_chapter, chapter_heading, section_words
 from case_procedure.codebook import BODY_TERMS, DECISION_TERMS, factory_name, label
 from case_procedure.engine import Engine
+from case_procedure.errors import RuleConflict
 from case_procedure.explain import (
     AGREEMENT_WORDS,
     ARREST_WORDS,
@@ -43,8 +45,10 @@ from case_procedure.files import replacing_folder
 from case_procedure.norms import NormSet
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.safe_text import visible
+from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, sensitivity, weights
 from case_procedure.sources import BOOK, Source
 from case_procedure.trace import Step, Trace
+from case_procedure.variation import Variation, load_variations
 
 ASSETS = ("casebook.css", "casebook.js")
 AGREEMENT_MARKS = {"agree": "=", "harsher": "▲", "milder": "▼", "no-rule": "–", "unrecorded": "?"}
@@ -139,6 +143,7 @@ class View:
     name: str  # for the reader
     told: Told
     graph: diagram.Graph  # the case's pathway under this norm set
+    sensitivity: NormSetRun | None = None  # what would have changed each hearing (`sensitivity`, depth 1)
 
     @property
     def status(self) -> str:
@@ -230,8 +235,32 @@ def _step_html(case: Case, n: int, step: Step, hearing: Hearing, v: View, root: 
     parts.append(f"<dt>Verdict</dt><dd>{agreement_badge(step.agreement)} {e(AGREEMENT_WORDS[step.agreement])}</dd>")
     parts.append(f"<dt>Record source</dt><dd>{_case_sources(case, hearing.source)}</dd></dl>")
     parts.append(_why_not(v.told.why_not[hearing.id], root))
+    if v.sensitivity is not None:
+        parts.append(_would_change(v.sensitivity, n - 1, root))
     parts.append("</li>")
     return "".join(parts)
+
+
+SHOWN_FLIPS = 6  # the panel shows the smallest and most plausible changes; `case-procedure sensitivity` has all
+
+
+def _would_change(run: NormSetRun, index: int, root: str) -> str:
+    """The static "what would have changed it" panel of a hearing: the single changes after which the norm set
+    prescribes something else (each replayed in full), and the facts that change nothing there."""
+    hearing = run.hearings[index]
+    items = []
+    for flip in hearing.flips[:SHOWN_FLIPS]:
+        then = flip.then
+        rule = (f' by <a href="{root}norms/{e(then.norm_set)}.html#rule-{e(then.rule.id)}"><code>{e(then.rule.id)}'
+                f"</code></a> ({'; '.join(e(s.citation) for s in then.rule.source)})") if then.rule else ""
+        items.append(f"<li>{e(' + '.join(c.says for c in flip.changes))}: <strong>{e(then.words)}</strong>{rule}"
+                     "</li>")
+    more = len(hearing.flips) - SHOWN_FLIPS
+    listed = (f"<ol>{''.join(items)}</ol>" + (f"<p>And {more} more: see <code>case-procedure sensitivity</code>.</p>"
+                                              if more > 0 else "")) if items else \
+        "<p>No single change tried alters what the norm set prescribes here.</p>"
+    nothing = f"<p>No effect here: {e(', '.join(hearing.unchanged_by))}.</p>" if hearing.unchanged_by else ""
+    return (f'<details class="whatif"><summary>What would have changed it</summary>{listed}{nothing}</details>')
 
 
 def _panel(case: Case, v: View, root: str, use_svg: bool) -> str:
@@ -401,7 +430,45 @@ def _rule_link(normset: NormSet, rule_id: str) -> str:
     return f"<code>{e(rule_id)}</code>"
 
 
-def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[str, list[str]], use_svg: bool) -> str:
+BAR_WIDTH, BAR_HEIGHT, LABEL_WIDTH = 320, 18, 190
+
+
+def bar_chart(weight: NormSetWeights) -> str:
+    """A hand-written SVG bar chart of the facts that most often decide outcomes (every label escaped)."""
+    top = max((f.flips for f in weight.facts), default=0)
+    height = BAR_HEIGHT * len(weight.facts) + 8
+    bars = []
+    for i, fact in enumerate(weight.facts):
+        y = 4 + i * BAR_HEIGHT
+        width = round(BAR_WIDTH * fact.flips / top) if top else 0
+        bars.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 13}" text-anchor="end" font-size="12">{e(fact.variation)}'
+                    f'</text><rect x="{LABEL_WIDTH}" y="{y + 2}" width="{width}" height="{BAR_HEIGHT - 5}" '
+                    f'fill="#5b6f8f"><title>{e(fact.about)}: {fact.flips} decisions in {fact.cases} cases</title>'
+                    f'</rect><text x="{LABEL_WIDTH + width + 4}" y="{y + 13}" font-size="12">{fact.flips}</text>')
+    title = f"Facts that most often decide outcomes under {weight.norm_set}"
+    width = LABEL_WIDTH + BAR_WIDTH + 40
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}"><title>{e(title)}</title>{"".join(bars)}</svg>')
+
+
+def _corpus_view(weight: NormSetWeights | None) -> str:
+    if weight is None:
+        return ""
+    head = ('<h2 id="deciding">What decides outcomes in the corpus</h2><p>For each fact that the sensitivity '
+            "search varies, how many of the corpus's prescribed decisions under this norm set a single change of "
+            f"it alters ({weight.hearings} hearings replayed, every change replayed in full).</p>")
+    if not weight.facts:
+        return head + "<p>No single change tried alters any prescribed decision.</p>"
+    rows = "".join(f"<tr><th scope=\"row\"><code>{e(f.variation)}</code></th><td>{e(f.about)}</td><td>{f.flips}</td>"
+                   f"<td>{f.cases}</td></tr>" for f in weight.facts)
+    return (f"{head}<figure>{bar_chart(weight)}<figcaption>Prescribed decisions a single change of the fact "
+            'alters</figcaption></figure><div class="scroll"><table><thead><tr><th scope="col">fact</th>'
+            '<th scope="col">what varies</th><th scope="col">decisions</th><th scope="col">cases</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>")
+
+
+def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[str, list[str]], use_svg: bool,
+                  weight: NormSetWeights | None = None) -> str:
     root = "../"
     bodies = "".join(f"<li><strong>{e(label(b))}</strong></li>" for b in procedure_bodies(normset))
     steps = "".join(f"<tr><td>{e(place(s.source))}</td><td>{e(place(s.target))}</td><td>{e(s.conditions)}</td>"
@@ -443,9 +510,19 @@ def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[st
 <p>A rule comes before the rules it takes precedence over.</p>
 <ol class="steps" style="list-style: none; padding-left: 0">{rules}</ol>
 {provisions_html}
+{_corpus_view(weight)}
 <h2 id="sources">Sources of the norm set as a whole</h2><ul>{"".join(f"<li>{e(s.cite())}</li>"
                                                               for s in normset.sources)}</ul>"""
     return page(normset.title, body, root, normset.summary)
+
+
+def _sensitivity_runs(case: Case, rules: str, book: RuleBook, engine: Engine,
+                      variations: list[Variation]) -> list[NormSetRun]:
+    """The case's sensitivity runs (depth 1); none where the rules conflict on the case (the replay says so)."""
+    try:
+        return sensitivity(case, rules, 1, book, engine, variations).runs
+    except RuleConflict:
+        return []
 
 
 # -- Index and the procedure page --------------------------------------------------------------
@@ -592,9 +669,17 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
     files: dict[str, str] = {}
     summaries: list[Summary] = []
     prescribed_in: dict[str, dict[str, list[str]]] = {n.id: {} for n in ordered}
+    variations = load_variations()
+    flips: list[dict[str, dict[str, int]]] = []
+    hearings = {n: 0 for n in norm_sets}
     for i, case in enumerate(cases, start=1):
         progress(f"case {i}/{len(cases)} {case.id}")
-        views = [view(case, key, book, engine) for key in keys]
+        runs = {r.norm_set: r for rules in (ALL, AUTO) for r in _sensitivity_runs(case, rules, book, engine,
+                                                                               variations)}
+        views = [dataclasses.replace(view(case, key, book, engine), sensitivity=runs.get(key)) for key in keys]
+        flips.append({n: flipped(r) for n, r in runs.items() if n != AUTO})
+        for n in hearings:
+            hearings[n] += len(case.hearings())
         for v in views[1:]:
             for step in v.told.trace.steps:
                 if step.prescribed:
@@ -606,11 +691,13 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
         files[f"cases/{case.id}.html"] = case_page(case, views, use_svg)
         summaries.append(Summary(case, {v.key: differing(v.told.trace) for v in views[1:]}))
     all_sets = sorted(norm_sets.values(), key=lambda n: (n.kind != "norms", n.in_force.from_, n.id))
+    corpus_view = {w.norm_set: w for w in weights(flips, hearings, variations)}
     graphs = {n.id: diagram.procedure_graph(n) for n in all_sets}
     for i, normset in enumerate(all_sets, start=1):
         progress(f"norm set {i}/{len(all_sets)} {normset.id}")
         files[f"norms/{normset.id}.html"] = norm_set_page(normset, graphs[normset.id],
-                                                          prescribed_in.get(normset.id, {}), use_svg)
+                                                          prescribed_in.get(normset.id, {}), use_svg,
+                                                          corpus_view.get(normset.id))
         files.update(_diagram_files(graphs[normset.id]))
     files["index.html"] = index_page(summaries, all_sets, census)
     if census is not None:

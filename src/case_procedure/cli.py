@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, NoReturn
 
 import typer
+from pydantic import BaseModel
 
 from case_procedure import census as censuses
 from case_procedure import corpus, files, outputs
@@ -61,6 +62,8 @@ class SchemaName(str, Enum):
     case = "case"
     rules = "rules"
     trace = "trace"
+    whatif = "whatif"
+    sensitivity = "sensitivity"
 
 
 @app.callback()
@@ -523,8 +526,102 @@ def migrate(
             _echo(f"{path}: upgraded to format 2")
 
 
+@app.command("whatif")
+def whatif_command(
+    case_file: Annotated[Path, typer.Argument(metavar="CASE", help="The case file to change")],
+    rules: Annotated[str, typer.Option("--rules", help=f"Norm set id, or '{AUTO}' for the one in force at each "
+                                       "hearing")] = AUTO,
+    changes: Annotated[list[str], typer.Option("--set", metavar="PATH=VALUE", help="A change: PATH=VALUE sets, "
+                                               "PATH+=VALUE appends to a list, PATH-=ITEM removes from one "
+                                               "(repeatable)")] = [],  # noqa: B006 - typer reads the default
+    patch_file: Annotated[Path | None, typer.Option("--patch", metavar="FILE.yaml", help="A file of changes "
+                                                    "(`changes: [{path: ..., set: ...}]`), applied before --set")]
+    = None,
+    format: Annotated[Format, typer.Option("--format", help="text, json or markdown")] = Format.text,
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """Replay and simulate a case as recorded and with some of its facts changed, side by side.
+
+    The changed case is validated as a case file is: a change that makes it invalid is an error
+    naming the change (exit 2)."""
+    from case_procedure import patch, whatif
+    from case_procedure.yamlfile import read_yaml
+
+    if not changes and patch_file is None:
+        _fail("give the changes: --set PATH=VALUE (repeatable) or --patch FILE.yaml")
+    cases, norm_sets = _load([case_file], rules_dir)
+    _known_norm_set(rules, norm_sets)
+    given: list[patch.Given] = []
+    problems: list[Problem] = []
+    readers = [lambda: patch.read_patch(patch_file)] if patch_file is not None else []
+    for reader in [*readers, *(lambda a=a: [patch.parse_argument(a)] for a in changes)]:
+        try:
+            given += reader()
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        _fail(problems)
+    try:
+        data, lines = read_yaml(case_file)
+        changed = patch.validate(case_file, patch.file_data(data), lines, given)
+    except InputError as exc:
+        _fail(exc.problems)
+    book, engine = RuleBook(norm_sets), DurableEngine()
+    result = _run(lambda: whatif.compare_runs(cases[0], changed, [g.change for g in given], rules, book, engine))
+    _echo(_render([result], format, whatif.as_text, whatif.as_markdown), nl=False)
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    case_file: Annotated[Path, typer.Argument(metavar="CASE", help="The case file to examine")],
+    rules: Annotated[str, typer.Option("--rules", help=f"Norm set id, '{AUTO}' (hearings may then move across "
+                                       "norm-set boundaries), or 'all' (also: the party card under each)")],
+    depth: Annotated[int, typer.Option("--depth", min=1, max=2, help="1: single changes; 2: also pairs")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes for --rules all, at most the number "
+                                      "of CPUs (results do not depend on it)")] = 1,
+    variations_file: Annotated[Path | None, typer.Option("--variations", help="What may vary (default: the "
+                                                         "program's variations.yaml)")] = None,
+    format: Annotated[Format, typer.Option("--format", help="text, json or markdown")] = Format.text,
+    rules_dir: Path = RulesDirOption,
+) -> None:
+    """For each hearing, the smallest changes of the facts after which the norm set prescribes something else
+    (single changes, then with --depth 2 pairs), each replayed in full, with the rule that would then decide;
+    and the facts that change nothing. With --rules all: under which norm sets the accused keeps the party
+    card, and what would have had to differ under the others."""
+    from case_procedure import parallel, sensitivity, variation
+
+    cases, norm_sets = _load([case_file], rules_dir)
+    if rules != sensitivity.ALL:
+        _known_norm_set(rules, norm_sets)
+    try:
+        variations = variation.load_variations(variations_file or variation.VARIATIONS_FILE)
+    except InputError as exc:
+        _fail(exc.problems)
+    jobs, note = parallel.capped(jobs)
+    if note:
+        _echo(note, err=True)
+    book, engine = RuleBook(norm_sets), DurableEngine()
+    result = _run(lambda: sensitivity.sensitivity_jobs(cases[0], rules, depth, book, engine, variations, rules_dir,
+                                                       jobs))
+    _echo(_render([result], format, sensitivity.as_text, sensitivity.as_markdown), nl=False)
+
+
+def _schema_model(name: SchemaName) -> type[BaseModel]:
+    if name is SchemaName.whatif:
+        from case_procedure.whatif import WhatIf
+
+        return WhatIf
+    if name is SchemaName.sensitivity:
+        from case_procedure.sensitivity import Sensitivity
+
+        return Sensitivity
+    models: dict[SchemaName, type[BaseModel]] = {SchemaName.case: Case, SchemaName.rules: NormSetFile,
+                                                 SchemaName.trace: Trace}
+    return models[name]
+
+
 @app.command()
-def schema(name: SchemaName = typer.Argument(..., help="case, rules or trace")) -> None:
+def schema(name: SchemaName = typer.Argument(..., help="case, rules, trace, whatif or sensitivity")) -> None:
     """Print the JSON Schema of a file format."""
-    model = {SchemaName.case: Case, SchemaName.rules: NormSetFile, SchemaName.trace: Trace}[name]
+    model = _schema_model(name)
     _echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))

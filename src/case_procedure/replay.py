@@ -9,6 +9,8 @@ rules with different outcomes and no declared precedence.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -47,6 +49,32 @@ class RuleBook:
 
     norm_sets: dict[str, NormSet]
     _compiled: dict[tuple[str, str], CompiledRuleset] = field(default_factory=dict)
+    # (id of the case, hearing, charge basis) -> (the case, its situation); None: situations are not remembered
+    _situations: dict[tuple[int, str, str], tuple[Case, situations.Situation]] | None = None
+
+    @contextmanager
+    def remembering_situations(self) -> Iterator[None]:
+        """Within this block each situation (case, hearing, the norm set's charge basis) is built once and shared
+        by every norm set and simulation that needs it. The cases replayed meanwhile must not be changed in
+        place (the sensitivity search makes a new case of every change); the memory ends with the block."""
+        outer = self._situations
+        if outer is None:
+            self._situations = {}
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._situations = None
+
+    def situation(self, case: Case, hearing: Hearing, normset: NormSet) -> situations.Situation:
+        """`situation_at`, remembered within `remembering_situations`."""
+        if self._situations is None:
+            return situation_at(case, hearing, normset)
+        key = (id(case), hearing.id, normset.charge_basis)
+        found = self._situations.get(key)
+        if found is None or found[0] is not case:  # the case is kept with it, so its id is never reused meanwhile
+            found = self._situations[key] = (case, situation_at(case, hearing, normset))
+        return found[1]
 
     def compiled(self, normset: NormSet, part: str = DECISIONS) -> CompiledRuleset:
         if (normset.id, part) not in self._compiled:
@@ -152,7 +180,7 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
     prescribed = None
     checks: list[ChargeCheck] = []
     if normset is not None:
-        situation = situation_at(case, hearing, normset)
+        situation = book.situation(case, hearing, normset)
         checks = [ChargeCheck(ground=c.ground, family=c.family, status=c.status, counted=c.counted,  # type: ignore[arg-type]
                               because=list(c.because)) for c in situation.charges]
         where = f"at hearing {hearing.id!r} of case {case.id!r} ({hearing.date})"

@@ -8,6 +8,7 @@ prints it, and the text and Markdown forms print the same figures from it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,9 +23,11 @@ from case_procedure.norms import END, NormSet
 from case_procedure.render import WIDTH, cell, md_text, wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
+from case_procedure.sensitivity import NormSetWeights, flip_counts, weights
 from case_procedure.simulate import simulate
 from case_procedure.situation import EXPELLING, LADDER
 from case_procedure.trace import AGREEMENTS, Frozen, Simulation, Step
+from case_procedure.variation import load_variations
 
 NORMS_1938 = "norms-1938"
 NO_PERIOD = "none"  # a hearing dated when no norm set of kind `norms` was in force
@@ -137,6 +140,7 @@ class Report(Frozen):
     coverage: list[Coverage]
     failures: list[Failure]
     practice: list[PracticeSet] = []
+    deciding_facts: list[NormSetWeights] = []  # per norm set: how many prescribed decisions each fact can flip
 
 
 # -- Work per case (runs in worker processes with --jobs) -----------------------------------
@@ -167,6 +171,7 @@ class CaseRun:
     steps: tuple[StepRecord, ...] = ()
     simulated: tuple[str, ...] = ()  # the rules that fired in the simulation
     failures: tuple[tuple[str, str], ...] = ()  # (mode, message)
+    flips: tuple[tuple[str, int], ...] = ()  # variation -> hearings some single change of it flips (sensitivity)
 
 
 def _expels(decision: str | None, also: list[str]) -> bool:
@@ -227,7 +232,8 @@ def run_case(case: Case, book: RuleBook, engine: Engine) -> list[CaseRun]:
         except RuleConflict as exc:  # also a loop in the routes (RouteLoop)
             failures.append(("simulate", str(exc)))
         runs.append(CaseRun(case.id, norm_set, steps, simulated, tuple(failures)))
-    return runs
+    flips = flip_counts(case, book, engine, load_variations())
+    return [dataclasses.replace(r, flips=tuple(sorted(flips.get(r.norm_set, {}).items()))) for r in runs]
 
 
 def _run_in_worker(task: tuple[Case, Path]) -> list[CaseRun]:
@@ -306,7 +312,12 @@ def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
         agreement=agreement, expulsions=_expulsions(by_norm_set.get(NORMS_1938, []), NORMS_1938 in book.norm_sets),
         coverage=coverage, failures=failures,
         practice=[_practice(book.norm_sets[n], by_norm_set.get(n, []), book, agreement)
-                  for n in chronological if book.norm_sets[n].kind == "practice"])
+                  for n in chronological if book.norm_sets[n].kind == "practice"],
+        deciding_facts=weights([{r.norm_set: dict(r.flips) for r in runs if r.case == case}
+                                for case in dict.fromkeys(r.case for r in runs)],
+                               {n: sum(len(r.steps) for r in by_norm_set.get(n, [])) for n in chronological},
+                               load_variations()))
+
 
 
 def _period_of(normset: NormSet, book: RuleBook) -> str:
@@ -423,6 +434,7 @@ def as_text(report: Report) -> str:
         if cover.unexercised:
             lines += wrap(f"not exercised ({len(cover.unexercised)}): {', '.join(cover.unexercised)}", "    ", "  ")
     lines += _practice_text(report.practice)
+    lines += _deciding_text(report)
     if report.failures:
         lines += ["", f"FAILURES ({len(report.failures)})"]
         for failure in report.failures:
@@ -517,10 +529,33 @@ def as_markdown(report: Report) -> str:
         if cover.unexercised:
             out += ["", f"Not exercised ({len(cover.unexercised)}): " + ", ".join(f"`{r}`" for r in cover.unexercised)]
     out += _practice_markdown(report.practice)
+    out += _deciding_markdown(report)
     if report.failures:
         out += ["", "## Failures", ""]
         out += [f"- {f.norm_set}, {f.case}, {f.mode}: {md_text(f.message)}" for f in report.failures]
     return "\n".join(out) + "\n"
+
+
+DECIDING = ("Facts that most often decide outcomes: for each fact that `sensitivity` varies, the prescribed "
+            "decisions (hearings of all cases) that some single change of it alters, each replayed in full.")
+
+
+def _deciding_text(report: Report) -> list[str]:
+    lines = ["", "FACTS THAT MOST OFTEN DECIDE OUTCOMES", *wrap(DECIDING.replace("`", ""), "")]
+    for item in report.deciding_facts:
+        lines += ["", f"{item.norm_set} ({item.hearings} hearings)", f"  {'fact':<{LABEL}}{'flips':>8}{'cases':>8}"]
+        lines += [f"  {f.variation:<{LABEL}}{f.flips:>8}{f.cases:>8}" for f in item.facts] or ["  no change alters "
+                                                                                               "any decision"]
+    return lines
+
+
+def _deciding_markdown(report: Report) -> list[str]:
+    out = ["", "## Facts that most often decide outcomes", "", DECIDING]
+    for item in report.deciding_facts:
+        out += ["", f"### {item.norm_set}", "", f"{item.hearings} hearings.", "", "| fact | what varies | flips | "
+                "cases |", "|---|---|---:|---:|"]
+        out += [f"| `{f.variation}` | {md_text(f.about)} | {f.flips} | {f.cases} |" for f in item.facts]
+    return out
 
 
 def render(report: Report, format: str) -> str:

@@ -28,7 +28,6 @@ from case_procedure.replay import (
     outside_period,
     route,
     rule_ref,
-    situation_at,
 )
 from case_procedure.situation import OPENING, Decided
 from case_procedure.trace import SimStep, Simulation
@@ -82,7 +81,7 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
     if normset is None:  # `auto`, and no norm set was in force at the starting hearing
         return Simulation(case=case.id, title=case.title, norm_set=norm_set, start=hearing.id, opening_rule=None,
                           steps=[], final=None, recorded_final=recorded_final, ended="no-norm-set")
-    base = situation_at(case, hearing, normset)
+    base = book.situation(case, hearing, normset)
     appeals = situations.appeals_in_record(case)
     sid = f"{case.id}/simulate"
     at_opening = situations.at_step(base, OPENING, [], False, False)

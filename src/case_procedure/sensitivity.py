@@ -1,0 +1,501 @@
+"""Sensitivity: the smallest changes of a case's facts that change what a norm set prescribes.
+
+The changes tried are those the variations declare (`variation.py`, `variations.yaml`). For each
+hearing of the accused the search reports every single change after which the norm set prescribes
+something else, then (with depth 2) every pair of changes that does so while neither change does
+alone: so no reported change set holds a smaller one that changes the same hearing. Each change
+set is applied to the case's data, validated as a case file is, and the case replayed in full;
+nothing is inferred from the rules without replaying. Change sets are ordered by size, then by
+the sum of their costs (how far a historian would find them from the record), then as the
+variations are listed. Each flip names the rule that would then decide, with its sources.
+
+Across norm sets (`--rules all`) the search also simulates the case: the accused keeps the party
+card under a norm set when the simulation does not end with the accused expelled; for the norm
+sets under which the card is lost it reports the smallest change sets after which it is kept.
+
+`case-procedure sensitivity --format json` prints one `Sensitivity`; its JSON Schema is
+`case-procedure schema sensitivity`. Keys may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from pydantic import ValidationError
+
+from case_procedure import situation as situations
+from case_procedure.case import Case, reference_problems
+from case_procedure.codebook import label
+from case_procedure.engine import Engine
+from case_procedure.errors import RuleConflict
+from case_procedure.patch import PathError, changed_data
+from case_procedure.render import NO_CELL, WIDTH, Markup, code, md_text, table, wrap
+from case_procedure.replay import AUTO, RuleBook, replay
+from case_procedure.simulate import simulate
+from case_procedure.trace import Frozen, Simulation, Step
+from case_procedure.variation import Candidate, Variation, candidates
+from case_procedure.whatif import NOTHING, ChangeRef, Prescription, prescribed_words
+
+ALL = "all"
+DEPTHS = (1, 2)
+
+
+class VariedFact(Frozen):
+    """One change a variation made of the case."""
+
+    variation: str
+    key: str  # unique among the case's changes
+    says: str
+    cost: int
+    changes: list[ChangeRef]  # the changes to the case's data (`whatif --set` or a patch file takes them)
+
+
+class Flip(Frozen):
+    """A change set after which something else is prescribed; no smaller part of it does the same."""
+
+    size: int
+    cost: int
+    changes: list[VariedFact]
+    then: Prescription  # what would then be prescribed, by which rule
+
+
+class HearingSensitivity(Frozen):
+    hearing: str
+    date: str
+    body: str
+    recorded: str | None
+    prescribed: Prescription
+    flips: list[Flip]  # single changes first, then pairs; by size, cost, variation order
+    unchanged_by: list[str]  # variations none of whose changes alters what this hearing prescribes
+    conflicts: list[str] = []  # change sets under which the norm set's rules conflict here (keys joined by +)
+
+
+class NormSetRun(Frozen):
+    norm_set: str
+    tried: int  # change sets replayed
+    invalid: list[str]  # changes that would make the case invalid (not tried)
+    hearings: list[HearingSensitivity]
+    changes_nothing: list[str]  # variations none of whose changes alters any hearing's prescription
+
+
+class CardOutcome(Frozen):
+    """Whether the accused keeps the party card when the norm set's rules route the case (`simulate`)."""
+
+    norm_set: str
+    kept: bool | None  # None: nothing to simulate, or the rules loop or conflict
+    final: str | None  # the simulation's final decision
+    keep_if: list[Flip] = []  # where the card is lost: the smallest change sets after which it is kept
+
+
+class VariationInfo(Frozen):
+    id: str
+    about: str
+    cost: int
+
+
+class Sensitivity(Frozen):
+    case: str
+    title: str
+    rules: str  # the norm set asked for, `auto`, or `all`
+    depth: int
+    variations: list[VariationInfo]
+    runs: list[NormSetRun]  # one per norm set (every norm set with `all`)
+    card: list[CardOutcome] = []  # with `all`: the party card under each norm set
+
+
+# -- Replaying changed cases --------------------------------------------------------------------
+
+Keys = tuple[str, ...]
+CONFLICT = "conflict"
+
+
+@dataclass
+class Explorer:
+    """The changed cases of one case, each validated once and replayed (and simulated) once per norm set."""
+
+    case: Case
+    book: RuleBook
+    engine: Engine
+    found: list[Candidate]
+    data: dict[str, Any] = field(default_factory=dict)
+    _cases: dict[Keys, Case | None] = field(default_factory=dict)
+    _steps: dict[tuple[Keys, str], list[Step] | str] = field(default_factory=dict)
+    _sims: dict[tuple[Keys, str], Simulation | None] = field(default_factory=dict)
+    _pairs: dict[Keys, list[Keys]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.data = self.case.model_dump(mode="json", by_alias=True)
+        self.by_key = {c.key: c for c in self.found}
+        self._cases[()] = self.case
+
+    def variant(self, keys: Keys) -> Case | None:
+        """The case with the changes applied and validated as a case file is; None if it is not a valid case."""
+        if keys not in self._cases:
+            changes = [c for k in keys for c in self.by_key[k].changes]
+            try:
+                changed = Case.model_validate(changed_data(self.data, changes)[0])
+                self._cases[keys] = None if reference_problems(changed) else changed
+            except (PathError, ValidationError):
+                self._cases[keys] = None
+        return self._cases[keys]
+
+    def steps(self, keys: Keys, norm_set: str) -> list[Step] | str:
+        """The replayed steps of the changed case, or CONFLICT where its rules conflict."""
+        if (keys, norm_set) not in self._steps:
+            case = self.variant(keys)
+            assert case is not None
+            try:
+                self._steps[keys, norm_set] = replay(case, norm_set, self.book, self.engine).steps
+            except RuleConflict:
+                self._steps[keys, norm_set] = CONFLICT
+        return self._steps[keys, norm_set]
+
+    def simulation(self, keys: Keys, norm_set: str) -> Simulation | None:
+        if (keys, norm_set) not in self._sims:
+            case = self.variant(keys)
+            assert case is not None
+            try:
+                self._sims[keys, norm_set] = simulate(case, norm_set, self.book, self.engine)
+            except RuleConflict:  # a route loop is one too
+                self._sims[keys, norm_set] = None
+        return self._sims[keys, norm_set]
+
+    def varied(self, keys: Keys) -> list[VariedFact]:
+        return [VariedFact(variation=c.variation, key=c.key, says=c.says, cost=c.cost,
+                           changes=[ChangeRef.of(x) for x in c.changes]) for c in (self.by_key[k] for k in keys)]
+
+    def cost(self, keys: Keys) -> int:
+        return sum(self.by_key[k].cost for k in keys)
+
+    def pairs(self, singles: list[Keys]) -> list[Keys]:
+        """Pairs of valid single changes that vary different facts and together still make a valid case (two
+        changes may each be valid and clash: one removes an entry the other changes)."""
+        key = tuple(k[0] for k in singles)
+        if key not in self._pairs:
+            self._pairs[key] = [(a[0], b[0]) for a, b in combinations(singles, 2)
+                                if self.by_key[a[0]].exclusive != self.by_key[b[0]].exclusive
+                                and self.variant((a[0], b[0])) is not None]
+        return self._pairs[key]
+
+
+def kept_card(sim: Simulation | None) -> bool | None:
+    """Whether the simulated case ends with the accused still in the Party."""
+    if sim is None or not sim.steps:
+        return None
+    expelled = False
+    for step in sim.steps:
+        if step.decision:
+            expelled = situations.expelled_after(expelled, step.decision)
+    return not expelled
+
+
+def _order(explorer: Explorer, found: list[Keys]) -> list[Keys]:
+    rank = {c.key: n for n, c in enumerate(explorer.found)}
+    return sorted(found, key=lambda k: (len(k), explorer.cost(k), [rank[x] for x in k]))
+
+
+def _flips_at(explorer: Explorer, norm_set: str, index: int, base: str, singles: list[Keys],
+              depth: int) -> tuple[list[Keys], list[Keys]]:
+    """The minimal change sets that change what hearing `index` prescribes, and those under which rules conflict."""
+    def words(keys: Keys) -> str:
+        steps = explorer.steps(keys, norm_set)
+        return CONFLICT if isinstance(steps, str) else prescribed_words(steps[index])
+
+    flipping = [k for k in singles if words(k) != base]
+    if depth == 2:
+        alone = {k[0] for k in flipping}
+        flipping += [p for p in explorer.pairs(singles) if not set(p) & alone and words(p) != base]
+    conflicts = [k for k in flipping if words(k) == CONFLICT]
+    return _order(explorer, [k for k in flipping if words(k) != CONFLICT]), conflicts
+
+
+def run_norm_set(explorer: Explorer, norm_set: str, depth: int, variations: list[Variation]) -> NormSetRun:
+    """Every hearing's minimal flips under one norm set (or `auto`)."""
+    base = explorer.steps((), norm_set)
+    if isinstance(base, str):
+        raise RuleConflict(f"the rules of {norm_set} conflict on case {explorer.case.id!r} as recorded")
+    singles: list[Keys] = [(c.key,) for c in explorer.found if explorer.variant((c.key,)) is not None]
+    invalid = [c.key for c in explorer.found if (c.key,) not in singles]
+    tried = {explorer.by_key[k[0]].variation for k in singles}
+    hearings = []
+    changing: set[str] = set()
+    for index, step in enumerate(base):
+        flips, conflicts = _flips_at(explorer, norm_set, index, prescribed_words(step), singles, depth)
+        moved = {explorer.by_key[k].variation for keys in flips if len(keys) == 1 for k in keys}
+        changing |= moved | {explorer.by_key[k].variation for keys in conflicts if len(keys) == 1 for k in keys}
+        then = []
+        for keys in flips:
+            steps = explorer.steps(keys, norm_set)
+            assert not isinstance(steps, str)
+            then.append(Flip(size=len(keys), cost=explorer.cost(keys), changes=explorer.varied(keys),
+                             then=Prescription.of(steps[index])))
+        hearings.append(HearingSensitivity(
+            hearing=step.hearing, date=step.date, body=step.body,
+            recorded=step.recorded.decision if step.recorded else None, prescribed=Prescription.of(step),
+            flips=then, unchanged_by=[v.id for v in variations if v.id in tried and v.id not in moved],
+            conflicts=["+".join(k) for k in conflicts]))
+    tried_sets = len(singles) + (len(explorer.pairs(singles)) if depth == 2 else 0)
+    return NormSetRun(norm_set=norm_set, tried=tried_sets, invalid=invalid, hearings=hearings,
+                      changes_nothing=[v.id for v in variations if v.id in tried and v.id not in changing])
+
+
+def card_outcome(explorer: Explorer, norm_set: str, depth: int) -> CardOutcome:
+    """The party card under a norm set, and where it is lost the smallest change sets that keep it."""
+    base = explorer.simulation((), norm_set)
+    kept = kept_card(base)
+    if kept is not False:
+        return CardOutcome(norm_set=norm_set, kept=kept, final=base.final if base else None)
+    singles: list[Keys] = [(c.key,) for c in explorer.found if explorer.variant((c.key,)) is not None]
+    keeping = [k for k in singles if kept_card(explorer.simulation(k, norm_set))]
+    if depth == 2:
+        alone = {k[0] for k in keeping}
+        keeping += [p for p in explorer.pairs(singles) if not set(p) & alone
+                    and kept_card(explorer.simulation(p, norm_set))]
+    flips = []
+    for keys in _order(explorer, keeping):
+        sim = explorer.simulation(keys, norm_set)
+        assert sim is not None
+        last = next((s for s in reversed(sim.steps) if s.decision), None)
+        then = Prescription(words=(last.words() or NOTHING) if last else NOTHING, decision=sim.final,
+                            rule=last.rule if last else None, norm_set=sim.norm_set, agreement="unrecorded")
+        flips.append(Flip(size=len(keys), cost=explorer.cost(keys), changes=explorer.varied(keys), then=then))
+    return CardOutcome(norm_set=norm_set, kept=False, final=base.final if base else None, keep_if=flips)
+
+
+def explorer_for(case: Case, rules: str, book: RuleBook, engine: Engine, variations: list[Variation]) -> Explorer:
+    """The changes the variations make of a case; hearings move across norm-set boundaries only with `auto`."""
+    return Explorer(case, book, engine, candidates(case, variations, book.norm_sets, dated=rules == AUTO))
+
+
+def _norm_sets(rules: str, book: RuleBook) -> list[str]:
+    return list(book.norm_sets) if rules == ALL else [rules]
+
+
+def sensitivity(case: Case, rules: str, depth: int, book: RuleBook, engine: Engine,
+                variations: list[Variation]) -> Sensitivity:
+    """The sensitivity of one case under one norm set, `auto`, or `all` (with the party card under each)."""
+    explorer = explorer_for(case, rules, book, engine, variations)
+    names = _norm_sets(rules, book)
+    with book.remembering_situations():
+        runs = [run_norm_set(explorer, n, depth, variations) for n in names]
+        card = [card_outcome(explorer, n, depth) for n in names] if rules == ALL else []
+    return assemble(case, rules, depth, variations, runs, card)
+
+
+def assemble(case: Case, rules: str, depth: int, variations: list[Variation], runs: list[NormSetRun],
+             card: list[CardOutcome]) -> Sensitivity:
+    return Sensitivity(case=case.id, title=case.title, rules=rules, depth=depth,
+                       variations=[VariationInfo(id=v.id, about=v.about, cost=v.cost) for v in variations],
+                       runs=runs, card=card)
+
+
+# -- Several processes ------------------------------------------------------------------------------
+
+def _in_worker(task: tuple[Case, Any, str, str, int, list[Variation]]) -> tuple[NormSetRun, CardOutcome | None]:
+    """One norm set's run (and party card, with `all`) in a worker process with its own engine."""
+    from case_procedure import parallel
+
+    case, rules_dir, rules, norm_set, depth, variations = task
+    book, engine = parallel.workspace(rules_dir)
+    explorer = explorer_for(case, rules, book, engine, variations)
+    with book.remembering_situations():
+        card = card_outcome(explorer, norm_set, depth) if rules == ALL else None
+        return run_norm_set(explorer, norm_set, depth, variations), card
+
+
+def sensitivity_jobs(case: Case, rules: str, depth: int, book: RuleBook, engine: Engine,
+                     variations: list[Variation], rules_dir: Any, jobs: int) -> Sensitivity:
+    """`sensitivity`, with the norm sets of `all` spread over `jobs` processes (the result does not depend on it)."""
+    names = _norm_sets(rules, book)
+    if jobs <= 1 or len(names) <= 1:
+        return sensitivity(case, rules, depth, book, engine, variations)
+    from case_procedure import parallel
+
+    results = parallel.run(_in_worker, [(case, rules_dir, rules, n, depth, variations) for n in names], jobs)
+    return assemble(case, rules, depth, variations, [r for r, _ in results],
+                    [c for _, c in results if c is not None])
+
+
+def _case_in_worker(task: tuple[Case, Any, str, int, list[Variation]]) -> Sensitivity:
+    from case_procedure import parallel
+
+    case, rules_dir, rules, depth, variations = task
+    book, engine = parallel.workspace(rules_dir)
+    return sensitivity(case, rules, depth, book, engine, variations)
+
+
+def corpus_sensitivity(cases: list[Case], rules: str, depth: int, rules_dir: Any, jobs: int,
+                       variations: list[Variation]) -> list[Sensitivity]:
+    """Every case's sensitivity, one case per task over `jobs` processes (the results do not depend on it)."""
+    from case_procedure import parallel
+
+    return parallel.run(_case_in_worker, [(c, rules_dir, rules, depth, variations) for c in cases], jobs)
+
+
+# -- The corpus view -------------------------------------------------------------------------------
+
+class FactWeight(Frozen):
+    """How many prescribed decisions of the corpus some single change of one variation changes."""
+
+    variation: str
+    about: str
+    flips: int  # hearings (of all cases) whose prescription some change of it alters
+    cases: int  # cases with such a hearing
+
+
+class NormSetWeights(Frozen):
+    norm_set: str
+    hearings: int  # hearings replayed
+    facts: list[FactWeight]  # most flips first
+
+
+def flip_counts(case: Case, book: RuleBook, engine: Engine, variations: list[Variation]) -> dict[str, dict[str, int]]:
+    """norm set -> variation -> how many of the case's hearings some single change of the variation flips."""
+    explorer = explorer_for(case, ALL, book, engine, variations)
+    runs = []
+    with book.remembering_situations():
+        for norm_set in book.norm_sets:
+            try:
+                runs.append(run_norm_set(explorer, norm_set, 1, variations))
+            except RuleConflict:  # the case as recorded conflicts: the report names it among its failures
+                continue
+    return {run.norm_set: flipped(run) for run in runs}
+
+
+def flipped(run: NormSetRun) -> dict[str, int]:
+    """variation -> how many hearings of the run some single change of it flips."""
+    counts: dict[str, int] = {}
+    for hearing in run.hearings:
+        for v in {f.changes[0].variation for f in hearing.flips if f.size == 1}:
+            counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def weights(per_case: list[dict[str, dict[str, int]]], hearings: dict[str, int],
+            variations: list[Variation]) -> list[NormSetWeights]:
+    """The corpus view: per norm set, the variations by how many prescribed decisions they can flip."""
+    out = []
+    for norm_set, count in hearings.items():
+        facts = []
+        for v in variations:
+            flips = [c.get(norm_set, {}).get(v.id, 0) for c in per_case]
+            if sum(flips):
+                facts.append(FactWeight(variation=v.id, about=v.about, flips=sum(flips),
+                                        cases=sum(1 for f in flips if f)))
+        facts.sort(key=lambda f: (-f.flips, -f.cases, f.variation))
+        out.append(NormSetWeights(norm_set=norm_set, hearings=count, facts=facts))
+    return out
+
+
+# -- Text and Markdown ------------------------------------------------------------------------------
+
+def _then(p: Prescription) -> str:
+    if p.rule is None:
+        return p.words
+    sources = "; ".join(s.citation for s in p.rule.source)
+    return f"{p.words}, by {p.rule.id}" + (f" ({sources})" if sources else "")
+
+
+def flip_words(flip: Flip) -> str:
+    return " + ".join(c.says for c in flip.changes)
+
+
+def _about(s: Sensitivity, ids: list[str]) -> str:
+    about = {v.id: v.about for v in s.variations}
+    return "; ".join(f"{about.get(i, i)} ({i})" for i in ids)
+
+
+def _card_text(s: Sensitivity) -> list[str]:
+    kept = [c.norm_set for c in s.card if c.kept]
+    lost = [c for c in s.card if c.kept is False]
+    lines = wrap(f"The accused keeps the party card under: {', '.join(kept) or 'none'}.", "")
+    losing = ", ".join(f"{c.norm_set} ({label(c.final) if c.final else NOTHING})" for c in lost)
+    lines += wrap(f"Loses it under: {losing or 'none'}.", "")
+    for c in lost:
+        lines += wrap(f"Under {c.norm_set} the card would have been kept"
+                      + (" had:" if c.keep_if else f": by no change tried (depth {s.depth})."), "   ")
+        for n, flip in enumerate(c.keep_if, start=1):
+            lines += wrap(f"{flip_words(flip)} -> {_then(flip.then)}", "         ", f"     {n}. ")
+    return lines + [""]
+
+
+def as_text(s: Sensitivity) -> str:
+    lines = wrap(f"{s.title} ({s.case})", "")
+    lines += wrap(f"Sensitivity under {s.rules} (depth {s.depth}): the smallest changes of the facts after which "
+                  "the norm set prescribes something else at a hearing, each replayed in full.", "")
+    lines.append("=" * WIDTH)
+    if s.card:
+        lines += _card_text(s)
+    for run in s.runs:
+        if len(s.runs) > 1:
+            lines += [f"Under {run.norm_set}", "-" * WIDTH]
+        if not run.hearings:
+            lines += ["The record holds no hearing of the accused: there is nothing to replay.", ""]
+        for n, h in enumerate(run.hearings, start=1):
+            lines.append(f"{n}. {h.date}  {label(h.body)} ({h.hearing})")
+            lines += wrap(label(h.recorded) if h.recorded else "none recorded", " " * 17, "   recorded:     ")
+            lines += wrap(_then(h.prescribed), " " * 17, "   prescribed:   ")
+            if not h.flips:
+                lines += wrap(f"no change tried alters it (depth {s.depth})", " " * 17, "   changed by:   ")
+            for k, flip in enumerate(h.flips, start=1):
+                lines += wrap(f"[{flip.size} change{'s' if flip.size > 1 else ''}, cost {flip.cost}] "
+                              f"{flip_words(flip)}", "         ", f"     {k}. ")
+                lines += wrap(f"-> {_then(flip.then)}", "           ", "         ")
+                for change in (x for c in flip.changes for x in c.changes):
+                    lines += wrap(change.argument, "                 ", "         --set ")
+            if h.unchanged_by:
+                lines += wrap(", ".join(h.unchanged_by), " " * 17, "   no effect:    ")
+            if h.conflicts:
+                lines += wrap(", ".join(h.conflicts), " " * 17, "   conflicts:    ")
+            lines.append("")
+        if run.changes_nothing:
+            lines += wrap(f"Changes no outcome under {run.norm_set}: {_about(s, run.changes_nothing)}.", "")
+        if run.invalid:
+            lines += wrap(f"Not tried (the change would make the case invalid): {', '.join(run.invalid)}.", "")
+        lines += wrap(f"{run.tried} change sets replayed.", "")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _flip_cell(flip: Flip) -> Markup:
+    return Markup(" + ".join(md_text(c.says) for c in flip.changes))
+
+
+def _then_cell(p: Prescription) -> Markup:
+    if p.rule is None:
+        return Markup(md_text(p.words))
+    sources = "; ".join(md_text(s.citation) for s in p.rule.source)
+    return Markup(f"{md_text(p.words)} ({code(p.rule.id)}" + (f"; {sources})" if sources else ")"))
+
+
+def as_markdown(s: Sensitivity) -> str:
+    out = [f"# {md_text(s.title)}", "", f"Case {code(s.case)}: sensitivity under {code(s.rules)} (depth {s.depth}). "
+           "Each row is a smallest change of the facts after which the norm set prescribes something else; every "
+           "one was replayed in full.", ""]
+    if s.card:
+        rows: list[list[object]] = [[code(c.norm_set), {True: "kept", False: "lost", None: "unknown"}[c.kept],
+                 label(c.final) if c.final else NO_CELL,
+                 Markup("<br>".join(f"{_flip_cell(f)}" for f in c.keep_if)) if c.keep_if else NO_CELL]
+                for c in s.card]
+        out += ["## The party card", "", *table(["norm set", "card", "final decision", "kept had"], rows), ""]
+    for run in s.runs:
+        out += [f"## Under {code(run.norm_set)}", ""]
+        for n, h in enumerate(run.hearings, start=1):
+            out += [f"### {n}. {md_text(h.date)}, {md_text(label(h.body))} ({code(h.hearing)})", "",
+                    f"Recorded: {md_text(label(h.recorded) if h.recorded else 'none recorded')}. "
+                    f"Prescribed: {_then_cell(h.prescribed)}.", ""]
+            if h.flips:
+                flip_rows: list[list[object]] = [[k, f.size, f.cost, _flip_cell(f), _then_cell(f.then),
+                         Markup("<br>".join(md_text(x.argument) for c in f.changes for x in c.changes))]
+                        for k, f in enumerate(h.flips, start=1)]
+                out += [*table(["#", "changes", "cost", "had", "then", "--set"], flip_rows), ""]
+            else:
+                out += [f"No change tried alters it (depth {s.depth}).", ""]
+            if h.unchanged_by:
+                out += [f"No effect here: {', '.join(code(v) for v in h.unchanged_by)}.", ""]
+        if run.changes_nothing:
+            out += [f"Changes no outcome under {code(run.norm_set)}: {md_text(_about(s, run.changes_nothing))}.", ""]
+        out += [f"{run.tried} change sets replayed.", ""]
+    return "\n".join(out)
