@@ -222,7 +222,7 @@ def sensitivity(repeat: int, rules_dir: Path, limit: int | None) -> dict[str, An
     from case_procedure.sensitivity import sensitivity as search
     from case_procedure.variation import load_variations
 
-    cases = load_cases(case_files(ROOT / "cases")[:limit])
+    cases = [c for c in load_cases(case_files(ROOT / "cases")) if c.hearings()][:limit]  # cases with a hearing
     book, engine, variations = RuleBook(load_norm_sets(rules_dir)), DurableEngine(), load_variations()
 
     def plain() -> None:
