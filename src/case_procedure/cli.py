@@ -429,6 +429,35 @@ def report_command(
         write_text(out, visible(text))
 
 
+class ExportFormat(str, Enum):
+    sqlite = "sqlite"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command("export")
+def export_command(
+    format: ExportFormat = typer.Option(..., "--format", help="sqlite (a database for Datasette), csv (a Frictionless "
+                                        "Data Package) or jsonl (one file per table)"),
+    out: Path = typer.Option(..., "--out", help="sqlite: the database file (NAME.metadata.json is written beside "
+                             "it); csv, jsonl: a new or empty folder, or an earlier export"),
+    cases: Path = CasesOption,
+    rules_dir: Path = RulesDirOption,
+    force: bool = ForceOption,
+) -> None:
+    """Export the corpus, the norm sets and every hearing replayed under every norm set as tables
+    (docs/data.md describes them)."""
+    from case_procedure import export  # imported on use, like checks
+
+    loaded = _workspace(cases, rules_dir)
+    for target, writes in export.targets(out, format.value):
+        _check_out(target, writes, input_places(loaded), force)
+    rows = _run(lambda: export.tables(loaded))
+    written = export.write(out, format.value, rows)
+    counts = ", ".join(f"{len(r)} {name}" for name, r in rows.items())
+    _echo(f"export: {counts}; written {' and '.join(str(p) for p in written)}")
+
+
 @app.command()
 def migrate(
     case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to upgrade"),
