@@ -220,14 +220,19 @@ def tables(corpus: Workspace) -> dict[str, list[Row]]:
         "rules": [r for n in norm_sets for r in records.rule_rows(n)],
         "replays": [r for n in norm_sets for c in cases for r in _replay_rows(corpus, c, n.id)],
     }
-    return {name: [{k: row[k] for k in BY_NAME[name].column_names()} for row in rows] for name, rows in found.items()}
+    for name, rows in found.items():
+        drift = [row for row in rows if list(row) != BY_NAME[name].column_names()]
+        assert not drift, f"{name}: the row's columns {list(drift[0])} are not those TABLES declares"
+    return found
 
 
 def _replay_rows(corpus: Workspace, case: Any, norm_set: str) -> list[Row]:
-    rows = records.step_rows(replay(case, norm_set, corpus.book, corpus.engine))
-    for row, hearing in zip(rows, case.hearings(), strict=True):
+    rows = []
+    for step, hearing in zip(records.step_rows(replay(case, norm_set, corpus.book, corpus.engine)),
+                             case.hearings(), strict=True):
         period, _ = corpus.book.in_force(hearing)
-        row["period"] = period.id if period else None
+        row = {**step, "period": period.id if period else None}  # judged_by is the norm set itself here
+        rows.append({name: row[name] for name in BY_NAME["replays"].column_names()})
     return rows
 
 
@@ -308,7 +313,7 @@ def _cell(value: Any) -> str:
 
 def csv_text(table: Table, rows: list[Row]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a cell holding \r or \n is quoted
     writer.writerow(table.column_names())
     writer.writerows([_cell(row[n]) for n in table.column_names()] for row in rows)
     return out.getvalue()
@@ -364,7 +369,8 @@ def write(out: Path, format: str, rows: dict[str, list[Row]]) -> list[Path]:
     with files.replacing_folder(out, "export") as staging:
         for table in TABLES:
             if format == "csv":
-                (staging / f"{table.name}.csv").write_text(csv_text(table, rows[table.name]), encoding="utf-8")
+                (staging / f"{table.name}.csv").write_text(csv_text(table, rows[table.name]), encoding="utf-8",
+                                                            newline="")
             else:
                 (staging / f"{table.name}.jsonl").write_text(jsonl_text(rows[table.name]), encoding="utf-8")
         if format == "csv":
