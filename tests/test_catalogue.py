@@ -281,13 +281,34 @@ ROWS: list[Row] = [
         case_with("    decision: expulsion\n    grounds: [failure_to_report]\n",
                   "    decision: expelsion\n    grounds: [failure_to_report]\n"),
         f"{C}:48: record[1].decision: unknown term 'expelsion'; did you mean 'expulsion'? (known: {DECISIONS})"),
-    Row("unknown-field", "`decison:` for `decision:`", "Unknown fields are refused, not ignored",
+    Row("unknown-field", "`decison:` for `decision:`", "Unknown fields are refused, not ignored; the message "
+        "lists the fields allowed there",
         case_with("    decision: expulsion\n    grounds: [failure_to_report]\n",
                   "    decison: expulsion\n    grounds: [failure_to_report]\n"),
-        f"{C}:48: record[1].decison: unknown field"),
-    Row("missing-field", "A hearing without `summary`", "Required",
+        f"{C}:48: record[1].decison: unknown field; did you mean 'decision'? (allowed here: source, note, id, "
+        "date, summary, certainty, readings, type, body, subject, decision, also, grounds, charges, votes, attendance, "
+        "moved_by, presided_by, speakers, reviews, answers)"),
+    Row("missing-field", "A hearing without `summary`", "Required (the message said \"Field required\")",
         case_with("    summary: The shop organization expels him for the late report.\n", ""),
-        f"{C}:42: record[1].summary: Field required"),
+        f"{C}:42: record[1].summary: required, and missing"),
+    Row("unknown-entry-type", "`type: hearng`", "The message named the validation library's \"tags\"",
+        case_with("    type: hearing\n    date: 1937-09-20\n", "    type: hearng\n    date: 1937-09-20\n"),
+        f"{C}:42: record[1]: unknown type 'hearng'; did you mean 'hearing'? (known: statement, hearing, arrest, "
+        "expulsion, sentence, death, exile, dismissal, appeal, reinstatement, release, admonition, rehabilitation, "
+        "conduct)"),
+    Row("people-for-one-person", "`author: [petrov, petrov-brother]`", "One person is expected (the message "
+        "said \"Input should be a valid string\")",
+        case_with("author: petrov", "author: [petrov, petrov-brother]"),
+        f"{C}:36: record[0].author: expected one person (a key of `people`), found a list"),
+    Row("unreadable-date", "`date: Sept 1937`", "Not a form of date the format reads; the message lists them",
+        case_with("date: 1937-09-20\n", "date: Sept 1937\n"),
+        f"{C}:44: record[1].date: cannot read date 'Sept 1937': use forms like 1937-11-05, 1937-11, 1937, "
+        "'summer 1937', 'early 1937', 'about 1930', 'before 1941', 'after 1937-03', '1937-09/1937-10'"),
+    Row("list-expected", "`grounds: failure_to_report`", "A list is expected (the message said \"Input should be "
+        "a valid list\")",
+        case_with("grounds: [failure_to_report]\n    summary: The shop",
+                  "grounds: failure_to_report\n    summary: The shop"),
+        f"{C}:49: record[1].grounds: expected a list, such as [a, b], found 'failure_to_report'"),
     Row("impossible-date", "`date: 1937-02-30`", "No such day (PyYAML's own date reading used to crash here)",
         case_with("date: 1937-09-08", "date: 1937-02-30"),
         f"{C}:35: record[0].date: no such date '1937-02-30': day is out of range for month"),
@@ -404,7 +425,13 @@ ROWS: list[Row] = [
         f"{known(CATALOGUE['tie'])}"),
     Row("rule-unknown-key", "`decides:` for `decide:`", "Unknown fields are refused",
         rule_with("    decide: expulsion", "    decides: expulsion"),
-        f"{R}:17: rules[0].decides: unknown field"),
+        f"{R}:17: rules[0].decides: unknown field; did you mean 'decide'? (allowed here: id, statement, reading, at, "
+        "when, decide, cap, combination, also, route, overrides, drawn_from, general, source, note)"),
+    Row("rule-unknown-reading", "`reading: inferrd`", "Not one of the three readings; the message suggests the "
+        "nearest",
+        rule_with("reading: inferred", "reading: inferrd"),
+        f"{R}:12: rules[0].reading: unknown term 'inferrd'; did you mean 'inferred'? (known: stated, practice, "
+        "inferred)"),
     Row("rule-unknown-fact", "A pattern on `fact: relative`", "No such fact in the situation",
         rule_with("{fact: charge, ground: failure_to_report}", "{fact: relative, ground: failure_to_report}"),
         f"{R}:15: rules[0].when[0].fact: no fact 'relative' in the situation; known: {known(CATALOGUE)}"),

@@ -16,17 +16,15 @@ import typer
 from pydantic import BaseModel
 
 from case_procedure import census as censuses
-from case_procedure import corpus, files, outputs
+from case_procedure import corpus, files, outputs, workspace
 from case_procedure.case import Case
 from case_procedure.codebook import FACTORIES, label
 from case_procedure.compare import compare
 from case_procedure.diff import NormSetDiff, diff
-from case_procedure.engine import DurableEngine
 from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
 from case_procedure.explain import explain_case, explain_procedure
-from case_procedure.files import unreadable
 from case_procedure.guard import GuardedGroup
-from case_procedure.norms import RULES_DIR, NormSet, NormSetFile, case_reference_problems, load_norm_sets
+from case_procedure.norms import NormSet, NormSetFile, case_reference_problems, load_norm_sets
 from case_procedure.render import (
     as_markdown,
     as_text,
@@ -37,7 +35,7 @@ from case_procedure.render import (
     simulation_as_markdown,
     simulation_as_text,
 )
-from case_procedure.replay import AUTO, RuleBook
+from case_procedure.replay import AUTO
 from case_procedure.replay import replay as replay_case
 from case_procedure.safe_text import visible
 from case_procedure.simulate import simulate
@@ -48,8 +46,11 @@ from case_procedure.trace import Trace
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
                   pretty_exceptions_enable=False)
 
-CasesOption = typer.Option(corpus.CASES_DIR, "--cases", help="Folder of case files")
-RulesDirOption = typer.Option(RULES_DIR, "--rules-dir", help="Folder of norm set files")
+CasesOption = typer.Option(None, "--cases", help="Folder of case files (default: cases/ of the current folder or "
+                           "the nearest parent holding cases/ and rules/, else the bundled corpus)")
+RulesDirOption = typer.Option(None, "--rules-dir", help="Folder of norm set files (default: rules/ beside that "
+                              "cases/, else the bundled norm sets)")
+CaseArguments = typer.Argument(..., metavar="CASE...", help="Case files, or ids of cases of the corpus (somov)")
 
 
 class Format(str, Enum):
@@ -82,50 +83,28 @@ def _fail(problems: list[Problem] | str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _load(cases: list[Path], rules_dir: Path) -> tuple[list[Case], dict[str, NormSet]]:
-    cases = _without_census(cases)
-    problems: list[Problem] = []
-    loaded: list[Case] = []
-    norm_sets: dict[str, NormSet] = {}
-    reasons = {p: _not_a_regular_file(p) for p in cases}
-    missing = [Problem(p, None, "", reason) for p, reason in reasons.items() if reason is not None]
-    readable = [p for p, reason in reasons.items() if reason is None]
+def _workspace(cases: Path | None, rules_dir: Path | None, named: list[Path] | None = None,
+               rules: bool = True) -> workspace.Workspace:
+    """The cases named (None: the corpus) and the norm sets, every problem of every file reported first."""
+    named = None if named is None else _without_census(named)
     try:
-        loaded = corpus.load_cases(readable)
+        loaded = workspace.load(workspace.locate(cases, rules_dir), named, rules)
     except InputError as exc:
-        problems += exc.problems
-    try:
-        norm_sets = load_norm_sets(rules_dir)
-    except InputError as exc:
-        problems += exc.problems
-    if missing or problems:
-        _fail([*missing, *problems])
-    _tell_formats(loaded, readable)
-    return loaded, norm_sets
+        _fail(exc.problems)
+    for notice in loaded.notices():
+        _echo(notice, err=True)
+    return loaded
 
 
 def _without_census(paths: list[Path]) -> list[Path]:
     """The case files given, leaving out (and saying so) the census that `cases/*.yaml` also names."""
-    census = [p for p in paths if p.name == corpus.CENSUS_NAME]
-    rest = [p for p in paths if p.name != corpus.CENSUS_NAME]
+    census = [p for p in paths if Path(p).name == corpus.CENSUS_NAME]
+    rest = [p for p in paths if Path(p).name != corpus.CENSUS_NAME]
     if census and not rest:
         _fail([Problem(p, None, "", "is the census of the book's cases, not a case file") for p in census])
     for path in census:
         _echo(f"{path}: the census of the book's cases, not a case file; left out", err=True)
     return rest
-
-
-def _tell_formats(cases: list[Case], paths: list[Path]) -> None:
-    for notice in corpus.format_notices(cases, paths):
-        _echo(notice, err=True)
-
-
-def _not_a_regular_file(path: Path) -> str | None:
-    """Why a case file named on the command line cannot be read (told by stat), or None."""
-    try:
-        return unreadable(path)
-    except OSError:
-        return None  # reading it will say why
 
 
 @app.command()
@@ -139,28 +118,29 @@ def check(
 
     Exit 0 when all is sound, 1 when the files are valid but the rules have overlaps or failing tests,
     2 when a file is malformed."""
+    places = workspace.locate(cases, rules_dir)
     try:
-        in_corpus = corpus.case_files(cases)
-        paths = files or in_corpus
+        in_corpus = places.case_files()
     except InputError as exc:
         _fail(exc.problems)
-    loaded, norm_sets = _load(paths, rules_dir)
+    loaded = _workspace(cases, rules_dir, files or None)
+    norm_sets = loaded.norm_sets
     census = None
     try:
         problems = case_reference_problems(norm_sets, {p.stem for p in in_corpus})
-        census = censuses.read_census(cases)
+        census = censuses.read_census(places.cases)
         if census is not None:
-            problems += censuses.corpus_problems(*census, censuses.census_path(cases), in_corpus,
-                                                 {c.id: c.accused for c in loaded})
+            problems += censuses.corpus_problems(*census, censuses.census_path(places.cases), in_corpus,
+                                                 {c.id: c.accused for c in loaded.cases})
         from case_procedure.checks import examine_rules  # imported on use: a cold `replay` need not load it
 
-        findings = examine_rules(norm_sets, rules_dir / "tests", DurableEngine())
+        findings = examine_rules(norm_sets, places.rule_tests, loaded.engine)
     except InputError as exc:
         problems = exc.problems
     if problems:
         _fail(problems)
     rules = sum(len(n.rules) for n in norm_sets.values())
-    files = "1 case file" if len(loaded) == 1 else f"{len(loaded)} case files"
+    files = "1 case file" if len(loaded.cases) == 1 else f"{len(loaded.cases)} case files"
     _echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid; "
           f"{len(findings.results)} rule test situations run, {len(findings.failed)} failed; "
           f"{len(findings.overlaps)} unsettled overlaps")
@@ -188,14 +168,12 @@ def list_cases(
         chapter = None if chapter is None else str(chapter_value(chapter))
     except ValueError:
         _fail(f"--chapter: unknown chapter {chapter!r}; known: {', '.join(SECTIONS)}")
+    listed = _workspace(cases, None, rules=False)
     try:
-        paths = corpus.case_files(cases)
-        loaded = corpus.load_cases(paths)
-        census = censuses.read_census(cases) if chapter is not None else None
+        census = censuses.read_census(listed.places.cases) if chapter is not None else None
     except InputError as exc:
         _fail(exc.problems)
-    _tell_formats(loaded, paths)
-    shown = [c for c in loaded if (factory is None or c.factory == factory)
+    shown = [c for c in listed.cases if (factory is None or c.factory == factory)
              and (chapter is None or censuses.case_chapter(c, census[0] if census else None) == chapter)]
     width = max([len("case"), *(len(c.id) for c in shown)]) + 2  # an id never runs into the factory
     _echo(f"{'case':<{width}}{'factory':<20}{'years':<11}{'hearings':>8}  fate")
@@ -245,9 +223,9 @@ def rules_diff(
     _echo(renderers[format](result), nl=False)
 
 
-def _norm_sets(rules_dir: Path) -> dict[str, NormSet]:
+def _norm_sets(rules_dir: Path | None) -> dict[str, NormSet]:
     try:
-        return load_norm_sets(rules_dir)
+        return load_norm_sets(workspace.locate(None, rules_dir).rules)
     except InputError as exc:
         _fail(exc.problems)
 
@@ -266,16 +244,17 @@ def facts() -> None:
 
 @app.command()
 def replay(
-    case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to replay"),
+    case_files: list[Path] = CaseArguments,
     rules: str = typer.Option(..., "--rules", help=f"Norm set id, or '{AUTO}' for the one in force at each hearing"),
     format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
+    cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """Replay each recorded hearing: the decision the norm set prescribes beside the recorded one."""
-    cases, norm_sets = _load(case_files, rules_dir)
-    _known_norm_set(rules, norm_sets)
-    book, engine = RuleBook(norm_sets), DurableEngine()
-    traces = _run(lambda: [replay_case(case, rules, book, engine) for case in cases])
+    loaded = _workspace(cases, rules_dir, case_files)
+    _known_norm_set(rules, loaded.norm_sets)
+    book, engine = loaded.book, loaded.engine
+    traces = _run(lambda: [replay_case(case, rules, book, engine) for case in loaded.cases])
     _echo(_render(traces, format, as_text, as_markdown), nl=False)
 
 
@@ -306,19 +285,20 @@ def _known_norm_set(name: str, norm_sets: dict[str, NormSet], option: str = "--r
 
 @app.command("simulate")
 def simulate_command(
-    case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to simulate"),
+    case_files: list[Path] = CaseArguments,
     rules: str = typer.Option(..., "--rules", help=f"Norm set id, or '{AUTO}' for the one in force at the start"),
     start: str = typer.Option(None, "--from", help="Start from this hearing or appeal (default: the first hearing)"),
     format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
+    cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """Let the norm set's rules route each case from its opening: which body hears it, what it decides,
     where it goes next, until the rules end it."""
-    cases, norm_sets = _load(case_files, rules_dir)
-    _known_norm_set(rules, norm_sets)
-    book, engine = RuleBook(norm_sets), DurableEngine()
+    loaded = _workspace(cases, rules_dir, case_files)
+    _known_norm_set(rules, loaded.norm_sets)
+    book, engine = loaded.book, loaded.engine
     try:
-        sims = _run(lambda: [simulate(case, rules, book, engine, start, paths=True) for case in cases])
+        sims = _run(lambda: [simulate(case, rules, book, engine, start, paths=True) for case in loaded.cases])
     except KeyError as exc:
         _fail(f"--from: {exc.args[0]}")
     _echo(_render(sims, format, simulation_as_text, simulation_as_markdown), nl=False)
@@ -326,24 +306,25 @@ def simulate_command(
 
 @app.command("compare")
 def compare_command(
-    case_files: list[Path] = typer.Argument(..., metavar="CASE...", help="Case files to compare"),
+    case_files: list[Path] = CaseArguments,
     rules: list[str] = typer.Option(..., "--rules", help="A norm set id; give two or more"),
     format: Format = typer.Option(Format.text, "--format", help="text, json or markdown"),
+    cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """Each recorded hearing, the simulated path and the final outcome under several norm sets, side by side."""
-    cases, norm_sets = _load(case_files, rules_dir)
+    loaded = _workspace(cases, rules_dir, case_files)
     if len(rules) < 2:
         _fail("--rules: give at least two norm sets to compare")
     for name in rules:
-        if name not in norm_sets:
-            _fail(f"--rules: no norm set {name!r}; known: {', '.join(norm_sets)}")
-    book, engine = RuleBook(norm_sets), DurableEngine()
-    results = _run(lambda: [compare(case, list(rules), book, engine) for case in cases])
+        if name not in loaded.norm_sets:
+            _fail(f"--rules: no norm set {name!r}; known: {', '.join(loaded.norm_sets)}")
+    book, engine = loaded.book, loaded.engine
+    results = _run(lambda: [compare(case, list(rules), book, engine) for case in loaded.cases])
     _echo(_render(results, format, comparison_as_text, comparison_as_markdown), nl=False)
 
 
-def _case_or_procedure(case_file: Path | None, procedure: str | None, rules_dir: Path) -> NormSet | None:
+def _case_or_procedure(case_file: Path | None, procedure: str | None, rules_dir: Path | None) -> NormSet | None:
     """The norm set named by --procedure, or None when a CASE is given instead (exactly one of them)."""
     if (case_file is None) == (procedure is None):
         _fail("give a CASE file, or --procedure NORMSET")
@@ -357,12 +338,13 @@ def _case_or_procedure(case_file: Path | None, procedure: str | None, rules_dir:
 
 @app.command()
 def explain(
-    case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case file to explain"),
+    case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case file (or case id) to explain"),
     rules: str = typer.Option(AUTO, "--rules", help=f"Norm set id, or '{AUTO}' for the one in force at each hearing"),
     procedure: str = typer.Option(None, "--procedure", metavar="NORMSET", help="Explain a norm set's procedure"),
     step: int = typer.Option(None, "--step", help="Only the Nth hearing of the accused"),
     why_not: bool = typer.Option(False, "--why-not", help="Also every rule considered, and the condition it failed"),
     format: Format = typer.Option(Format.text, "--format", help="text or markdown"),
+    cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """Tell a case step by step in plain English (or, with --procedure, present a norm set for a lesson)."""
@@ -372,11 +354,11 @@ def explain(
     if normset is not None:
         _echo(explain_procedure(normset, format.value), nl=False)
         return
-    cases, norm_sets = _load([case_file], rules_dir)
-    _known_norm_set(rules, norm_sets)
-    book, engine = RuleBook(norm_sets), DurableEngine()
+    loaded = _workspace(cases, rules_dir, [case_file])
+    _known_norm_set(rules, loaded.norm_sets)
+    case, book, engine = loaded.cases[0], loaded.book, loaded.engine
     try:
-        text = _run(lambda: explain_case(cases[0], rules, book, engine, format.value, step, why_not))
+        text = _run(lambda: explain_case(case, rules, book, engine, format.value, step, why_not))
     except ValueError as exc:
         _fail(str(exc))
     _echo(text, nl=False)
@@ -391,11 +373,12 @@ class DiagramFormat(str, Enum):
 
 @app.command("diagram")
 def diagram_command(
-    case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case whose pathway to draw"),
+    case_file: Path = typer.Argument(None, metavar="[CASE]", help="The case (file or id) whose pathway to draw"),
     rules: str = typer.Option(AUTO, "--rules", help=f"Norm set id, or '{AUTO}': the replay and simulation shown"),
     procedure: str = typer.Option(None, "--procedure", metavar="NORMSET", help="Draw a norm set's procedure"),
     paths: bool = typer.Option(False, "--paths", help="Draw the tree of the case's lawful paths instead"),
     format: DiagramFormat = typer.Option(DiagramFormat.mermaid, "--format", help="mermaid, markdown, dot or svg"),
+    cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """Draw a case's pathway (recorded path solid, simulated path dashed) or a norm set's procedure."""
@@ -405,13 +388,12 @@ def diagram_command(
     if normset is not None:
         graph = diagram.procedure_graph(normset)
     else:
-        cases, norm_sets = _load([case_file], rules_dir)
-        _known_norm_set(rules, norm_sets)
-        book, engine = RuleBook(norm_sets), DurableEngine()
-        trace, simulation = _run(lambda: (replay_case(cases[0], rules, book, engine),
-                                          simulate(cases[0], rules, book, engine, paths=paths)))
-        graph = diagram.lawful_tree(cases[0], simulation) if paths else diagram.case_pathway(cases[0], trace,
-                                                                                            simulation)
+        loaded = _workspace(cases, rules_dir, [case_file])
+        _known_norm_set(rules, loaded.norm_sets)
+        case, book, engine = loaded.cases[0], loaded.book, loaded.engine
+        trace, simulation = _run(lambda: (replay_case(case, rules, book, engine),
+                                          simulate(case, rules, book, engine, paths=paths)))
+        graph = diagram.lawful_tree(case, simulation) if paths else diagram.case_pathway(case, trace, simulation)
     try:
         text = diagram.render(graph, format.value)
     except ValueError as exc:
@@ -423,9 +405,9 @@ ForceOption = typer.Option(False, "--force", help="Also replace a folder or file
                            "write (never an input, the current folder or a repository)")
 
 
-def input_places(cases: Path, rules_dir: Path, paths: list[Path]) -> outputs.Reads:
-    return outputs.Reads({cases: "the folder of case files (--cases)",
-                          rules_dir: "the folder of norm set files (--rules-dir)"}, paths)
+def input_places(loaded: workspace.Workspace) -> outputs.Reads:
+    return outputs.Reads({loaded.places.cases: "the folder of case files (--cases)",
+                          loaded.places.rules: "the folder of norm set files (--rules-dir)"}, loaded.paths)
 
 
 def _check_out(out: Path, writes: outputs.Writes, reads: outputs.Reads, force: bool) -> None:
@@ -450,20 +432,16 @@ def casebook(
 
     The site carries a marker file (.case-procedure-output) listing what it holds; --out replaces
     only such a folder, or an empty one, unless --force is given."""
+    loaded = _workspace(cases, rules_dir)
     try:
-        paths = corpus.case_files(cases)
+        census = censuses.read_census(loaded.places.cases)
     except InputError as exc:
         _fail(exc.problems)
-    loaded, norm_sets = _load(paths, rules_dir)
-    try:
-        census = censuses.read_census(cases)
-    except InputError as exc:
-        _fail(exc.problems)
-    _check_out(out, CASEBOOK, input_places(cases, rules_dir, paths), force)
-    book, engine = RuleBook(norm_sets), DurableEngine()
+    _check_out(out, CASEBOOK, input_places(loaded), force)
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
-    count = _run(lambda: build_casebook(out, loaded, book, engine, census=census[0] if census else None))
+    count = _run(lambda: build_casebook(out, loaded.cases, loaded.book, loaded.engine,
+                                        census=census[0] if census else None))
     _echo(f"casebook: {count} files written; open {out / 'index.html'}")
 
 
@@ -487,22 +465,48 @@ def report_command(
     from case_procedure import report as reporting  # imported here: it spawns workers, other commands never do
     from case_procedure.files import write_text
 
-    try:
-        paths = corpus.case_files(cases)
-    except InputError as exc:
-        _fail(exc.problems)
-    loaded, norm_sets = _load(paths, rules_dir)  # every problem of every file is reported before any work starts
+    loaded = _workspace(cases, rules_dir)  # every problem of every file is reported before any work starts
     if out is not None:
         writes = outputs.Writes("report", folder=False, example="out/report.md", recognise=reporting.is_report)
-        _check_out(out, writes, input_places(cases, rules_dir, paths), force)
+        _check_out(out, writes, input_places(loaded), force)
     jobs, note = parallel.capped(jobs)
     if note:
         _echo(note, err=True)
-    text = reporting.render(_run(lambda: reporting.build(loaded, norm_sets, rules_dir, jobs)), format.value)
+    report = _run(lambda: reporting.build(loaded.cases, loaded.norm_sets, loaded.places.rules, jobs))
+    text = reporting.render(report, format.value)
     if out is None:
         _echo(text, nl=False)
     else:
         write_text(out, visible(text))
+
+
+class ExportFormat(str, Enum):
+    sqlite = "sqlite"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command("export")
+def export_command(
+    format: ExportFormat = typer.Option(..., "--format", help="sqlite (a database for Datasette), csv (a Frictionless "
+                                        "Data Package) or jsonl (one file per table)"),
+    out: Path = typer.Option(..., "--out", help="sqlite: the database file (NAME.metadata.json is written beside "
+                             "it); csv, jsonl: a new or empty folder, or an earlier export"),
+    cases: Path = CasesOption,
+    rules_dir: Path = RulesDirOption,
+    force: bool = ForceOption,
+) -> None:
+    """Export the corpus, the norm sets and every hearing replayed under every norm set as tables
+    (docs/data.md describes them)."""
+    from case_procedure import export  # imported on use, like checks
+
+    loaded = _workspace(cases, rules_dir)
+    for target, writes in export.targets(out, format.value):
+        _check_out(target, writes, input_places(loaded), force)
+    rows = _run(lambda: export.tables(loaded))
+    written = export.write(out, format.value, rows)
+    counts = ", ".join(f"{len(r)} {name}" for name, r in rows.items())
+    _echo(f"export: {counts}; written {' and '.join(str(p) for p in written)}")
 
 
 @app.command()
@@ -538,6 +542,7 @@ def whatif_command(
                                                     "(`changes: [{path: ..., set: ...}]`), applied before --set")]
     = None,
     format: Annotated[Format, typer.Option("--format", help="text, json or markdown")] = Format.text,
+    cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """Replay and simulate a case as recorded and with some of its facts changed, side by side.
@@ -549,8 +554,9 @@ def whatif_command(
 
     if not changes and patch_file is None:
         _fail("give the changes: --set PATH=VALUE (repeatable) or --patch FILE.yaml")
-    cases, norm_sets = _load([case_file], rules_dir)
-    _known_norm_set(rules, norm_sets)
+    loaded = _workspace(cases, rules_dir, [case_file])
+    _known_norm_set(rules, loaded.norm_sets)
+    case_path = loaded.paths[0]
     given: list[patch.Given] = []
     problems: list[Problem] = []
     readers = [lambda: patch.read_patch(patch_file)] if patch_file is not None else []
@@ -562,12 +568,13 @@ def whatif_command(
     if problems:
         _fail(problems)
     try:
-        data, lines = read_yaml(case_file)
-        changed = patch.validate(case_file, patch.file_data(data), lines, given)
+        data, lines = read_yaml(case_path)
+        changed = patch.validate(case_path, patch.file_data(data), lines, given)
     except InputError as exc:
         _fail(exc.problems)
-    book, engine = RuleBook(norm_sets), DurableEngine()
-    result = _run(lambda: whatif.compare_runs(cases[0], changed, [g.change for g in given], rules, book, engine))
+    book, engine = loaded.book, loaded.engine
+    result = _run(lambda: whatif.compare_runs(loaded.cases[0], changed, [g.change for g in given], rules, book,
+                                              engine))
     _echo(_render([result], format, whatif.as_text, whatif.as_markdown), nl=False)
 
 
@@ -582,6 +589,7 @@ def sensitivity_command(
     variations_file: Annotated[Path | None, typer.Option("--variations", help="What may vary (default: the "
                                                          "program's variations.yaml)")] = None,
     format: Annotated[Format, typer.Option("--format", help="text, json or markdown")] = Format.text,
+    cases: Path = CasesOption,
     rules_dir: Path = RulesDirOption,
 ) -> None:
     """For each hearing, the smallest changes of the facts after which the norm set prescribes something else
@@ -590,9 +598,9 @@ def sensitivity_command(
     card, and what would have had to differ under the others."""
     from case_procedure import parallel, sensitivity, variation
 
-    cases, norm_sets = _load([case_file], rules_dir)
+    loaded = _workspace(cases, rules_dir, [case_file])
     if rules != sensitivity.ALL:
-        _known_norm_set(rules, norm_sets)
+        _known_norm_set(rules, loaded.norm_sets)
     try:
         variations = variation.load_variations(variations_file or variation.VARIATIONS_FILE)
     except InputError as exc:
@@ -600,9 +608,9 @@ def sensitivity_command(
     jobs, note = parallel.capped(jobs)
     if note:
         _echo(note, err=True)
-    book, engine = RuleBook(norm_sets), DurableEngine()
-    result = _run(lambda: sensitivity.sensitivity_jobs(cases[0], rules, depth, book, engine, variations, rules_dir,
-                                                       jobs))
+    book, engine = loaded.book, loaded.engine
+    result = _run(lambda: sensitivity.sensitivity_jobs(loaded.cases[0], rules, depth, book, engine, variations,
+                                                       loaded.places.rules, jobs))
     _echo(_render([result], format, sensitivity.as_text, sensitivity.as_markdown), nl=False)
 
 

@@ -93,7 +93,7 @@ def _bounds(text: str) -> tuple[dt.date, dt.date, bool]:
     if len(words) == 1:
         low, high = _iso_bounds(words[0])
         return low, high, False
-    raise DateError(f"cannot read date {text!r}")
+    raise DateError(f"cannot read date {text!r}: use forms like {FORMS}")
 
 
 @total_ordering

@@ -10,10 +10,11 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 from yaml import events as yaml_events
 
 from case_procedure import files
@@ -295,18 +296,70 @@ def _parse_careful(path: Path, text: str) -> tuple[Any, yaml.Node]:
 
 
 _EXPECTED = re.compile(r"'([^']+)'")
+# fields holding the key of one person of the case's `people`
+PERSON_FIELDS = {"author", "subject", "person", "moved_by", "presided_by", "toward", "other", "via", "accused"}
+# the id patterns of the formats, in words
+PATTERNS = {
+    r"^[a-z][a-z0-9_-]*$": "lower-case letters, digits, '-' and '_', beginning with a letter",
+    r"^[a-z0-9][a-z0-9_.-]*$": "lower-case letters, digits, '-', '_' and '.', beginning with a letter or digit",
+}
+# pydantic's words for the kinds of value, in ours
+EXPECTED_KIND = {"list_type": "a list, such as [a, b]", "dict_type": "a mapping of fields (field: value)",
+                 "model_type": "a mapping of fields (field: value)",
+                 "model_attributes_type": "a mapping of fields (field: value)", "float_type": "a number",
+                 "tuple_type": "a list, such as [a, b]", "set_type": "a list, such as [a, b]"}
 
 
-def _message(error: dict[str, Any]) -> str:
-    message = str(error["msg"])
-    if error["type"] == "enum" and isinstance(error.get("input"), str):
-        choices = _EXPECTED.findall(str(error.get("ctx", {}).get("expected", "")))
-        close = difflib.get_close_matches(error["input"], choices, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown term {error['input']!r}{hint} (known: {', '.join(choices)})"
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
+def _nearest(found: object, choices: list[str]) -> str:
+    close = difflib.get_close_matches(found, choices, n=1) if isinstance(found, str) else []
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _terms(error: dict[str, Any], what: str = "term") -> str:
+    choices = _EXPECTED.findall(str(error.get("ctx", {}).get("expected", "")))
+    found = error.get("input")
+    shown_found = repr(found) if isinstance(found, str) else shown(found)
+    return f"unknown {what} {shown_found}{_nearest(found, choices)} (known: {', '.join(choices)})"
+
+
+def _discriminator(ctx: dict[str, Any]) -> str:
+    return str(ctx.get("discriminator", "type")).strip("'")
+
+
+def _message(error: dict[str, Any], allowed: list[str] | None = None) -> str:
+    """One pydantic error in the words of the file's format; `allowed`: the fields allowed where a field is
+    unknown."""
+    message, kind = str(error["msg"]), error["type"]
+    if kind in ("enum", "literal_error"):
+        return _terms(error)
+    if kind == "union_tag_invalid":
+        ctx = error.get("ctx", {})
+        choices = _EXPECTED.findall(str(ctx.get("expected_tags", "")))
+        tag, key = ctx.get("tag"), _discriminator(ctx)
+        return f"unknown {key} {tag!r}{_nearest(tag, choices)} (known: {', '.join(choices)})"
+    if kind == "union_tag_not_found":
+        return f"`{_discriminator(error.get('ctx', {}))}` is missing: it says what kind of entry this is"
+    if kind == "extra_forbidden":
+        field = str(error["loc"][-1]) if error.get("loc") else ""
+        if not allowed:
+            return "unknown field"
+        return f"unknown field{_nearest(field, allowed)} (allowed here: {', '.join(allowed)})"
+    if kind == "missing":
+        return "required, and missing"
     found, ctx = shown(error.get("input")), error.get("ctx", {})
+    if kind in EXPECTED_KIND:
+        return f"expected {EXPECTED_KIND[kind]}, found {found}"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return f"give at least {least} {'item' if least == 1 else 'items'} here"
+    if kind == "string_pattern_mismatch":
+        words = PATTERNS.get(str(ctx.get("pattern")), "the form an id takes here")
+        return f"{found} is not an id: write {words}"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length'):,} characters here"
+    loc = error.get("loc") or ()
+    if kind == "string_type" and loc and loc[-1] in PERSON_FIELDS:
+        return f"expected one person (a key of `people`), found {found}"
     if error["type"] == "int_type":
         hint = (" (a number is written in plain decimal digits without leading zeros; anything else is text)"
                 if isinstance(error.get("input"), str) else "")
@@ -342,8 +395,74 @@ def problem_at(path: Path, lines: LineMap, loc: Loc, message: str) -> Problem:
     return Problem(path, line, field_name(kept), message)
 
 
-def problems_from(exc: ValidationError, path: Path, lines: LineMap) -> list[Problem]:
-    return [problem_at(path, lines, tuple(e["loc"]), _message(dict(e))) for e in exc.errors(include_url=False)]
+def problems_from(exc: ValidationError, path: Path, lines: LineMap,
+                  model: type[BaseModel] | None = None) -> list[Problem]:
+    found = []
+    for error in exc.errors(include_url=False):
+        allowed = fields_at(model, tuple(error["loc"])[:-1]) if model and error["type"] == "extra_forbidden" else None
+        found.append(problem_at(path, lines, tuple(error["loc"]), _message(dict(error), allowed)))
+    return found
+
+
+def _unwrap(annotation: Any) -> Any:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _member(annotation: Any, part: str | int) -> tuple[Any, bool]:
+    """The member of a union that a location part names (a tag, a class name), and whether the part is consumed
+    by naming it; else the first member model having the part as a field."""
+    members = get_args(annotation)
+    for member in members:
+        tags = [m.tag for m in getattr(member, "__metadata__", ()) if isinstance(m, Tag)]
+        inner = _unwrap(member)
+        literal = inner.model_fields.get("type") if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+        if part in tags or getattr(inner, "__name__", None) == part or \
+                (literal is not None and get_args(literal.annotation) == (part,)):
+            return member, True
+    for member in members:
+        inner = _unwrap(member)
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and part in _aliases(inner):
+            return member, False
+    return None, True
+
+
+def _aliases(model: type[BaseModel]) -> dict[str, Any]:
+    return {field.alias or name: field.annotation for name, field in model.model_fields.items()}
+
+
+def fields_at(model: type[BaseModel], loc: Loc) -> list[str] | None:
+    """The fields allowed in the mapping at `loc` (a pydantic location) of `model`'s data, or None."""
+    annotation: Any = model
+    parts = list(loc)
+    while parts:
+        annotation = _unwrap(annotation)
+        part = parts[0]
+        if get_origin(annotation) in (Union, UnionType):
+            annotation, consumed = _member(annotation, part)
+            if annotation is None:
+                return None
+            if consumed:
+                parts.pop(0)
+            continue
+        parts.pop(0)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            annotation = _aliases(annotation).get(str(part))
+        elif get_origin(annotation) in (list, tuple):
+            annotation = get_args(annotation)[0]
+        elif get_origin(annotation) is dict:
+            annotation = get_args(annotation)[1]
+        else:
+            return None
+    annotation = _unwrap(annotation)
+    if get_origin(annotation) in (Union, UnionType):
+        models = [_unwrap(m) for m in get_args(annotation)]
+        models = [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]
+        annotation = models[0] if len(models) == 1 else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(_aliases(annotation))
+    return None
 
 
 def load_model(path: Path, model: type[Model]) -> tuple[Model, LineMap]:
@@ -360,4 +479,4 @@ def validated(path: Path, data: Any, lines: LineMap, model: type[Model]) -> Mode
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(problems_from(exc, path, lines)) from None
+        raise InputError(problems_from(exc, path, lines, model)) from None
