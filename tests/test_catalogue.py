@@ -426,7 +426,7 @@ ROWS: list[Row] = [
     Row("rule-unknown-key", "`decides:` for `decide:`", "Unknown fields are refused",
         rule_with("    decide: expulsion", "    decides: expulsion"),
         f"{R}:17: rules[0].decides: unknown field; did you mean 'decide'? (allowed here: id, statement, reading, at, "
-        "when, decide, cap, combination, also, route, overrides, drawn_from, general, source, note)"),
+        "when, decide, cap, combination, also, route, overrides, optional, drawn_from, general, source, note)"),
     Row("rule-unknown-reading", "`reading: inferrd`", "Not one of the three readings; the message suggests the "
         "nearest",
         rule_with("reading: inferred", "reading: inferrd"),

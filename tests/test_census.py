@@ -145,14 +145,16 @@ BAD = [
     ("decision as text", changed("    decision: true\n    status: encoded", "    decision: yes\n    status: encoded"),
      ["11: entries[0].decision: expected true or false, found 'yes'"]),
     ("an id that is not a slug", changed("id: sidorov", "id: Sidorov"),
-     ["14: entries[1].id: String should match pattern '^[a-z][a-z0-9_-]*$'"]),
+     ["14: entries[1].id: 'Sidorov' is not an id: write lower-case letters, digits, '-' and '_', "
+      "beginning with a letter"]),
     ("records left out", changed(RECORDS, ""),
-     ["14: entries[1].records: Field required"]),
+     ["14: entries[1].records: required, and missing"]),
     ("an unknown field", changed("    decision: true\n    status: reserved", "    decision: true\n    born: 1900\n"
                                  "    status: reserved"),
-     ["32: entries[2].born: unknown field"]),
-    ("the format left out", changed("format: 1\n", ""), ["1: format: Field required"]),
-    ("a later format", changed("format: 1", "format: 2"), ["1: format: Input should be 1"]),
+     ["32: entries[2].born: unknown field (allowed here: id, name, factory, chapter, section, pages, records, "
+      "decision, status, case, reason)"]),
+    ("the format left out", changed("format: 1\n", ""), ["1: format: required, and missing"]),
+    ("a later format", changed("format: 1", "format: 2"), ["1: format: unknown term 2 (known: 1)"]),
     ("an id used twice", changed("id: sidorov", "id: example"),
      ["14: entries[1].id: id 'example' is used twice (first by entries[0])"]),
     ("a reserved person not reserved", changed("id: sidorov", "id: kachurin"),

@@ -249,4 +249,5 @@ def test_cases_with_a_broken_census_and_a_chapter_names_the_census_line(tmp_path
     folder = fixture_folder(tmp_path)
     (folder / "census.yaml").write_text("format: 1\nentries:\n  - {id: example}\n", encoding="utf-8")
     result = invoke("cases", "--cases", str(folder), "--chapter", "3")
-    assert result.exit_code == 2 and f"{folder / 'census.yaml'}:3: entries[0].name: Field required" in result.output
+    expected = f"{folder / 'census.yaml'}:3: entries[0].name: required, and missing"
+    assert result.exit_code == 2 and expected in result.output

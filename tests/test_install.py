@@ -69,7 +69,7 @@ def test_an_unknown_case_id_suggests_the_nearest(installed: Path, tmp_path: Path
 def test_report_and_casebook_run_from_an_empty_folder(installed: Path, tmp_path: Path) -> None:
     report = _run([installed / "case-procedure", "report", "--format", "json"], tmp_path, 300)
     assert report.returncode == 0, report.stderr
-    cases = len(list((ROOT / "cases").glob("*.yaml")))
+    cases = len([p for p in (ROOT / "cases").glob("*.yaml") if p.name != "census.yaml"])
     assert json.loads(report.stdout)["cases"] == cases
     book = _run([installed / "case-procedure", "casebook", "--out", "site"], tmp_path, 300)
     assert book.returncode == 0, book.stderr

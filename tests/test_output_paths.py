@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from case_procedure import corpus, files, outputs, parallel
+from case_procedure import files, outputs, parallel, workspace
 from case_procedure.cli import CASEBOOK, app, input_places
 
 pytestmark = pytest.mark.slow
@@ -266,7 +266,7 @@ def test_a_refused_out_leaves_the_tree_byte_identical(tmp_path_factory: pytest.T
     cwd = os.getcwd()
     os.chdir(folder)
     try:
-        places = input_places(Path("cases"), Path("rules"), corpus.case_files(Path("cases")))
+        places = input_places(workspace.load(workspace.locate(Path("cases"), Path("rules"))))
         reason = outputs.refusal(out, CASEBOOK, places, force)
         if reason is None:  # --force over a folder holding no input: it may be replaced; not this property
             assert force and files.kind_at(out) == "a folder"

@@ -36,7 +36,7 @@ def test_the_tutorial_runs_from_the_repository() -> None:
     pytest.importorskip("pandas")
     printed = run_tutorial()
     assert "The former party committee head" in printed
-    assert "no case 'somv'" in printed and "did you mean somov?" in printed
+    assert "no case 'somv'" in printed and "did you mean somov" in printed
 
 
 def test_the_tutorial_runs_from_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

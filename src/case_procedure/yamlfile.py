@@ -316,7 +316,8 @@ def _nearest(found: object, choices: list[str]) -> str:
 
 
 def _terms(error: dict[str, Any], what: str = "term") -> str:
-    choices = _EXPECTED.findall(str(error.get("ctx", {}).get("expected", "")))
+    expected = str(error.get("ctx", {}).get("expected", ""))
+    choices = _EXPECTED.findall(expected) or [v.strip() for v in re.split(r",| or ", expected) if v.strip()]
     found = error.get("input")
     shown_found = repr(found) if isinstance(found, str) else shown(found)
     return f"unknown {what} {shown_found}{_nearest(found, choices)} (known: {', '.join(choices)})"
