@@ -75,12 +75,12 @@ class AttributeReading(Strict):
 class Person(Sourced):
     name: Text
     role: Text = Field(description="Post or job at the time of the case, in our words")
-    factory: Factory = NOT_STATED  # type: ignore[assignment]
-    party_status: PartyStatus = NOT_STATED  # type: ignore[assignment]
-    origin: Origin = NOT_STATED  # type: ignore[assignment]
-    nationality: Nationality = NOT_STATED  # type: ignore[assignment]
-    sex: Sex = NOT_STATED  # type: ignore[assignment]
-    opposition: Opposition = NOT_STATED  # type: ignore[assignment]
+    factory: Factory = NOT_STATED
+    party_status: PartyStatus = NOT_STATED
+    origin: Origin = NOT_STATED
+    nationality: Nationality = NOT_STATED
+    sex: Sex = NOT_STATED
+    opposition: Opposition = NOT_STATED
     joined_party: HistDate | None = None
     certainty: dict[PersonAttribute, Certainty] = Field(
         default={}, description="How sure each attribute is (left out: stated); contested ones give `readings`")
@@ -184,7 +184,7 @@ class Hearing(Entry):
 class Arrest(Entry):
     type: Literal["arrest"]
     person: Id
-    by: Body = "nkvd"  # type: ignore[assignment]
+    by: Body = "nkvd"
     operation: Text | None = None
 
 
@@ -199,7 +199,7 @@ class Expulsion(Entry):
 class Sentence(Entry):
     type: Literal["sentence"]
     person: Id
-    by: Body = "court"  # type: ignore[assignment]
+    by: Body = "court"
     sentence: Text
 
 

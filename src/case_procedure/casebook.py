@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from case_procedure import diagram
-from case_procedure.case import Case, Hearing
+from case_procedure.case import Case, Event, Hearing
 from case_procedure.census import Census, Entry, Status, by_chapter, chapter_heading, section_words
 from case_procedure.codebook import BODY_TERMS, DECISION_TERMS, factory_name, label
 from case_procedure.engine import Engine
@@ -42,7 +42,7 @@ from case_procedure.explain import (
     tell,
 )
 from case_procedure.files import replacing_folder
-from case_procedure.norms import NormSet
+from case_procedure.norms import NormSet, ResolvedRule
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.safe_text import visible
 from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, sensitivity, weights
@@ -326,7 +326,7 @@ def _switcher(views: list[View]) -> str:
 def _timeline(case: Case) -> str:
     numbers = {h.id: n for n, h in enumerate(case.hearings(), start=1)}
 
-    def item(event, tag: str) -> str:  # noqa: ANN001 - case.Event
+    def item(event: Event, tag: str) -> str:
         hearing = event.id in numbers
         kind = f"hearing {numbers[event.id]}" if hearing else label(event.type)
         certainty = f' <span class="tag">{e(event.certainty)}</span>' if event.certainty != "stated" else ""
@@ -400,7 +400,7 @@ rules that did not apply with the condition that failed.</p>
 
 # -- Norm set pages ----------------------------------------------------------------------------
 
-def _rule_html(normset: NormSet, n: int, rule, prescribed_in: dict[str, list[str]], root: str) -> str:  # noqa: ANN001
+def _rule_html(normset: NormSet, n: int, rule: ResolvedRule, prescribed_in: dict[str, list[str]], root: str) -> str:
     r = rule.rule
     overrides = ", ".join(_rule_link(normset, t) for t in r.overrides)
     cases = "".join(f'<a href="{root}cases/{e(c)}.html">{e(c)}</a> ' for c in prescribed_in.get(rule.id, []))

@@ -58,7 +58,7 @@ class Entry(Strict):
 
     id: Id = Field(description="An ascii slug, unique in the census; the case id when encoded")
     name: Text = Field(description="As the book names the person, initials as given")
-    factory: Factory = Field(  # type: ignore[valid-type]  # a vocabulary built at import, as in case.py
+    factory: Factory = Field(
         description="A factory term, `other` (say which in `records`) or `not_stated`")
     chapter: Words = Field(description="1 to 5, 'introduction' or 'conclusion'")
     section: Words = Field(description="The section heading where the person is mainly treated, or 'opening'")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, NoReturn
+from typing import Annotated, Any, Callable, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -140,8 +140,8 @@ def check(
     if problems:
         _fail(problems)
     rules = sum(len(n.rules) for n in norm_sets.values())
-    files = "1 case file" if len(loaded.cases) == 1 else f"{len(loaded.cases)} case files"
-    _echo(f"{files} and {len(norm_sets)} norm sets ({rules} rules) are valid; "
+    case_files = "1 case file" if len(loaded.cases) == 1 else f"{len(loaded.cases)} case files"
+    _echo(f"{case_files} and {len(norm_sets)} norm sets ({rules} rules) are valid; "
           f"{len(findings.results)} rule test situations run, {len(findings.failed)} failed; "
           f"{len(findings.overlaps)} unsettled overlaps")
     if census is not None:
@@ -258,17 +258,21 @@ def replay(
     _echo(_render(traces, format, as_text, as_markdown), nl=False)
 
 
-def _render(results: list, format: Format, text: Callable[[Any], str], markdown: Callable[[Any], str]) -> str:
+def _render(results: list[Any], format: Format, text: Callable[[Any], str], markdown: Callable[[Any], str]) -> str:
     """One result per case: JSON (an object for one case, a list for several), text or Markdown."""
     if format is Format.json:
         if len(results) == 1:
-            return results[0].to_json()
+            one: str = results[0].to_json()
+            return one
         return json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"
     render = text if format is Format.text else markdown
     return "\n".join(render(r) for r in results)
 
 
-def _run(work):
+Result = TypeVar("Result")
+
+
+def _run(work: Callable[[], Result]) -> Result:
     """Run replay work, turning rule conflicts (exit 2) and engine failures (exit 3) into messages."""
     try:
         return work()
@@ -557,16 +561,7 @@ def whatif_command(
     loaded = _workspace(cases, rules_dir, [case_file])
     _known_norm_set(rules, loaded.norm_sets)
     case_path = loaded.paths[0]
-    given: list[patch.Given] = []
-    problems: list[Problem] = []
-    readers = [lambda: patch.read_patch(patch_file)] if patch_file is not None else []
-    for reader in [*readers, *(lambda a=a: [patch.parse_argument(a)] for a in changes)]:
-        try:
-            given += reader()
-        except InputError as exc:
-            problems += exc.problems
-    if problems:
-        _fail(problems)
+    given = patch.read_changes(patch_file, changes)
     try:
         data, lines = read_yaml(case_path)
         changed = patch.validate(case_path, patch.file_data(data), lines, given)

@@ -8,7 +8,10 @@ prescribed decision can be compared with a recorded one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 from case_procedure.sources import OPENING, Source
 
@@ -27,9 +30,21 @@ def _src(chapter: str | int, section: str, pages: str) -> Source:
     return Source(chapter=str(chapter), section=section, pages=pages)
 
 
-def _vocabulary(name: str, terms: list[Term]) -> tuple[type[StrEnum], dict[str, Term]]:
-    table = {term.id: term for term in terms}
-    return StrEnum(name, {t.id.upper(): t.id for t in terms}), table  # type: ignore[return-value]
+class Vocabulary:
+    """Pydantic metadata that admits exactly the ids of one vocabulary: `Annotated[str, Vocabulary(TERMS)]`.
+
+    The field validates and documents itself as a literal of the ids (the same errors and JSON Schema as a
+    `Literal` written out), while the ids are written once, in the terms."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.ids = [term.id for term in terms]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.literal_schema(self.ids)
+
+
+def _table(terms: list[Term]) -> dict[str, Term]:
+    return {term.id: term for term in terms}
 
 
 # -- Bodies ------------------------------------------------------------------------------
@@ -56,7 +71,8 @@ BODY_TERMS = [
     Term("court", "Courts, the Military Collegium and NKVD boards that tried and sentenced the arrested.",
          _src(2, "FIRE AND TRIAL", "102"), "outside"),
 ]
-Body, BODIES = _vocabulary("Body", BODY_TERMS)
+BODIES = _table(BODY_TERMS)
+Body = Annotated[str, Vocabulary(BODY_TERMS)]
 PARTY_BODIES = frozenset(t.id for t in BODY_TERMS if t.group == "party")
 
 # -- Decisions, mildest first ---------------------------------------------------------------
@@ -94,7 +110,8 @@ DECISION_TERMS = [
     Term("appeal_unanswered", "The appeal is left to 'marinate': no answer comes, and the expulsion stands.",
          _src(5, "THE RAVAGES OF TERROR", "257-258"), severity=10),
 ]
-Decision, DECISIONS = _vocabulary("Decision", DECISION_TERMS)
+DECISIONS = _table(DECISION_TERMS)
+Decision = Annotated[str, Vocabulary(DECISION_TERMS)]
 
 
 ACRONYMS = {"nkvd": "NKVD"}
@@ -167,7 +184,8 @@ GROUND_TERMS = [
     _ground("slander", "slander", "Making false or unsupported accusations against party members.",
             _src(5, "UNMASKING THE SLANDERERS", "275-280")),
 ]
-Ground, GROUNDS = _vocabulary("Ground", GROUND_TERMS)
+GROUNDS = _table(GROUND_TERMS)
+Ground = Annotated[str, Vocabulary(GROUND_TERMS)]
 GROUND_FAMILIES = sorted({t.group for t in GROUND_TERMS if t.group})
 
 # -- Ties between people, by closeness ----------------------------------------------------
@@ -190,7 +208,8 @@ TIE_TERMS = [
     Term("coworker", "A colleague in the same shop or office.", _TIES, "associate"),
     Term("acquaintance", "A guest at the same gathering or a passing acquaintance.", _TIES, "associate"),
 ]
-TieKind, TIE_KINDS = _vocabulary("TieKind", TIE_TERMS)
+TIE_KINDS = _table(TIE_TERMS)
+TieKind = Annotated[str, Vocabulary(TIE_TERMS)]
 
 # -- Conduct: what a person did that rules may weigh ----------------------------------------
 
@@ -218,7 +237,8 @@ CONDUCT_TERMS = [
     Term("shunning", "Avoided a person, broke off contact or refused to be seen with them, short of a formal "
          "renunciation.", _src(3, "SPURNING RELATIVES", "182-186")),
 ]
-Conduct, CONDUCTS = _vocabulary("Conduct", CONDUCT_TERMS)
+CONDUCTS = _table(CONDUCT_TERMS)
+Conduct = Annotated[str, Vocabulary(CONDUCT_TERMS)]
 
 # -- Statement kinds --------------------------------------------------------------------
 
@@ -232,7 +252,8 @@ STATEMENT_TERMS = [
     Term("information", "Material passed from one body to another, such as interrogation testimony.",
          _src(4, "THE SECOND INTERROGATION", "223-224")),
 ]
-StatementKind, STATEMENT_KINDS = _vocabulary("StatementKind", STATEMENT_TERMS)
+STATEMENT_KINDS = _table(STATEMENT_TERMS)
+StatementKind = Annotated[str, Vocabulary(STATEMENT_TERMS)]
 
 # -- Attributes of people ------------------------------------------------------------------
 
@@ -248,7 +269,8 @@ PARTY_STATUS_TERMS = [
     Term("expelled", "Already expelled before the events of the case.", _src(5, "THE RAVAGES OF TERROR", "257")),
     Term(NOT_STATED, "The book does not say.", _DINAMO),
 ]
-PartyStatus, PARTY_STATUSES = _vocabulary("PartyStatus", PARTY_STATUS_TERMS)
+PARTY_STATUSES = _table(PARTY_STATUS_TERMS)
+PartyStatus = Annotated[str, Vocabulary(PARTY_STATUS_TERMS)]
 
 ORIGIN_TERMS = [
     Term("worker", "Working-class origin.", _DINAMO),
@@ -259,7 +281,8 @@ ORIGIN_TERMS = [
     Term("clergy", "From a clergy family.", _REVIEW),
     Term(NOT_STATED, "The book does not say.", _DINAMO),
 ]
-Origin, ORIGINS = _vocabulary("Origin", ORIGIN_TERMS)
+ORIGINS = _table(ORIGIN_TERMS)
+Origin = Annotated[str, Vocabulary(ORIGIN_TERMS)]
 
 _NATIONAL = _src(4, "NATIONAL OPERATIONS AND COLLATERAL DAMAGE", "215-219")
 NATIONALITY_TERMS = [
@@ -273,14 +296,16 @@ NATIONALITY_TERMS = [
     Term("other", "Another nationality, named in the person's note.", _DINAMO, "untargeted"),
     Term(NOT_STATED, "The book does not say.", _DINAMO, "untargeted"),
 ]
-Nationality, NATIONALITIES = _vocabulary("Nationality", NATIONALITY_TERMS)
+NATIONALITIES = _table(NATIONALITY_TERMS)
+Nationality = Annotated[str, Vocabulary(NATIONALITY_TERMS)]
 
 SEX_TERMS = [
     Term("female", "A woman.", _src(3, "CONCLUSION", "191-198")),
     Term("male", "A man.", _src(3, "CONCLUSION", "191-198")),
     Term(NOT_STATED, "The book does not say.", _src(3, "CONCLUSION", "191-198")),
 ]
-Sex, SEXES = _vocabulary("Sex", SEX_TERMS)
+SEXES = _table(SEX_TERMS)
+Sex = Annotated[str, Vocabulary(SEX_TERMS)]
 
 OPPOSITION_TERMS = [
     Term("none", "The book says or makes plain there was no opposition past.", _REVIEW),
@@ -290,7 +315,8 @@ OPPOSITION_TERMS = [
     Term("menshevik", "A Menshevik past.", _src(4, "ALEKSANDR SOMOV: BRINGING DOWN THE MIGHTY", "212-215")),
     Term(NOT_STATED, "The book does not say.", _REVIEW),
 ]
-Opposition, OPPOSITIONS = _vocabulary("Opposition", OPPOSITION_TERMS)
+OPPOSITIONS = _table(OPPOSITION_TERMS)
+Opposition = Annotated[str, Vocabulary(OPPOSITION_TERMS)]
 
 FACTORY_TERMS = [
     Term("dinamo", "Dinamo electrical machine plant, Moscow.", _DINAMO, name="Dinamo"),
@@ -306,7 +332,8 @@ FACTORY_TERMS = [
     Term("other", "Another workplace, named in the note.", _DINAMO),
     Term(NOT_STATED, "The book does not say.", _DINAMO),
 ]
-Factory, FACTORIES = _vocabulary("Factory", FACTORY_TERMS)
+FACTORIES = _table(FACTORY_TERMS)
+Factory = Annotated[str, Vocabulary(FACTORY_TERMS)]
 
 
 def factory_name(term: str) -> str:

@@ -101,12 +101,12 @@ def case_pathway(case: Case, trace: Trace | None = None, simulation: Simulation 
         edges.append(Edge(nodes[previous].id, nodes[RECORD_END].id, "recorded: the record ends", "recorded"))
     if simulation is not None:
         previous = OPENING
-        for step in simulation.steps:
-            nodes.setdefault(step.body, _body_node(step.body))
-            decided = step.words() or "no rule decides"
-            edges.append(Edge(nodes[previous].id, nodes[step.body].id, f"simulated {step.n}: {decided}",
+        for simulated in simulation.steps:
+            nodes.setdefault(simulated.body, _body_node(simulated.body))
+            decided = simulated.words() or "no rule decides"
+            edges.append(Edge(nodes[previous].id, nodes[simulated.body].id, f"simulated {simulated.n}: {decided}",
                               "simulated"))
-            previous = step.body
+            previous = simulated.body
         if simulation.steps:
             ending = SIMULATION_ENDINGS[simulation.ended]
             nodes[SIMULATION_END] = Node(_node_id(SIMULATION_END), f"simulation: {ending}", "terminal")

@@ -1,6 +1,7 @@
 """The one adapter that owns durable-rules, and a plain-Python evaluator of the same rulesets.
 
-durable-rules 2.0.28 is old and fragile (anchors.md). This adapter:
+durable-rules 2.0.28 is old and fragile (its pitfalls: docs/bad-input.md, "Conditions durable-rules
+mishandles"; tests/test_engine.py and tests/test_differential.py pin each one). This adapter:
 - runs no background threads (`Host._run` is disabled: its timers crash on deleted sessions);
 - registers each compiled ruleset once per process (a name cannot be registered twice);
 - asserts facts with unique ids in a fresh session and deletes the session afterwards
@@ -107,7 +108,7 @@ def _check_facts(facts: list[EngineFact]) -> None:
 
 # -- durable-rules -------------------------------------------------------------------------
 
-class _QuietHost(Host):
+class _QuietHost(Host):  # type: ignore[misc]  # durable-rules is untyped
     """A Host without the dispatch and timer threads, whose actions all go to one callback."""
 
     def __init__(self, on_fire: Callable[[str, Any], None]) -> None:
@@ -311,7 +312,7 @@ def holds(condition: dict[str, Any], fact: EngineFact) -> bool:
             return not _equal(fact[name], literal)
         if not all(type(v) is int for v in (fact[name], literal)):
             return False  # only whole numbers are ordered
-        return fact[name] >= literal if key == "$gte" else fact[name] <= literal
+        return bool(fact[name] >= literal if key == "$gte" else fact[name] <= literal)
     return key in fact and _equal(fact[key], value)
 
 

@@ -16,11 +16,12 @@ from typing import Literal, Union
 from pydantic import ConfigDict, Field
 
 from case_procedure import codebook
+from case_procedure.case import Strict
 from case_procedure.codebook import Body, Decision
 from case_procedure.compiler import DECISIONS, ROUTES
 from case_procedure.engine import Engine
 from case_procedure.errors import InputError, Problem, RuleConflict
-from case_procedure.norms import Key, NormSet, Pattern, Range, RuleId, Scalar, Strict, pattern_problems
+from case_procedure.norms import Key, NormSet, Pattern, Range, RuleId, Scalar, pattern_problems
 from case_procedure.precedence import Resolution, resolve
 from case_procedure.replay import RuleBook
 from case_procedure.scalars import Flag

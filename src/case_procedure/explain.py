@@ -114,7 +114,9 @@ ARREST_WORDS = {True: "arrested", False: "not arrested", None: "arrest not state
 
 def event_sentence(case: Case, event: Event) -> str:
     """One plain sentence for an entry of the record or the background."""
-    name = lambda p: person_name(case, p)  # noqa: E731
+    def name(person: str) -> str:
+        return person_name(case, person)
+
     if isinstance(event, Statement):
         return statement_sentence(case, event)
     if isinstance(event, Hearing):
@@ -512,7 +514,7 @@ def explain_text(told: Told, book: RuleBook, step: int | None = None) -> str:
         if not diverging:
             lines += wrap(_NOWHERE if trace.steps else "Nowhere.", "")
         sentences = simulation_sentences(told.simulation)
-        if sentences:
+        if sentences and told.simulation is not None:
             lines += ["", SIMULATION_HEADING, "-" * len(SIMULATION_HEADING)]
             lines += wrap(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set), "")
             for sentence in sentences:
@@ -584,7 +586,7 @@ def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str
         if not diverging:
             out.append(_NOWHERE if trace.steps else "Nowhere.")
         sentences = simulation_sentences(told.simulation)
-        if sentences:
+        if sentences and told.simulation is not None:
             out += ["", f"## {SIMULATION_HEADING}", "",
                     md_text(SIMULATION_INTRO.format(norm_set=told.simulation.norm_set)), ""]
             out += [f"- {md_text(sentence)}" for sentence in sentences]

@@ -58,8 +58,8 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(upgraded.get(part), list):
             upgraded[part] = [dict(e) if isinstance(e, dict) else e for e in upgraded[part]]
     for change in changes(data):
-        part, i = change.loc
-        entry = upgraded[str(part)][int(i)]
+        where, i = change.loc
+        entry = upgraded[str(where)][int(i)]
         if change.kind == "rename":
             entry["subjects"] = [entry.pop("subject")]
         else:

@@ -391,7 +391,7 @@ def pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
                 problems.append(((*loc, name), f"{name!r} is true or false, not {value!r}"))
             elif attribute.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
                 problems.append(((*loc, name), f"{name!r} is a number, not {value!r}"))
-            elif attribute.kind is int and not -RULE_NUMBER_LIMIT <= value <= RULE_NUMBER_LIMIT:
+            elif attribute.kind is int and isinstance(value, int) and abs(value) > RULE_NUMBER_LIMIT:
                 problems.append(((*loc, name), f"{value} is out of range: a rule compares numbers between "
                                  f"{-RULE_NUMBER_LIMIT:,} and {RULE_NUMBER_LIMIT:,}"))
             elif attribute.kind is str and (not isinstance(value, str) or value not in (attribute.values or ())):

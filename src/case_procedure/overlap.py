@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from case_procedure import codebook
 from case_procedure.norms import AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
@@ -30,7 +31,7 @@ from case_procedure.situation import CATALOGUE
 
 SINGLE_FACTS = ("hearing", "accused", "charges", "outcome")
 COUNTS = range(0, 64)  # the domain of numeric attributes: counts and severity ranks
-Space = dict[str, frozenset]
+Space = dict[str, frozenset[Any]]  # an attribute's values: terms, numbers or truth values
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Overlap:
                 f"({b.describe_outcome()}) can apply together at {where} and neither overrides the other")
 
 
-def _domain(fact: str, name: str) -> frozenset:
+def _domain(fact: str, name: str) -> frozenset[Any]:
     attribute = CATALOGUE[fact][name]
     if attribute.kind is bool:
         return frozenset((True, False))
@@ -56,7 +57,7 @@ def _domain(fact: str, name: str) -> frozenset:
     return frozenset(attribute.values or ())
 
 
-def _allowed(fact: str, name: str, test: Test) -> frozenset:
+def _allowed(fact: str, name: str, test: Test) -> frozenset[Any]:
     domain = _domain(fact, name)
     if isinstance(test, list):
         return domain & frozenset(test)
@@ -81,7 +82,7 @@ def _meet(patterns: list[Pattern]) -> Space | None:
     return space
 
 
-def _charges_needed(grounds: list[frozenset]) -> int:
+def _charges_needed(grounds: list[frozenset[str]]) -> int:
     """The fewest charges that can meet every charge pattern: the most patterns no two of which share a ground."""
     best = 0
     for size in range(1, len(grounds) + 1):
@@ -108,7 +109,8 @@ def _charges_fit(summary: Space, charges: list[Pattern]) -> bool:
         if not possible:
             return False
         grounds.append(frozenset(possible))
-    return max(summary.get("count", frozenset(COUNTS))) >= _charges_needed(grounds)
+    most: int = max(summary.get("count", frozenset(COUNTS)))
+    return most >= _charges_needed(grounds)
 
 
 def could_apply_together(first: ResolvedRule, second: ResolvedRule) -> tuple[str, ...]:
@@ -118,7 +120,7 @@ def could_apply_together(first: ResolvedRule, second: ResolvedRule) -> tuple[str
         return ()
     patterns = [*first.rule.when, *second.rule.when]
     for fact in SINGLE_FACTS:
-        extra = [Pattern(fact="hearing", body=list(bodies))] if fact == "hearing" else []
+        extra = [Pattern.model_validate({"fact": "hearing", "body": list(bodies)})] if fact == "hearing" else []
         space = _meet([*extra, *(p for p in patterns if p.fact == fact)])
         if space is None:
             return ()

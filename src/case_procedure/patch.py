@@ -56,7 +56,8 @@ class Change(BaseModel):
 
     @property
     def op(self) -> Op:
-        return next(op for op in ("set", "add", "remove") if op in self.model_fields_set)  # type: ignore[return-value]
+        ops: tuple[Op, ...] = ("set", "add", "remove")
+        return next(op for op in ops if op in self.model_fields_set)
 
     @property
     def value(self) -> Any:
@@ -162,6 +163,25 @@ def read_patch(path: Path) -> list[Given]:
     """The changes of a patch file, each with its line, or InputError (file:line: field: message)."""
     patch, lines = load_model(path, PatchFile)
     return [Given(c, Place(file=path, line=lines.line(("changes", i)))) for i, c in enumerate(patch.changes)]
+
+
+def read_changes(patch_file: Path | None, arguments: list[str]) -> list[Given]:
+    """The changes of a patch file and of `--set` arguments, in that order; InputError lists every bad one."""
+    given: list[Given] = []
+    problems: list[Problem] = []
+    if patch_file is not None:
+        try:
+            given += read_patch(patch_file)
+        except InputError as exc:
+            problems += exc.problems
+    for argument in arguments:
+        try:
+            given.append(parse_argument(argument))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return given
 
 
 # -- Applying changes ---------------------------------------------------------------------------

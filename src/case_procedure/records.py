@@ -181,8 +181,8 @@ def records(result: Any) -> list[Row]:
                     "a comparison, a report, or a list of them")
 
 
-@records.register
-def _(result: list) -> list[Row]:
+@records.register(list)
+def _(result: list[Any]) -> list[Row]:
     return [row for item in result for row in records(item)]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Sequence
 
 from case_procedure.codebook import label
 from case_procedure.compare import Comparison
@@ -130,7 +131,7 @@ def cell(value: object) -> str:
     return value if isinstance(value, Markup) else md_text(str(value))
 
 
-def table(header: list[str], rows: list[list[object]]) -> list[str]:
+def table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     """A Markdown table; the header is the program's own words, each cell goes through `cell`."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return lines + ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
@@ -158,9 +159,9 @@ def as_markdown(trace: Trace) -> str:
         if step.prescribed is None:
             out.append("No rule of the norm set applies." if step.norm_set else "No norm set was in force.")
             continue
-        rule = step.prescribed.rule
-        out += [f"**Rule {code(rule.id)}** ({rule.reading}): {md_text(rule.statement)}", ""]
-        out += [f"- Source: {md_text(s.citation)}" for s in rule.source]
+        ref = step.prescribed.rule
+        out += [f"**Rule {code(ref.id)}** ({ref.reading}): {md_text(ref.statement)}", ""]
+        out += [f"- Source: {md_text(s.citation)}" for s in ref.source]
         out += ["- Because:"] + [f"  - {md_text(f.description)}" for f in step.prescribed.matched]
     if trace.deadlines:
         out += ["", "## Deadlines", ""]

@@ -132,8 +132,10 @@ def situation_at(case: Case, hearing: Hearing, normset: NormSet) -> situations.S
 
 
 def decision_range(prescribed: Range | None) -> DecisionRange | None:
-    if prescribed is None:
-        return None
+    return None if prescribed is None else charge_range(prescribed)
+
+
+def charge_range(prescribed: Range) -> DecisionRange:
     return DecisionRange(at_least=prescribed.at_least, at_most=prescribed.at_most, typical=prescribed.typical)
 
 
@@ -153,7 +155,7 @@ def charge_fields(chosen: Resolution, situation: situations.Situation) -> dict[s
     prescribes for (they contribute nothing, whether or not a cap covers them), the caps that applied."""
     per_charge = [ChargeRange(charge=o.charge, ground=str(situation.fact(o.charge).attributes.get("ground", "")),
                               penalty_rules=list(o.penalty_rules), caps=list(o.caps),
-                              range=decision_range(o.range), deciding=o.charge == chosen.deciding_charge)
+                              range=charge_range(o.range), deciding=o.charge == chosen.deciding_charge)
                   for o in chosen.per_charge]
     covered = {o.charge for o in chosen.per_charge}
     uncovered = [f.id for f in situation.facts if f.kind == "charge" and f.id not in covered]

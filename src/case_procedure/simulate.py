@@ -30,7 +30,7 @@ from case_procedure.replay import (
     rule_ref,
 )
 from case_procedure.situation import OPENING, Decided
-from case_procedure.trace import SimStep, Simulation
+from case_procedure.trace import Ending, SimStep, Simulation
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
     seen: dict[_Standing, int] = {}
     routes = [opening.rule.id] if opening else []
     steps: list[SimStep] = []
-    ended = "end"
+    ended: Ending = "end"
     while body != END:
         standing = _Standing(body, expelled, on_appeal, decided[-1].decision if decided else None)
         if standing in seen:

@@ -4,7 +4,7 @@ The situation builder reads a case and one hearing of the accused and derives fa
 such as "the accused's spouse had been arrested and the accused reported it the next
 day". Relations between entries (dates, who concerns whom, what came before) are
 computed here, in Python, so that every rule pattern tests a single fact: joins with
-cross-fact tests crash durable-rules (see anchors.md).
+cross-fact tests crash durable-rules (engine.py lists its pitfalls).
 
 `CATALOGUE` lists every fact kind and its attributes with their allowed values; rule
 files are checked against it, so a rule cannot test a fact that is never produced.
@@ -541,7 +541,7 @@ def _tie_description(name: str, attributes: dict[str, Value]) -> str:
 def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[Event], before: set[str]) -> list[Fact]:
     facts = []
     for n, (other, kind) in enumerate(sorted(ties.items()), start=1):
-        blows = [e for e in known if isinstance(e, (Arrest, Expulsion)) and e.person == other]
+        blows: list[Event] = [e for e in known if isinstance(e, (Arrest, Expulsion)) and e.person == other]
         blows += [e for e in known if isinstance(e, Hearing) and e.subject == other and e.decision == "expulsion"]
         blow_ids = {e.id for e in blows}
         reports = [
@@ -556,7 +556,7 @@ def _tie_facts(case: Case, hearing: Hearing, ties: dict[str, str], known: list[E
         first_blow = min((b.date for b in answered), default=None)
         expelled = _stands_expelled(other, blows, known)
         # what made the other person an enemy: the blows above, an expulsion only if it stands, and sentences
-        struck = [b for b in blows if expelled or isinstance(b, Arrest)]
+        struck: list[Event] = [b for b in blows if expelled or isinstance(b, Arrest)]
         struck += [e for e in known if getattr(e, "person", None) == other
                    and (isinstance(e, Sentence) or isinstance(e, Death) and e.executed)]
         enemy, enemy_because = _enemy_before(struck, hearing, before)
@@ -729,7 +729,7 @@ def build(case: Case, hearing: Hearing, basis: str = "trust") -> Situation:
     # what the body could know of: the record so far, and background that may precede the hearing
     known = [*(e for e in case.background if e.date.may_precede(hearing.date)), *before]
     positions = [i for i, e in enumerate(before) if isinstance(e, Hearing) and e.subject == case.accused]
-    earlier = [before[i] for i in positions]
+    earlier = [e for e in before if isinstance(e, Hearing) and e.subject == case.accused]
     since_last_hearing = {e.id for e in before[(positions[-1] + 1 if positions else 0):]}
     ties = _ties_of(case)
     accused = _accused_fact(case, known)

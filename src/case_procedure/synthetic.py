@@ -124,7 +124,7 @@ def entry(choose: Chooser, entry_id: str, day: dt.date, earlier: list[str], in_r
             "source": source_refs(choose)}
     kind = choose.choice(RECORD_KINDS if in_record else BACKGROUND_KINDS)
     if kind == "hearing":
-        hearing = {"type": "hearing", "body": choose.choice(PARTY_BODIES), "subject": "accused",
+        hearing: dict[str, Any] = {"type": "hearing", "body": choose.choice(PARTY_BODIES), "subject": "accused",
                    "grounds": choose.subset(terms(codebook.GROUNDS), 0, 3)}
         if choose.integer(0, 4):
             hearing["decision"] = choose.choice(terms(codebook.DECISIONS))

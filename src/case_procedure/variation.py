@@ -40,8 +40,8 @@ class Variation(BaseModel):
     cost: int = Field(ge=1, le=5, description="1: a small, plausible change; up to 5: a change to who the accused was")
     values: list[Union[int, str]] = Field(default=[], description="attribute: the terms; report: days, or never")
     attribute: Literal["nationality", "origin", "opposition", "party_status", "sex"] | None = None
-    conduct: codebook.Conduct | None = None  # type: ignore[valid-type]
-    drops: list[codebook.Conduct] = []  # type: ignore[valid-type]
+    conduct: codebook.Conduct | None = None
+    drops: list[codebook.Conduct] = []
     match: dict[str, MatchValue] = {}
     group: Literal["entry", "toward", "person"] = "entry"
     within_days: int = Field(default=180, ge=1, le=3650)

@@ -62,9 +62,11 @@ def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == str(part):
-                return value if not isinstance(value, yaml.ScalarNode) or value.value != "" else key
+                child: yaml.Node = value if not isinstance(value, yaml.ScalarNode) or value.value != "" else key
+                return child
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]
+        item: yaml.Node = node.value[part]
+        return item
     return None
 
 
@@ -127,6 +129,9 @@ MAX_DEPTH = 40  # nesting of mappings and lists; the formats need fewer than ten
 class _Refused(yaml.MarkedYAMLError):
     """A YAML feature the formats do not use and the loader refuses."""
 
+    def __init__(self, problem: str, mark: Any) -> None:  # the C and the Python parser have their own Mark
+        super().__init__(None, None, problem, mark)
+
 
 class _Loader(yaml.SafeLoader):
     """The safe loader, refusing anchors, aliases and explicit tags, and bounding the nesting.
@@ -141,23 +146,25 @@ class _Loader(yaml.SafeLoader):
         self._depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(None, None, f"alias *{event.anchor} is not allowed; write the value out in full",
+            raise _Refused(f"alias *{event.anchor} is not allowed; write the value out in full",
                            event.start_mark)
         if getattr(event, "anchor", None) is not None:
-            raise _Refused(None, None, f"anchor &{event.anchor} is not allowed (nor aliases); write values out "
+            raise _Refused(f"anchor &{event.anchor} is not allowed (nor aliases); write values out "
                            "in full", event.start_mark)
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _Refused(None, None, f"tag {shown} is not allowed; the file holds plain data only",
+            raise _Refused(f"tag {shown} is not allowed; the file holds plain data only",
                            event.start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-            return super().compose_node(parent, index)
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            node = super().compose_node(parent, index)
+            assert node is not None  # a node is composed whenever an event is pending
+            return node
         finally:
             self._depth -= 1
 
@@ -189,14 +196,14 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode,
     mapping: dict[str, Any] = {}
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
-            raise _Refused(None, None, "a key must be a name, not a list or a mapping", key.start_mark)
+            raise _Refused("a key must be a name, not a list or a mapping", key.start_mark)
         mapping[key.value] = loader.construct_object(value, deep=deep)
     return mapping
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     if len(node.value) > _MAX_DIGITS:
-        raise _Refused(None, None, f"number too long ({len(node.value)} characters)", node.start_mark)
+        raise _Refused(f"number too long ({len(node.value)} characters)", node.start_mark)
     return int(node.value)
 
 
@@ -280,12 +287,12 @@ def _parse_careful(path: Path, text: str) -> tuple[Any, yaml.Node]:
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        tab = _tab_line(text, line) if line and not isinstance(exc, _Refused) else None
+        at = mark.line + 1 if mark else None
+        tab = _tab_line(text, at) if at and not isinstance(exc, _Refused) else None
         if tab is not None:
             raise _fail(path, tab, "a tab in the indentation; YAML indents with spaces only") from None
         message = str(exc.problem) if isinstance(exc, _Refused) else f"broken YAML: {exc.problem or exc}"
-        raise _fail(path, line, message) from None
+        raise _fail(path, at, message) from None
     except yaml.YAMLError as exc:
         raise _fail(path, None, f"broken YAML: {exc}") from None
     finally:
