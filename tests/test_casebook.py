@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from case_procedure import corpus
 from case_procedure.casebook import DIFFERING, build, replay_sets
 from case_procedure.cli import app
+from case_procedure.progress import Tick
 from case_procedure.replay import AUTO, replay
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -81,8 +82,8 @@ def parse(path: Path) -> Page:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, book, engine) -> tuple[Path, list[str]]:
-    messages: list[str] = []
+def site(tmp_path_factory: pytest.TempPathFactory, book, engine) -> tuple[Path, list[Tick]]:
+    messages: list[Tick] = []
     out = tmp_path_factory.mktemp("casebook") / "site"
     cases = corpus.load_cases(corpus.case_files(ROOT / "cases"))
     build(out, cases, book, engine, progress=messages.append)
@@ -97,7 +98,8 @@ def test_the_whole_corpus_builds_with_progress(site) -> None:
     rule_files = sorted(p.stem for p in (ROOT / "rules").glob("*.yaml"))
     assert sorted(p.stem for p in (out / "norms").glob("*.html")) == rule_files
     assert {"index.html", "procedure.html"} <= {p.name for p in out.iterdir()}
-    assert [m for m in messages if m.startswith("case ")] == [f"case {i}/{len(ids)} {c}" for i, c in enumerate(ids, 1)]
+    assert [str(m) for m in messages if m.stage == "case"] == [f"case {i}/{len(ids)} {c}"
+                                                               for i, c in enumerate(ids, 1)]
 
 
 def test_every_page_is_well_formed_accessible_and_its_links_resolve(site) -> None:
@@ -208,8 +210,8 @@ def test_an_interrupted_build_leaves_the_previous_casebook(tmp_path: Path, book,
     build(out, loaded, book, engine, progress=lambda _: None, use_svg=False)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def interrupt(message: str) -> None:
-        if message.startswith("norm set 2/"):
+    def interrupt(tick: Tick) -> None:
+        if tick.stage == "norm set" and tick.done == 2:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

@@ -101,3 +101,15 @@ def test_the_bundled_data_is_never_written_over(installed: Path, tmp_path: Path)
     done = _run([installed / "case-procedure", "casebook", "--out", data / "site", "--force"], tmp_path)
     assert done.returncode == 2 and "program's own folder" in done.stderr
     assert sorted(p.name for p in data.iterdir()) == before
+
+
+def test_exports_from_an_empty_folder_and_the_data_package_validates(installed: Path, tmp_path: Path) -> None:
+    database = _run([installed / "case-procedure", "export", "--format", "sqlite", "--out", "x.db"], tmp_path, 300)
+    assert database.returncode == 0, database.stderr
+    assert (tmp_path / "x.db").stat().st_size > 0
+    package = _run([installed / "case-procedure", "export", "--format", "csv", "--out", "pkg/"], tmp_path, 300)
+    assert package.returncode == 0, package.stderr
+    # the validator of the test environment, run on the package the installed tool wrote
+    checked = _run([sys.executable, "-m", "frictionless", "validate", "pkg/datapackage.json"], tmp_path, 300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "invalid" not in checked.stdout.lower()

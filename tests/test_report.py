@@ -54,6 +54,21 @@ def test_the_text_form_prints_the_figures_of_the_json_form(full: report.Report) 
     assert all(len(line) <= report.WIDTH for line in text.splitlines())
 
 
+def test_the_summary_is_each_norm_set_over_all_hearings(full: report.Report) -> None:
+    rows = _rows(report.summary(full), TEXT_ROW)
+    assert rows == [(item.norm_set, item.overall.figures()) for item in full.agreement]
+
+
+@pytest.mark.slow
+def test_summary_with_out_prints_the_table_and_writes_the_whole_report(tmp_path: Path,
+                                                                      full: report.Report) -> None:
+    out = tmp_path / "report.md"
+    done = CliRunner().invoke(app, ["report", "--format", "markdown", "--out", str(out), "--summary"])
+    assert done.exit_code == 0, done.output
+    assert done.stdout == report.summary(full)
+    assert out.read_text(encoding="utf-8") == report.as_markdown(full)
+
+
 def test_the_markdown_form_prints_the_figures_of_the_json_form(full: report.Report) -> None:
     built = report.Report.model_validate(json.loads(full.to_json()))
     markdown = report.as_markdown(built)

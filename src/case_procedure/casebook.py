@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -43,6 +41,7 @@ from case_procedure.explain import (
 )
 from case_procedure.files import replacing_folder
 from case_procedure.norms import NormSet, ResolvedRule
+from case_procedure.progress import Progress, Tick, silent
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.safe_text import visible
 from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, sensitivity, weights
@@ -53,15 +52,8 @@ from case_procedure.variation import Variation, load_variations
 ASSETS = ("casebook.css", "casebook.js")
 AGREEMENT_MARKS = {"agree": "=", "harsher": "▲", "milder": "▼", "no-rule": "–", "unrecorded": "?"}
 DIFFERING = ("harsher", "milder")
-Progress = Callable[[str], None]
-
-
 def e(text: object) -> str:
     return html.escape(str(text), quote=True)
-
-
-def _stderr(message: str) -> None:
-    print(visible(message), file=sys.stderr, flush=True)
 
 
 # -- Page frame --------------------------------------------------------------------------------
@@ -654,7 +646,7 @@ disagreement between the norms and the record is a question to look into, not a 
 
 # -- Build -------------------------------------------------------------------------------------
 
-def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress: Progress = _stderr,
+def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress: Progress = silent,
           use_svg: bool | None = None, census: Census | None = None) -> int:
     """Write the casebook to `out` (replacing what is there only when the whole build succeeded).
 
@@ -673,7 +665,7 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
     flips: list[dict[str, dict[str, int]]] = []
     hearings = {n: 0 for n in norm_sets}
     for i, case in enumerate(cases, start=1):
-        progress(f"case {i}/{len(cases)} {case.id}")
+        progress(Tick("case", i, len(cases), case.id))
         runs = {r.norm_set: r for rules in (ALL, AUTO) for r in _sensitivity_runs(case, rules, book, engine,
                                                                                variations)}
         views = [dataclasses.replace(view(case, key, book, engine), sensitivity=runs.get(key)) for key in keys]
@@ -694,7 +686,7 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
     corpus_view = {w.norm_set: w for w in weights(flips, hearings, variations)}
     graphs = {n.id: diagram.procedure_graph(n) for n in all_sets}
     for i, normset in enumerate(all_sets, start=1):
-        progress(f"norm set {i}/{len(all_sets)} {normset.id}")
+        progress(Tick("norm set", i, len(all_sets), normset.id))
         files[f"norms/{normset.id}.html"] = norm_set_page(normset, graphs[normset.id],
                                                           prescribed_in.get(normset.id, {}), use_svg,
                                                           corpus_view.get(normset.id))
@@ -711,5 +703,4 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(visible(text), encoding="utf-8")
-    progress(f"casebook: {len(files)} files in {out}")
     return len(files)

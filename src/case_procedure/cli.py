@@ -16,7 +16,7 @@ import typer
 from pydantic import BaseModel
 
 from case_procedure import census as censuses
-from case_procedure import corpus, files, outputs, workspace
+from case_procedure import corpus, files, outputs, progress, workspace
 from case_procedure.case import Case
 from case_procedure.codebook import FACTORIES, label
 from case_procedure.compare import compare
@@ -444,8 +444,9 @@ def casebook(
     _check_out(out, CASEBOOK, input_places(loaded), force)
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
-    count = _run(lambda: build_casebook(out, loaded.cases, loaded.book, loaded.engine,
-                                        census=census[0] if census else None))
+    with progress.shown("casebook") as shown:
+        count = _run(lambda: build_casebook(out, loaded.cases, loaded.book, loaded.engine, progress=shown,
+                                            census=census[0] if census else None))
     _echo(f"casebook: {count} files written; open {out / 'index.html'}")
 
 
@@ -459,6 +460,8 @@ def report_command(
     out: Path = typer.Option(None, "--out", help="Write to this file (replaced in one step) instead of stdout: a "
                              "new file or an earlier report"),
     force: bool = ForceOption,
+    summary: bool = typer.Option(False, "--summary", help="Print only the agreement of each norm set with the "
+                                 "record (with --out, the whole report still goes to the file)"),
 ) -> None:
     """Every case under every norm set: agreement with the record by period and body, the recorded expulsions
     the 1938 norms would not have produced, and the rules each case exercises.
@@ -478,10 +481,12 @@ def report_command(
         _echo(note, err=True)
     report = _run(lambda: reporting.build(loaded.cases, loaded.norm_sets, loaded.places.rules, jobs))
     text = reporting.render(report, format.value)
-    if out is None:
-        _echo(text, nl=False)
-    else:
+    if out is not None:
         write_text(out, visible(text))
+    if summary:
+        _echo(reporting.summary(report), nl=False)
+    elif out is None:
+        _echo(text, nl=False)
 
 
 class ExportFormat(str, Enum):

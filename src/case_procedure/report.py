@@ -390,6 +390,14 @@ def _row(label: str, figures: tuple[int, ...]) -> str:
     return f"  {label:<{LABEL}}" + "".join(f"{n:>8}" for n in figures)
 
 
+def summary(report: Report) -> str:
+    """The agreement of each norm set with the record over all hearings, one row a norm set."""
+    lines = [f"Agreement with the record: {report.cases} cases, {report.hearings} hearings of the accused, "
+             "each replayed under each norm set", f"  {'':<{LABEL}}" + "".join(f"{c:>8}" for c in COLUMNS)]
+    lines += [_row(item.norm_set, item.overall.figures()) for item in report.agreement]
+    return "\n".join(lines) + "\n"
+
+
 def _norm_set_line(info: NormSetInfo) -> str:
     return f"{info.id} ({info.kind}; in force {info.in_force}; {info.rules} rules)"
 

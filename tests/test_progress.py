@@ -1,0 +1,56 @@
+"""The progress display: a few plain lines in a log or a pipe, a bar on a terminal, never in the output."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+from case_procedure import corpus
+from case_procedure.casebook import build
+from case_procedure.progress import QUARTERS, Tick, milestone, shown
+from case_procedure.safe_text import visible
+
+
+@given(st.integers(1, 5000))
+def test_a_plain_display_prints_the_first_item_each_quarter_and_the_last(total: int) -> None:
+    printed = [done for done in range(1, total + 1) if milestone(Tick("case", done, total, "x"))]
+    assert printed[0] == 1 and printed[-1] == total
+    assert len(printed) <= QUARTERS + 1
+    assert len(printed) == len(set(printed))
+
+
+def test_plain_lines_name_the_command_and_escape_the_item() -> None:
+    stream = io.StringIO()
+    with shown("casebook", stream, terminal=False) as tick:
+        for done in range(1, 9):
+            tick(Tick("case", done, 8, f"case-{done}\x1b[2J"))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "casebook: case 1/8 case-1" + visible("\x1b") + "[2J"
+    assert lines[-1].startswith("casebook: case 8/8 ")
+    assert "\x1b" not in stream.getvalue()
+
+
+def test_a_terminal_gets_a_bar_that_leaves_no_item_markup_behind() -> None:
+    stream = io.StringIO()
+    with shown("casebook", stream, terminal=True) as tick:
+        for done in range(1, 4):
+            tick(Tick("case", done, 3, "[bold]not markup[/bold]"))
+    assert "casebook" in stream.getvalue()  # the bar was drawn on the stream given, and nowhere else
+
+
+@pytest.mark.slow
+def test_the_casebook_is_the_same_with_and_without_a_display(tmp_path: Path, book, engine) -> None:
+    cases = corpus.load_cases(sorted(corpus.case_files(ROOT / "cases"))[:3])
+    build(tmp_path / "quiet", cases, book, engine, use_svg=False)
+    stream = io.StringIO()
+    with shown("casebook", stream, terminal=True) as tick:
+        build(tmp_path / "shown", cases, book, engine, progress=tick, use_svg=False)
+    quiet = {p.relative_to(tmp_path / "quiet"): p.read_bytes() for p in (tmp_path / "quiet").rglob("*") if p.is_file()}
+    loud = {p.relative_to(tmp_path / "shown"): p.read_bytes() for p in (tmp_path / "shown").rglob("*") if p.is_file()}
+    assert quiet == loud
+    assert stream.getvalue()
