@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT
 
 from case_procedure import corpus
-from case_procedure.casebook import build, replay_sets
-from case_procedure.codebook import label
+from case_procedure.casebook import DIFFERING, build, replay_sets
+from case_procedure.codebook import factory_name, label
 from case_procedure.replay import replay
 
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -109,7 +109,7 @@ def test_index_to_case_and_switch_norm_sets(site: Path, browser, artifacts: Path
     rows = browser.find_elements(By.CSS_SELECTOR, "#case-index tbody tr")
     assert len(rows) == len(corpus.case_files(ROOT / "cases"))
 
-    browser.find_element(By.LINK_TEXT, case.title).click()
+    browser.find_element(By.CSS_SELECTOR, f'#case-index a[href="cases/{case.id}.html"]').click()
     WebDriverWait(browser, 30).until(expected_conditions.title_contains(case.title[:20]))
     assert browser.current_url.endswith(f"cases/{case.id}.html")
     switcher = browser.find_element(By.ID, "normset-switch")
@@ -148,9 +148,58 @@ def test_pages_fit_a_phone_screen(site: Path, browser, artifacts: Path) -> None:
         browser.set_window_size(1280, 1600)
 
 
+def _shown_rows(browser) -> list:
+    return [r for r in browser.find_elements(By.CSS_SELECTOR, "#case-index tbody tr") if r.is_displayed()]
+
+
+def _choose(browser, select_id: str, value: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, select_id)).select_by_value(value)
+
+
+def test_the_index_filters_searches_and_sorts(site: Path, browser, book, engine) -> None:
+    cases = corpus.load_cases(corpus.case_files(ROOT / "cases"))
+    browser.get((site / "index.html").as_uri())
+    assert browser.find_element(By.ID, "case-controls").is_displayed(), "the script did not reveal the controls"
+    assert len(_shown_rows(browser)) == len(cases)
+
+    factory = "Serp i Molot"
+    _choose(browser, "filter-factory", factory)
+    shown = {r.get_attribute("data-accused") for r in _shown_rows(browser)}
+    assert shown == {c.people[c.accused].name for c in cases if factory_name(c.factory) == factory}
+    count = browser.find_element(By.ID, "case-count").text
+    assert count == f"{len(shown)} of {len(cases)} cases shown"
+    _choose(browser, "filter-factory", "")
+
+    somov = next(c for c in cases if c.id == "somov")
+    search = browser.find_element(By.ID, "case-search")
+    search.send_keys(somov.people[somov.accused].name.split()[-1].upper())
+    found = [r.find_element(By.TAG_NAME, "a").get_attribute("href") for r in _shown_rows(browser)]
+    assert any(href.endswith("cases/somov.html") for href in found)
+    assert len(found) < len(cases)
+    search.clear()
+    search.send_keys(" ")  # an input event with an empty query: every case again
+    assert len(_shown_rows(browser)) == len(cases)
+
+    _choose(browser, "filter-differs", "norms-1938")
+    differing = {c.id for c in cases
+                 if any(s.agreement in DIFFERING for s in replay(c, "norms-1938", book, engine).steps)}
+    hrefs = {Path(r.find_element(By.TAG_NAME, "a").get_attribute("href")).stem for r in _shown_rows(browser)}
+    assert hrefs == differing
+    _choose(browser, "filter-differs", "")
+
+    _choose(browser, "case-sort", "year")
+    years = [int(r.get_attribute("data-year")) for r in _shown_rows(browser)]
+    assert years == sorted(years) and len(years) == len(cases)
+
+
 def test_case_page_without_javascript_shows_every_norm_set(site: Path, tmp_path: Path, book) -> None:
     driver = _chromium(tmp_path / "profile", javascript=False)
     try:
+        driver.get((site / "index.html").as_uri())
+        assert not driver.find_element(By.ID, "case-controls").is_displayed()
+        assert len(_shown_rows(driver)) == len(corpus.case_files(ROOT / "cases")), "without JS every case is listed"
         driver.get((site / "cases" / "somov.html").as_uri())
         assert not driver.find_element(By.ID, "normset-switch").is_displayed()
         assert len(_visible_panels(driver)) == len(replay_sets(book.norm_sets)) + 1  # and the `auto` replay

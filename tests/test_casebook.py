@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from html.parser import HTMLParser
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from case_procedure import corpus
 from case_procedure.casebook import DIFFERING, build, replay_sets
 from case_procedure.cli import app
+from case_procedure.codebook import factory_name
 from case_procedure.progress import Tick
 from case_procedure.replay import AUTO, replay
 
@@ -128,10 +130,23 @@ def test_index_counts_the_hearings_the_norms_decide_differently(site, book, engi
     compared = [n.id for n in replay_sets(book.norm_sets) if n.kind == "norms"]
     assert {"norms-1937", "norms-1938"} <= set(compared)
     for case in corpus.load_cases(corpus.case_files(ROOT / "cases")):
-        row = re.search(rf'<tr><th scope="row"><a href="cases/{case.id}\.html">.*?</tr>', index).group(0)
+        row = re.search(rf'<tr [^>]*><th scope="row"><a href="cases/{case.id}\.html">.*?</tr>', index).group(0)
         counts = re.findall(r"<td>(\d+) of (\d+)</td>", row)
         expected = [str(sum(s.agreement in DIFFERING for s in replay(case, n, book, engine).steps)) for n in compared]
         assert [c for c, _ in counts] == expected
+
+
+def test_the_index_names_the_accused_and_the_factory_as_readers_know_it(site) -> None:
+    out, _ = site
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for case in corpus.load_cases(corpus.case_files(ROOT / "cases")):
+        row = re.search(rf'<tr [^>]*><th scope="row"><a href="cases/{case.id}\.html">.*?</tr>', index).group(0)
+        accused = html.escape(case.people[case.accused].name, quote=True)
+        assert f'data-accused="{accused}"' in row and f'.html">{accused}</a></th>' in row
+        assert f'data-factory="{html.escape(factory_name(case.factory), quote=True)}"' in row
+        assert f'data-year="{case.years()[0]}"' in row
+    assert "serp_i_molot" not in index and "Serp i Molot" in index
+    assert re.search(r'<form id="case-controls"[^>]* hidden>', index), "the controls wait for the script"
 
 
 def test_a_case_page_has_a_panel_per_norm_set_with_the_replayed_decisions(site, book, engine) -> None:

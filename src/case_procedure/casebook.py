@@ -525,18 +525,53 @@ class Summary:
     differing: dict[str, int]  # norm set id -> hearings decided differently from the record
 
 
+def _fate(case: Case) -> str:
+    return f"{label(case.fate.party_status)}, {ARREST_WORDS[case.fate.arrested]}"
+
+
+def _index_row(s: Summary, compared: list[NormSet]) -> str:
+    """One case of the index; its data-* attributes are what the page's sorting, filters and search read."""
+    case = s.case
+    first, last = case.years()
+    accused = case.people[case.accused].name
+    differs = "".join(f' data-differs-{e(n.id)}="{s.differing.get(n.id, 0)}"' for n in compared)
+    counts = "".join(f"<td>{s.differing.get(n.id, 0)} of {len(case.hearings())}</td>" for n in compared)
+    searched = " ".join((accused, case.title, case.summary)).casefold()
+    return (f'<tr data-accused="{e(accused)}" data-factory="{e(factory_name(case.factory))}" data-year="{first}" '
+            f'data-fate="{e(_fate(case))}" data-hearings="{len(case.hearings())}"{differs} '
+            f'data-search="{e(searched)}"><th scope="row"><a href="cases/{e(case.id)}.html">{e(accused)}</a></th>'
+            f"<td>{e(case.title)}</td><td>{e(factory_name(case.factory))}</td><td>{first}–{last}</td>"
+            f"<td>{len(case.hearings())}</td><td>{e(_fate(case))}</td>{counts}</tr>")
+
+
+def _options(values: list[str]) -> str:
+    return "".join(f'<option value="{e(v)}">{e(v)}</option>' for v in values)
+
+
+def _index_controls(summaries: list[Summary], compared: list[NormSet]) -> str:
+    """Search, filters and sorting, hidden until the script shows them: without it the table lists every case."""
+    factories = sorted({factory_name(s.case.factory) for s in summaries})
+    years = sorted({str(s.case.years()[0]) for s in summaries})
+    fates = sorted({_fate(s.case) for s in summaries})
+    differs = "".join(f'<option value="{e(n.id)}">{e(n.id)}</option>' for n in compared)
+    return f"""<form id="case-controls" class="controls" role="search" hidden>
+<label>Search names and summaries <input type="search" id="case-search"></label>
+<label>Factory <select id="filter-factory"><option value="">all</option>{_options(factories)}</select></label>
+<label>First year <select id="filter-year"><option value="">all</option>{_options(years)}</select></label>
+<label>Fate <select id="filter-fate"><option value="">all</option>{_options(fates)}</select></label>
+<label>Differs from the record under <select id="filter-differs"><option value="">any or none</option>{differs}\
+</select></label>
+<label>Sort by <select id="case-sort"><option value="accused">accused</option><option value="factory">factory\
+</option><option value="year">first year</option><option value="fate">fate</option><option value="hearings">\
+hearings</option></select></label>
+</form>
+<p id="case-count" aria-live="polite" hidden></p>"""
+
+
 def index_page(summaries: list[Summary], norm_sets: list[NormSet], census: Census | None = None) -> str:
     compared = [n for n in norm_sets if n.kind == "norms"]
     head = "".join(f'<th scope="col">differs under <code>{e(n.id)}</code></th>' for n in compared)
-    rows = []
-    for s in summaries:
-        case = s.case
-        first, last = case.years()
-        arrested = ARREST_WORDS[case.fate.arrested]
-        counts = "".join(f"<td>{s.differing.get(n.id, 0)} of {len(case.hearings())}</td>" for n in compared)
-        rows.append(f'<tr><th scope="row"><a href="cases/{e(case.id)}.html">{e(case.title)}</a></th>'
-                    f"<td>{e(label(case.factory))}</td><td>{first}–{last}</td><td>{len(case.hearings())}</td>"
-                    f"<td>{e(label(case.fate.party_status))}, {e(arrested)}</td>{counts}</tr>")
+    rows = [_index_row(s, compared) for s in summaries]
     sets = "".join(f'<li><a href="norms/{e(n.id)}.html">{e(n.title)}</a> (<code>{e(n.id)}</code>, {e(n.kind)}, '
                    f"in force {e(n.in_force.from_)} to {e(n.in_force.until or 'open')})</li>" for n in norm_sets)
     body = f"""<h1>Party cases in Moscow factories, 1934–1939: a casebook</h1>
@@ -544,9 +579,11 @@ def index_page(summaries: list[Summary], norm_sets: list[NormSet], census: Censu
 it, and replays every hearing under the norms of the time: what they prescribed, why, and where the record
 departs from them. New to the subject? Start with <a href="procedure.html">how a case went</a>.</p>
 <h2 id="cases">The cases</h2>
+{_index_controls(summaries, compared)}
 <div class="scroll"><table id="case-index"><caption>The corpus. “Differs” counts the hearings at which the norm set
 prescribes a harsher or a milder decision than the record shows.</caption>
-<thead><tr><th scope="col">case</th><th scope="col">factory</th><th scope="col">years</th><th scope="col">hearings</th>
+<thead><tr><th scope="col">accused</th><th scope="col">case</th><th scope="col">factory</th><th scope="col">years</th>
+<th scope="col">hearings</th>
 <th scope="col">fate</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
 <h2 id="norm-sets">The norm sets</h2><ul>{sets}</ul>{_census_link(census)}"""
     return page("Casebook", body, "", "Party disciplinary cases in Moscow factories, 1934-1939, replayed under "
