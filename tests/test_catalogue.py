@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from test_output_paths import messages
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -767,8 +768,8 @@ OUTPUT_ROWS: list[OutputRow] = [
               [*REPORT, "out/r.json", "--format", "json", "--jobs", "200"], "--jobs 200: capped at {cpus}, the "
               "number of CPUs", code=0, written="out"),
     OutputRow("leftover-staging", "A staging folder left by a killed run", "It stayed forever; the next run "
-              "removes it (exit 0)", [*CASEBOOK, "site"], "casebook: {pages} files in site",
-              code=0, files={f"{LEFTOVER}/index.html": "half a casebook"}, written="site"),
+              "removes it (exit 0)", [*CASEBOOK, "site"], "casebook: {pages} files written; open site/index.html",
+              code=0, on_stdout=True, files={f"{LEFTOVER}/index.html": "half a casebook"}, written="site"),
     OutputRow("terminal-title", "`title: \"An invented foreman\\e]0;x\\a\"`", "An escape sequence in a file "
               "reached the terminal raw (here it retitles the window); every output shows such characters "
               "escaped, as JSON writes them", ["replay", CASE_FILE, "--rules", "base"],
@@ -811,9 +812,9 @@ def test_output_rows(row: OutputRow, tmp_path: Path) -> None:
         done = subprocess.run([sys.executable, "-m", "case_procedure", *row.args], cwd=tmp_path, capture_output=True,
                               text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     if row.on_stdout:
-        assert (done.returncode, done.stderr) == (row.code, "") and expected(row) in done.stdout
+        assert (done.returncode, messages(done.stderr)) == (row.code, "") and expected(row) in done.stdout
     else:
-        assert (done.returncode, done.stderr.splitlines()[-1]) == (row.code, expected(row)), done.stderr
+        assert (done.returncode, messages(done.stderr).splitlines()[-1]) == (row.code, expected(row)), done.stderr
     assert "Traceback" not in done.stderr and not UNSAFE.search(done.stdout + done.stderr)
     if row.code != 0:
         assert done.stdout == ""

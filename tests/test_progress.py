@@ -10,7 +10,7 @@ from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from case_procedure import corpus
+from case_procedure import corpus, export, parallel, workspace
 from case_procedure.casebook import build
 from case_procedure.progress import QUARTERS, Tick, milestone, shown
 from case_procedure.safe_text import visible
@@ -54,3 +54,19 @@ def test_the_casebook_is_the_same_with_and_without_a_display(tmp_path: Path, boo
     loud = {p.relative_to(tmp_path / "shown"): p.read_bytes() for p in (tmp_path / "shown").rglob("*") if p.is_file()}
     assert quiet == loud
     assert stream.getvalue()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_parallel_work_ticks_once_a_task_in_order(jobs: int) -> None:
+    ticks: list[Tick] = []
+    results = parallel.run(abs, [-3, -1, -2], jobs, ticks.append, "number", ["three", "one", "two"])
+    assert results == [3, 1, 2]
+    assert [str(t) for t in ticks] == ["number 1/3 three", "number 2/3 one", "number 3/3 two"]
+
+
+def test_an_export_ticks_once_a_norm_set_and_writes_the_same_rows(tmp_path: Path) -> None:
+    corpus_of_two = workspace.load(workspace.locate(None, None), [ROOT / "cases" / "somov.yaml",
+                                                                   ROOT / "cases" / "zhukov.yaml"])
+    ticks: list[Tick] = []
+    assert export.tables(corpus_of_two, ticks.append) == export.tables(corpus_of_two)
+    assert [t.item for t in ticks] == list(corpus_of_two.norm_sets)

@@ -145,7 +145,7 @@ def test_the_command_writes_the_report_atomically_to_a_file(tmp_path: Path, full
     out = tmp_path / "report.json"
     result = CliRunner().invoke(app, ["report", "--format", "json", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output == ""
+    assert result.stdout == ""  # progress goes to stderr
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(full.to_json())
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
 

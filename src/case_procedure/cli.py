@@ -479,7 +479,8 @@ def report_command(
     jobs, note = parallel.capped(jobs)
     if note:
         _echo(note, err=True)
-    report = _run(lambda: reporting.build(loaded.cases, loaded.norm_sets, loaded.places.rules, jobs))
+    with progress.shown("report") as shown:
+        report = _run(lambda: reporting.build(loaded.cases, loaded.norm_sets, loaded.places.rules, jobs, shown))
     text = reporting.render(report, format.value)
     if out is not None:
         write_text(out, visible(text))
@@ -512,7 +513,8 @@ def export_command(
     loaded = _workspace(cases, rules_dir)
     for target, writes in export.targets(out, format.value):
         _check_out(target, writes, input_places(loaded), force)
-    rows = _run(lambda: export.tables(loaded))
+    with progress.shown("export") as shown:
+        rows = _run(lambda: export.tables(loaded, shown))
     written = export.write(out, format.value, rows)
     counts = ", ".join(f"{len(r)} {name}" for name, r in rows.items())
     _echo(f"export: {counts}; written {' and '.join(str(p) for p in written)}")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from case_procedure import __version__, files, outputs, records
+from case_procedure.progress import Progress, Tick, silent
 from case_procedure.records import Row
 from case_procedure.replay import replay
 from case_procedure.workspace import Workspace
@@ -206,7 +207,16 @@ BY_NAME = {t.name: t for t in TABLES}
 
 # -- The rows -------------------------------------------------------------------------------
 
-def tables(corpus: Workspace) -> dict[str, list[Row]]:
+def _replays(corpus: Workspace, progress: Progress) -> list[Row]:
+    """Every hearing replayed under every norm set, norm set by norm set."""
+    rows: list[Row] = []
+    for n, normset in enumerate(corpus.norm_sets.values(), start=1):
+        rows += [r for c in corpus.cases for r in _replay_rows(corpus, c, normset.id)]
+        progress(Tick("norm set", n, len(corpus.norm_sets), normset.id))
+    return rows
+
+
+def tables(corpus: Workspace, progress: Progress = silent) -> dict[str, list[Row]]:
     """Every table's rows, in the order of `TABLES`; each row has exactly the table's columns."""
     cases, norm_sets = corpus.cases, list(corpus.norm_sets.values())
     found: dict[str, list[Row]] = {
@@ -218,7 +228,7 @@ def tables(corpus: Workspace) -> dict[str, list[Row]]:
                     *(r for n in norm_sets for r in records.norm_set_source_rows(n))],
         "norm_sets": [records.norm_set_row(n) for n in norm_sets],
         "rules": [r for n in norm_sets for r in records.rule_rows(n)],
-        "replays": [r for n in norm_sets for c in cases for r in _replay_rows(corpus, c, n.id)],
+        "replays": _replays(corpus, progress),
     }
     for name, rows in found.items():
         drift = [row for row in rows if list(row) != BY_NAME[name].column_names()]

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from case_procedure.engine import DurableEngine
 from case_procedure.norms import load_norm_sets
+from case_procedure.progress import Progress, Tick, silent
 from case_procedure.replay import RuleBook
 
 Task = TypeVar("Task")
@@ -55,12 +56,21 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def run(function: Callable[[Task], Result], tasks: Sequence[Task], jobs: int) -> list[Result]:
-    """`[function(t) for t in tasks]`, over `jobs` worker processes when jobs > 1.
+def run(function: Callable[[Task], Result], tasks: Sequence[Task], jobs: int, progress: Progress = silent,
+        stage: str = "task", names: Sequence[str] = ()) -> list[Result]:
+    """`[function(t) for t in tasks]`, over `jobs` worker processes when jobs > 1, ticking `progress` as each
+    result arrives (in order; `names[i]` names task i).
 
     `function` must be a module-level function (workers import it by name).
     """
+    def ticked(results: Iterable[Result]) -> list[Result]:
+        done = []
+        for n, result in enumerate(results, start=1):
+            done.append(result)
+            progress(Tick(stage, n, len(tasks), names[n - 1] if n <= len(names) else str(n)))
+        return done
+
     if jobs <= 1 or len(tasks) <= 1:
-        return [function(task) for task in tasks]
+        return ticked(function(task) for task in tasks)
     with _context().Pool(min(jobs, cpus(), len(tasks))) as pool:
-        return pool.map(function, tasks, chunksize=1)
+        return ticked(pool.imap(function, tasks, chunksize=1))

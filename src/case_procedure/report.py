@@ -12,6 +12,7 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from case_procedure import parallel
@@ -20,6 +21,7 @@ from case_procedure.codebook import BODIES
 from case_procedure.engine import DurableEngine, Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, NormSet
+from case_procedure.progress import Progress, silent
 from case_procedure.render import WIDTH, cell, md_text, wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
@@ -365,18 +367,20 @@ def _expulsions(runs: list[CaseRun], available: bool) -> Expulsions:
     return Expulsions(norm_set=NORMS_1938, available=available, recorded=recorded, not_produced=lost)
 
 
-def build(cases: list[Case], norm_sets: dict[str, NormSet], rules_dir: Path, jobs: int = 1) -> Report:
+def build(cases: list[Case], norm_sets: dict[str, NormSet], rules_dir: Path, jobs: int = 1,
+          progress: Progress = silent) -> Report:
     """Replay and simulate every case under every norm set (over `jobs` processes) and gather the report.
 
     `norm_sets` are those loaded from `rules_dir`; worker processes, which need an engine of their own,
     load theirs from the folder. Results do not depend on `jobs`.
     """
     book = RuleBook(norm_sets)
+    names = [case.id for case in cases]
     if jobs <= 1:
         engine = DurableEngine()
-        per_case = [run_case(case, book, engine) for case in cases]
+        per_case = parallel.run(partial(run_case, book=book, engine=engine), cases, 1, progress, "case", names)
     else:
-        per_case = parallel.run(_run_in_worker, [(case, rules_dir) for case in cases], jobs)
+        per_case = parallel.run(_run_in_worker, [(case, rules_dir) for case in cases], jobs, progress, "case", names)
     return gather([run for runs in per_case for run in runs], book, len(cases))
 
 
