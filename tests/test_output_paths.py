@@ -68,7 +68,7 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-PROGRESS_LINE = re.compile(r"^(casebook|report|export): [a-z ]+ \d+/\d+ ")
+PROGRESS_LINE = re.compile(r"^(casebook|report|export|sensitivity): [a-z ]+ \d+/\d+ ")
 
 
 def messages(stderr: str) -> str:

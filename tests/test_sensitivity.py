@@ -138,7 +138,7 @@ def test_the_command_prints_all_three_formats_and_rejects_bad_input(tmp_path: Pa
     for format in ("text", "markdown", "json"):
         result = runner.invoke(app, ["sensitivity", path, "--rules", "all", "--format", format])
         assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["card"]
+    assert json.loads(result.stdout)["card"]
     bad = runner.invoke(app, ["sensitivity", path, "--rules", "norms-1999"])
     assert bad.exit_code == 2 and "no norm set 'norms-1999'" in bad.output
     variations = tmp_path / "v.yaml"

@@ -611,8 +611,9 @@ def sensitivity_command(
     if note:
         _echo(note, err=True)
     book, engine = loaded.book, loaded.engine
-    result = _run(lambda: sensitivity.sensitivity_jobs(loaded.cases[0], rules, depth, book, engine, variations,
-                                                       loaded.places.rules, jobs))
+    with progress.shown("sensitivity") as shown:
+        result = _run(lambda: sensitivity.sensitivity_jobs(loaded.cases[0], rules, depth, book, engine, variations,
+                                                           loaded.places.rules, jobs, shown))
     _echo(_render([result], format, sensitivity.as_text, sensitivity.as_markdown), nl=False)
 
 

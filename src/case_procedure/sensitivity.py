@@ -31,6 +31,7 @@ from case_procedure.codebook import label
 from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.patch import PathError, changed_data
+from case_procedure.progress import Progress, Tick, silent
 from case_procedure.render import NO_CELL, WIDTH, Markup, code, md_text, table, wrap
 from case_procedure.replay import AUTO, RuleBook, replay
 from case_procedure.simulate import simulate
@@ -274,13 +275,18 @@ def _norm_sets(rules: str, book: RuleBook) -> list[str]:
 
 
 def sensitivity(case: Case, rules: str, depth: int, book: RuleBook, engine: Engine,
-                variations: list[Variation]) -> Sensitivity:
+                variations: list[Variation], progress: Progress = silent) -> Sensitivity:
     """The sensitivity of one case under one norm set, `auto`, or `all` (with the party card under each)."""
     explorer = explorer_for(case, rules, book, engine, variations)
     names = _norm_sets(rules, book)
+    runs: list[NormSetRun] = []
+    card: list[CardOutcome] = []
     with book.remembering_situations():
-        runs = [run_norm_set(explorer, n, depth, variations) for n in names]
-        card = [card_outcome(explorer, n, depth) for n in names] if rules == ALL else []
+        for n, name in enumerate(names, start=1):
+            runs.append(run_norm_set(explorer, name, depth, variations))
+            if rules == ALL:
+                card.append(card_outcome(explorer, name, depth))
+            progress(Tick("norm set", n, len(names), name))
     return assemble(case, rules, depth, variations, runs, card)
 
 
@@ -306,14 +312,16 @@ def _in_worker(task: tuple[Case, Any, str, str, int, list[Variation]]) -> tuple[
 
 
 def sensitivity_jobs(case: Case, rules: str, depth: int, book: RuleBook, engine: Engine,
-                     variations: list[Variation], rules_dir: Any, jobs: int) -> Sensitivity:
+                     variations: list[Variation], rules_dir: Any, jobs: int,
+                     progress: Progress = silent) -> Sensitivity:
     """`sensitivity`, with the norm sets of `all` spread over `jobs` processes (the result does not depend on it)."""
     names = _norm_sets(rules, book)
     if jobs <= 1 or len(names) <= 1:
-        return sensitivity(case, rules, depth, book, engine, variations)
+        return sensitivity(case, rules, depth, book, engine, variations, progress)
     from case_procedure import parallel
 
-    results = parallel.run(_in_worker, [(case, rules_dir, rules, n, depth, variations) for n in names], jobs)
+    results = parallel.run(_in_worker, [(case, rules_dir, rules, n, depth, variations) for n in names], jobs,
+                           progress, "norm set", names)
     return assemble(case, rules, depth, variations, [r for r, _ in results],
                     [c for _, c in results if c is not None])
 
