@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from case_procedure.case import Case, reference_problems
-from case_procedure.errors import InputError, Problem
+from case_procedure.errors import InputError, Problem, read_every
 from case_procedure.migrate import NotMechanical, upgrade, upgrade_text, version
 from case_procedure.yamlfile import LineMap, parse_yaml, problem_at, read_text, read_yaml, validated
 
@@ -43,16 +43,7 @@ def case_files(directory: Path = CASES_DIR) -> list[Path]:
 
 def load_cases(paths: list[Path]) -> list[Case]:
     """Load every file, collecting the problems of all of them before failing."""
-    cases: list[Case] = []
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            cases.append(load_case(path))
-        except InputError as exc:
-            problems += exc.problems
-    if problems:
-        raise InputError(problems)
-    return cases
+    return read_every(load_case, paths)
 
 
 def upgraded_files(paths: list[Path]) -> list[tuple[Path, str | None]]:

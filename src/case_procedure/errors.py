@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Read = TypeVar("Read")
 
 
 @dataclass(frozen=True)
@@ -36,3 +41,17 @@ class RouteLoop(RuleConflict):
 
 class EngineError(Exception):
     """The rules engine failed or reported an error it would otherwise have swallowed."""
+
+
+def read_every(read: Callable[[Item], Read], items: Iterable[Item]) -> list[Read]:
+    """`[read(item) for item in items]`, or one InputError with the problems of every item that failed."""
+    done: list[Read] = []
+    problems: list[Problem] = []
+    for item in items:
+        try:
+            done.append(read(item))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return done

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from case_procedure.case import Case, reference_problems
-from case_procedure.errors import InputError, Problem
+from case_procedure.errors import InputError, Problem, read_every
 from case_procedure.migrate import upgrade, version
 from case_procedure.yamlfile import LineMap, Loc, field_name, load_model, parse_yaml, problems_from
 
@@ -167,21 +167,11 @@ def read_patch(path: Path) -> list[Given]:
 
 def read_changes(patch_file: Path | None, arguments: list[str]) -> list[Given]:
     """The changes of a patch file and of `--set` arguments, in that order; InputError lists every bad one."""
-    given: list[Given] = []
-    problems: list[Problem] = []
-    if patch_file is not None:
-        try:
-            given += read_patch(patch_file)
-        except InputError as exc:
-            problems += exc.problems
-    for argument in arguments:
-        try:
-            given.append(parse_argument(argument))
-        except InputError as exc:
-            problems += exc.problems
-    if problems:
-        raise InputError(problems)
-    return given
+    def changes_of(source: Path | str) -> list[Given]:
+        return read_patch(source) if isinstance(source, Path) else [parse_argument(source)]
+
+    sources: list[Path | str] = [*([patch_file] if patch_file is not None else []), *arguments]
+    return [change for changes in read_every(changes_of, sources) for change in changes]
 
 
 # -- Applying changes ---------------------------------------------------------------------------
