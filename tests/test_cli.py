@@ -251,3 +251,19 @@ def test_cases_with_a_broken_census_and_a_chapter_names_the_census_line(tmp_path
     result = invoke("cases", "--cases", str(folder), "--chapter", "3")
     expected = f"{folder / 'census.yaml'}:3: entries[0].name: required, and missing"
     assert result.exit_code == 2 and expected in result.output
+
+
+def test_a_conflict_or_an_engine_failure_during_the_work_is_one_line_and_its_exit_code(monkeypatch) -> None:
+    """The commands leave these to the guard (guard.py): exit 2 for rules in conflict, 3 for the engine."""
+    from case_procedure import cli
+    from case_procedure.errors import EngineError, RuleConflict
+
+    for raised, code, message in ((RuleConflict("rules a and b conflict"), 2, "rules a and b conflict"),
+                                  (EngineError("a rule's action failed"), 3, "engine error: a rule's action failed")):
+        def fail(*args: object, exc: Exception = raised, **kwargs: object) -> None:
+            raise exc
+
+        monkeypatch.setattr(cli, "replay_case", fail)
+        result = runner.invoke(app, ["replay", str(ROOT / "cases" / "somov.yaml"), "--rules", "norms-1937"])
+        assert (result.exit_code, result.stderr) == (code, message + "\n")
+        assert result.stdout == "" and "Traceback" not in result.output

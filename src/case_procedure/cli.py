@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, NoReturn, TypeVar
+from typing import Annotated, Any, Callable, NoReturn
 
 import typer
 from pydantic import BaseModel
@@ -21,7 +21,7 @@ from case_procedure.case import Case
 from case_procedure.codebook import FACTORIES, label
 from case_procedure.compare import compare
 from case_procedure.diff import NormSetDiff, diff
-from case_procedure.errors import EngineError, InputError, Problem, RuleConflict
+from case_procedure.errors import InputError, Problem
 from case_procedure.explain import explain_case, explain_procedure
 from case_procedure.guard import GuardedGroup
 from case_procedure.norms import NormSet, NormSetFile, case_reference_problems, load_norm_sets
@@ -254,7 +254,7 @@ def replay(
     loaded = _workspace(cases, rules_dir, case_files)
     _known_norm_set(rules, loaded.norm_sets)
     book, engine = loaded.book, loaded.engine
-    traces = _run(lambda: [replay_case(case, rules, book, engine) for case in loaded.cases])
+    traces = [replay_case(case, rules, book, engine) for case in loaded.cases]
     _echo(_render(traces, format, as_text, as_markdown), nl=False)
 
 
@@ -267,19 +267,6 @@ def _render(results: list[Any], format: Format, text: Callable[[Any], str], mark
         return json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"
     render = text if format is Format.text else markdown
     return "\n".join(render(r) for r in results)
-
-
-Result = TypeVar("Result")
-
-
-def _run(work: Callable[[], Result]) -> Result:
-    """Run replay work, turning rule conflicts (exit 2) and engine failures (exit 3) into messages."""
-    try:
-        return work()
-    except RuleConflict as exc:
-        _fail(str(exc))
-    except EngineError as exc:
-        _fail(f"engine error: {exc}", code=3)
 
 
 def _known_norm_set(name: str, norm_sets: dict[str, NormSet], option: str = "--rules") -> None:
@@ -302,7 +289,7 @@ def simulate_command(
     _known_norm_set(rules, loaded.norm_sets)
     book, engine = loaded.book, loaded.engine
     try:
-        sims = _run(lambda: [simulate(case, rules, book, engine, start, paths=True) for case in loaded.cases])
+        sims = [simulate(case, rules, book, engine, start, paths=True) for case in loaded.cases]
     except KeyError as exc:
         _fail(f"--from: {exc.args[0]}")
     _echo(_render(sims, format, simulation_as_text, simulation_as_markdown), nl=False)
@@ -324,7 +311,7 @@ def compare_command(
         if name not in loaded.norm_sets:
             _fail(f"--rules: no norm set {name!r}; known: {', '.join(loaded.norm_sets)}")
     book, engine = loaded.book, loaded.engine
-    results = _run(lambda: [compare(case, list(rules), book, engine) for case in loaded.cases])
+    results = [compare(case, list(rules), book, engine) for case in loaded.cases]
     _echo(_render(results, format, comparison_as_text, comparison_as_markdown), nl=False)
 
 
@@ -362,7 +349,7 @@ def explain(
     _known_norm_set(rules, loaded.norm_sets)
     case, book, engine = loaded.cases[0], loaded.book, loaded.engine
     try:
-        text = _run(lambda: explain_case(case, rules, book, engine, format.value, step, why_not))
+        text = explain_case(case, rules, book, engine, format.value, step, why_not)
     except ValueError as exc:
         _fail(str(exc))
     _echo(text, nl=False)
@@ -395,8 +382,8 @@ def diagram_command(
         loaded = _workspace(cases, rules_dir, [case_file])
         _known_norm_set(rules, loaded.norm_sets)
         case, book, engine = loaded.cases[0], loaded.book, loaded.engine
-        trace, simulation = _run(lambda: (replay_case(case, rules, book, engine),
-                                          simulate(case, rules, book, engine, paths=paths)))
+        trace = replay_case(case, rules, book, engine)
+        simulation = simulate(case, rules, book, engine, paths=paths)
         graph = diagram.lawful_tree(case, simulation) if paths else diagram.case_pathway(case, trace, simulation)
     try:
         text = diagram.render(graph, format.value)
@@ -445,8 +432,8 @@ def casebook(
     from case_procedure.casebook import build as build_casebook  # imported on use, like checks
 
     with progress.shown("casebook") as shown:
-        count = _run(lambda: build_casebook(out, loaded.cases, loaded.book, loaded.engine, progress=shown,
-                                            census=census[0] if census else None))
+        count = build_casebook(out, loaded.cases, loaded.book, loaded.engine, progress=shown,
+                               census=census[0] if census else None)
     _echo(f"casebook: {count} files written; open {out / 'index.html'}")
 
 
@@ -480,7 +467,7 @@ def report_command(
     if note:
         _echo(note, err=True)
     with progress.shown("report") as shown:
-        report = _run(lambda: reporting.build(loaded.cases, loaded.norm_sets, loaded.places.rules, jobs, shown))
+        report = reporting.build(loaded.cases, loaded.norm_sets, loaded.places.rules, jobs, shown)
     text = reporting.render(report, format.value)
     if out is not None:
         write_text(out, visible(text))
@@ -514,7 +501,7 @@ def export_command(
     for target, writes in export.targets(out, format.value):
         _check_out(target, writes, input_places(loaded), force)
     with progress.shown("export") as shown:
-        rows = _run(lambda: export.tables(loaded, shown))
+        rows = export.tables(loaded, shown)
     written = export.write(out, format.value, rows)
     counts = ", ".join(f"{len(r)} {name}" for name, r in rows.items())
     _echo(f"export: {counts}; written {' and '.join(str(p) for p in written)}")
@@ -575,8 +562,7 @@ def whatif_command(
     except InputError as exc:
         _fail(exc.problems)
     book, engine = loaded.book, loaded.engine
-    result = _run(lambda: whatif.compare_runs(loaded.cases[0], changed, [g.change for g in given], rules, book,
-                                              engine))
+    result = whatif.compare_runs(loaded.cases[0], changed, [g.change for g in given], rules, book, engine)
     _echo(_render([result], format, whatif.as_text, whatif.as_markdown), nl=False)
 
 
@@ -612,8 +598,8 @@ def sensitivity_command(
         _echo(note, err=True)
     book, engine = loaded.book, loaded.engine
     with progress.shown("sensitivity") as shown:
-        result = _run(lambda: sensitivity.sensitivity_jobs(loaded.cases[0], rules, depth, book, engine, variations,
-                                                           loaded.places.rules, jobs, shown))
+        result = sensitivity.sensitivity_jobs(loaded.cases[0], rules, depth, book, engine, variations,
+                                              loaded.places.rules, jobs, shown)
     _echo(_render([result], format, sensitivity.as_text, sensitivity.as_markdown), nl=False)
 
 
