@@ -40,7 +40,9 @@ def test_a_terminal_gets_a_bar_that_leaves_no_item_markup_behind() -> None:
     with shown("casebook", stream, terminal=True) as tick:
         for done in range(1, 4):
             tick(Tick("case", done, 3, "[bold]not markup[/bold]"))
-    assert "casebook" in stream.getvalue()  # the bar was drawn on the stream given, and nowhere else
+    drawn = stream.getvalue()
+    assert "casebook: case [bold]not markup[/bold]" in drawn, "an item is shown as written, not read as markup"
+    assert "100%" in drawn
 
 
 @pytest.mark.slow

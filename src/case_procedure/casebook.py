@@ -52,6 +52,8 @@ from case_procedure.variation import Variation, load_variations
 ASSETS = ("casebook.css", "casebook.js")
 AGREEMENT_MARKS = {"agree": "=", "harsher": "▲", "milder": "▼", "no-rule": "–", "unrecorded": "?"}
 DIFFERING = ("harsher", "milder")
+
+
 def e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -553,7 +555,7 @@ def _index_controls(summaries: list[Summary], compared: list[NormSet]) -> str:
     factories = sorted({factory_name(s.case.factory) for s in summaries})
     years = sorted({str(s.case.years()[0]) for s in summaries})
     fates = sorted({_fate(s.case) for s in summaries})
-    differs = "".join(f'<option value="{e(n.id)}">{e(n.id)}</option>' for n in compared)
+    differs = _options([n.id for n in compared])
     return f"""<form id="case-controls" class="controls" role="search" hidden>
 <label>Search names and summaries <input type="search" id="case-search"></label>
 <label>Factory <select id="filter-factory"><option value="">all</option>{_options(factories)}</select></label>

@@ -468,13 +468,12 @@ def report_command(
         _echo(note, err=True)
     with progress.shown("report") as shown:
         report = reporting.build(loaded.cases, loaded.norm_sets, loaded.places.rules, jobs, shown)
-    text = reporting.render(report, format.value)
     if out is not None:
-        write_text(out, visible(text))
+        write_text(out, visible(reporting.render(report, format.value)))
     if summary:
         _echo(reporting.summary(report), nl=False)
     elif out is None:
-        _echo(text, nl=False)
+        _echo(reporting.render(report, format.value), nl=False)
 
 
 class ExportFormat(str, Enum):

@@ -390,6 +390,10 @@ COLUMNS = ("agree", "harsher", "milder", "no-rule", "unrec.", "total")
 LABEL = 22
 
 
+def _header() -> str:
+    return f"  {'':<{LABEL}}" + "".join(f"{c:>8}" for c in COLUMNS)
+
+
 def _row(label: str, figures: tuple[int, ...]) -> str:
     return f"  {label:<{LABEL}}" + "".join(f"{n:>8}" for n in figures)
 
@@ -397,7 +401,7 @@ def _row(label: str, figures: tuple[int, ...]) -> str:
 def summary(report: Report) -> str:
     """The agreement of each norm set with the record over all hearings, one row a norm set."""
     lines = [f"Agreement with the record: {report.cases} cases, {report.hearings} hearings of the accused, "
-             "each replayed under each norm set", f"  {'':<{LABEL}}" + "".join(f"{c:>8}" for c in COLUMNS)]
+             "each replayed under each norm set", _header()]
     lines += [_row(item.norm_set, item.overall.figures()) for item in report.agreement]
     return "\n".join(lines) + "\n"
 
@@ -413,7 +417,7 @@ def as_text(report: Report) -> str:
     lines += wrap("Each recorded hearing replayed under each norm set; the period is the norm set in force "
                    "at the hearing's date.", "")
     for item in report.agreement:
-        lines += ["", _norm_set_line(infos[item.norm_set]), f"  {'':<{LABEL}}" + "".join(f"{c:>8}" for c in COLUMNS)]
+        lines += ["", _norm_set_line(infos[item.norm_set]), _header()]
         lines.append(_row("all hearings", item.overall.figures()))
         lines.append("  by period")
         lines += [_row(c.key, c.figures()) for c in item.by_period]
