@@ -1,7 +1,18 @@
 """Compiling rules: every pattern becomes its own single-fact durable rule with literal tests."""
 
-from case_procedure.compiler import CompiledRuleset, Firing, compile_pattern, compile_rule, rules_applying
-from case_procedure.norms import Pattern
+from pathlib import Path
+
+from case_procedure.compiler import (
+    DECISIONS,
+    JUDGMENTS,
+    CompiledRuleset,
+    Firing,
+    compile_norm_set,
+    compile_pattern,
+    compile_rule,
+    rules_applying,
+)
+from case_procedure.norms import Pattern, load_norm_sets
 
 
 def test_value_forms_compile_to_literal_operators() -> None:
@@ -18,10 +29,22 @@ def test_value_forms_compile_to_literal_operators() -> None:
 
 
 def test_a_rule_becomes_one_durable_rule_per_pattern_with_the_bodies_first() -> None:
-    rule = compile_rule(["party_committee"], [Pattern.model_validate({"fact": "charge", "ground": "slander"})], "r.x")
+    bodies = compile_pattern("hearing", {"body": ["party_committee"]})
+    rule = compile_rule(bodies, [Pattern.model_validate({"fact": "charge", "ground": "slander"})], "r.x")
     assert list(rule) == ["r.x#0", "r.x#1"]
     assert rule["r.x#0"] == {"all": [{"m": {"$and": [{"kind": "hearing"}, {"body": "party_committee"}]}}],
                              "run": "r.x#0"}
+
+
+def test_a_norm_set_compiles_its_rules_at_bodies_and_its_judgments_on_entries() -> None:
+    normset = load_norm_sets(Path("rules"))["norms-1938"]
+    decisions, judgments = compile_norm_set(normset, DECISIONS), compile_norm_set(normset, JUDGMENTS)
+    assert {name.rpartition("#")[0] for name in judgments.definition} == {j.id for j in normset.judgments}
+    firsts = [rule["all"][0]["m"]["$and"][0] for name, rule in judgments.definition.items() if name.endswith("#0")]
+    assert firsts and all(first == {"kind": "entry"} for first in firsts)
+    assert all(rule["all"][0]["m"]["$and"][0] == {"kind": "hearing"}
+               for name, rule in decisions.definition.items() if name.endswith("#0"))
+    assert not set(decisions.definition) & set(judgments.definition) and judgments.name != decisions.name
 
 
 def test_a_rule_applies_only_when_every_pattern_matched() -> None:

@@ -174,4 +174,4 @@ def test_a_higher_hearing_weighs_the_grounds_of_the_expulsion_it_reviews() -> No
     # the committee charges a tie too, but the shop's expulsion it reviews rested on the late report alone
     assert committee["charges"]["count"] == 2
     assert committee["reviewed"] == {"id": "reviewed", "kind": "reviewed", "count": 1, "only_family": "honesty",
-                                     "report_only": True}
+                                     "report_only": True, "all_contradicted": False}

@@ -219,6 +219,8 @@ class Dismissal(Entry):
     person: Id
     by: Body | None = Field(default=None, description="Who dismissed the person; left out where the book does not say")
     post: Text
+    grounds: list[Ground] = Field(default=[], description="The grounds the record gives for the dismissal; left out "
+                                  "where it gives none")
 
 
 class Appeal(Entry):
@@ -226,6 +228,13 @@ class Appeal(Entry):
     person: Id
     to: list[Body] = Field(min_length=1)
     against: Id | None = Field(default=None, description="Id of the hearing appealed against")
+    on_behalf_of: Id | None = Field(default=None, description="The person the appeal is for, where someone else "
+                                    "(a relative) lodged it; left out when the appellant appeals for themselves")
+
+    @property
+    def appellant_for(self) -> str:
+        """The person whose case the appeal is about."""
+        return self.on_behalf_of or self.person
 
 
 class Reinstatement(Entry):
@@ -326,7 +335,7 @@ class Case(Strict):
 
 # -- Reference checks ---------------------------------------------------------------------
 
-PERSON_FIELDS = ("author", "subject", "person", "moved_by", "presided_by", "toward")
+PERSON_FIELDS = ("author", "subject", "person", "moved_by", "presided_by", "toward", "on_behalf_of")
 PERSON_LISTS = ("subjects",)
 REFERENCE_FIELDS = ("concerns", "reviews", "against", "answers")
 # what each reference may point to, as the `type` of the target entry (None: any)

@@ -81,7 +81,7 @@ def _pending_appeal(case: Case, before: list[Event]) -> Event | None:
     for entry in before:
         if _is_accused_hearing(case, entry):
             pending = None
-        elif isinstance(entry, Appeal) and entry.person == case.accused:
+        elif isinstance(entry, Appeal) and entry.appellant_for == case.accused:
             pending = entry
     return pending
 
@@ -164,7 +164,7 @@ def _answers(case: Case, since: str, later: Event) -> bool:
 def _starts(case: Case, since: str) -> list[Event]:
     """The entries of the record a clock of this kind runs from."""
     if since == "appeal":
-        return [e for e in case.record if isinstance(e, Appeal) and e.person == case.accused]
+        return [e for e in case.record if isinstance(e, Appeal) and e.appellant_for == case.accused]
     if since == "expulsion":
         return [e for e in case.record if _decision_of(case, e) in EXPELLING]
     if since == "statement":

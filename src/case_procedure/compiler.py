@@ -98,21 +98,32 @@ def compile_pattern(kind: str, tests: dict[str, Test]) -> Condition:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
-def compile_rule(at: list[str], when: list[Pattern], rule_id: str) -> dict[str, dict[str, Any]]:
-    patterns = [compile_pattern("hearing", {"body": list(at)})]
-    patterns += [compile_pattern(p.fact, p.tests()) for p in when]
+def compile_rule(first: Condition, when: list[Pattern], rule_id: str) -> dict[str, dict[str, Any]]:
+    """One durable rule a pattern: the first selects the step (the hearing at a body, the entry of a kind), the
+    rest test the rule's `when` facts."""
+    patterns = [first, *(compile_pattern(p.fact, p.tests()) for p in when)]
     names = [f"{rule_id}{PATTERN_SEPARATOR}{n}" for n in range(len(patterns))]
     return {name: {"all": [{"m": pattern}], "run": name} for name, pattern in zip(names, patterns, strict=True)}
 
 
-DECISIONS, ROUTES = "decisions", "routes"
+DECISIONS, ROUTES, JUDGMENTS = "decisions", "routes", "judgments"
+SUFFIXES = {DECISIONS: "", ROUTES: "__routes", JUDGMENTS: "__judgments"}
+
+
+def _definitions(normset: NormSet, part: str) -> dict[str, dict[str, Any]]:
+    if part == JUDGMENTS:
+        return {name: rule for j in normset.judgments
+                for name, rule in compile_rule(compile_pattern("entry", {"type": list(j.judgment.entries)}),
+                                               j.judgment.when, j.id).items()}
+    rules = normset.route_rules if part == ROUTES else normset.decision_rules
+    return {name: rule for r in rules
+            for name, rule in compile_rule(compile_pattern("hearing", {"body": list(r.rule.at)}), r.rule.when,
+                                           r.id).items()}
 
 
 def compile_norm_set(normset: NormSet, part: str = DECISIONS) -> CompiledRuleset:
-    """Compile the decision rules of a norm set, or its route rules (`part="routes"`), as one ruleset."""
-    rules = normset.route_rules if part == ROUTES else normset.decision_rules
-    definition = {name: rule for r in rules for name, rule in compile_rule(list(r.rule.at), r.rule.when,
-                                                                           r.id).items()}
+    """Compile the decision rules of a norm set, its route rules (`part="routes"`) or its judgments of entries
+    other than hearings (`part="judgments"`), as one ruleset."""
+    definition = _definitions(normset, part)
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
-    suffix = "__routes" if part == ROUTES else ""
-    return CompiledRuleset(ruleset_name(normset.id) + suffix, definition, digest)
+    return CompiledRuleset(ruleset_name(normset.id) + SUFFIXES[part], definition, digest)

@@ -3,8 +3,10 @@
 Like OpenFisca's YAML tests, each file names a norm set and lists situations: the body,
 a few facts (attributes left out take the catalogue's neutral value; values that follow
 from another, such as a ground's family, are derived), and the expected decision (or
-range) or route with the rule that must produce it. pytest runs every situation as a test, and
-`case-procedure check` lists the rules that no situation exercises.
+range) or route with the rule that must produce it; a situation on an `entry` other than
+a hearing (a dismissal, an arrest, an appeal) expects the `verdict` of a judgment instead.
+pytest runs every situation as a test, and `case-procedure check` lists the rules that no
+situation exercises.
 """
 
 from __future__ import annotations
@@ -15,20 +17,22 @@ from typing import Literal, Union
 
 from pydantic import ConfigDict, Field
 
-from case_procedure import codebook
+from case_procedure import codebook, judgments
 from case_procedure.case import Strict
 from case_procedure.codebook import Body, Decision
-from case_procedure.compiler import DECISIONS, ROUTES
+from case_procedure.compiler import DECISIONS, JUDGMENTS, ROUTES
 from case_procedure.engine import Engine
 from case_procedure.errors import InputError, Problem, RuleConflict
-from case_procedure.norms import Key, NormSet, Pattern, Range, RuleId, Scalar, pattern_problems
+from case_procedure.norms import Key, NormSet, Pattern, Range, RuleId, Scalar, Verdict, pattern_problems
 from case_procedure.precedence import Resolution, resolve
 from case_procedure.replay import RuleBook
 from case_procedure.scalars import Flag
 from case_procedure.situation import (
     CATALOGUE,
+    ENTRY_FACTS,
     OPENING,
     Fact,
+    JudgedEntry,
     charge_fact,
     charges_summary,
     closeness,
@@ -62,6 +66,8 @@ class GivenOutcome(Strict):
 
 
 class Expect(Strict):
+    verdict: Union[Verdict, Literal["none"], None] = Field(default=None, description="The verdict a judgment must "
+                                                           "give (a situation on an `entry`)")
     decision: Union[Decision, Literal["none"], None] = None
     range: Range | None = Field(default=None, description="The range that must be prescribed; with `decision`, "
                                 "also its typical decision")
@@ -71,7 +77,8 @@ class Expect(Strict):
 
 class Example(Strict):
     name: str = Field(min_length=1)
-    body: Union[Body, Literal["opening"]]
+    body: Union[Body, Literal["opening"], None] = Field(default=None, description="The body hearing the case")
+    entry: JudgedEntry | None = Field(default=None, description="Or the entry judged: dismissal, arrest, appeal")
     facts: list[GivenFact] = []
     outcome: GivenOutcome | None = Field(default=None, description="The step's decision, for a route test")
     expect: Expect
@@ -114,12 +121,21 @@ def _example_problems(spec: ExampleFile, path: Path, norm_sets: dict[str, NormSe
     problems: list[tuple[Loc, str]] = []
     if spec.norm_set != path.stem:
         problems.append((("norm_set",), f"the tests of norm set {spec.norm_set!r} belong in {spec.norm_set}.yaml"))
-    rules = {r.id for r in norm_sets[spec.norm_set].rules}
+    normset = norm_sets[spec.norm_set]
+    rules = {r.id for r in normset.rules}
     for i, example in enumerate(spec.situations):
         loc: Loc = ("situations", i)
         for j, given in enumerate(example.facts):
             problems += _given_problems(given, (*loc, "facts", j))
         expect = example.expect
+        if (example.body is None) == (example.entry is None):
+            problems.append(((*loc, "body"), "give the `body` hearing the case, or the `entry` judged"))
+            continue
+        if example.entry is not None:
+            problems += _judgment_problems(example, {j.id for j in normset.judgments}, spec.norm_set, loc)
+            continue
+        if expect.verdict is not None:
+            problems.append(((*loc, "expect", "verdict"), "a verdict is expected of a situation on an `entry`"))
         if (expect.decision is None and expect.range is None) == (expect.route is None):
             problems.append(((*loc, "expect"), "expect either a `decision` (or `none`) or a `range`, or a `route`"))
         if expect.decision == NONE and expect.range is not None:
@@ -134,6 +150,22 @@ def _example_problems(spec: ExampleFile, path: Path, norm_sets: dict[str, NormSe
             problems.append(((*loc, "expect", "rule"), "name the rule that must produce the route"))
         if example.body == OPENING and expect.decision is not None:
             problems.append(((*loc, "body"), "nothing is decided at the opening; expect a route"))
+    return problems
+
+
+def _judgment_problems(example: Example, judgments: set[str], norm_set: str, loc: Loc) -> list[tuple[Loc, str]]:
+    expect = example.expect
+    problems: list[tuple[Loc, str]] = []
+    if expect.verdict is None or expect.decision or expect.range or expect.route:
+        problems.append(((*loc, "expect"), "a situation on an `entry` expects a `verdict` (or `none`), nothing else"))
+    if expect.rule and expect.rule not in judgments:
+        problems.append(((*loc, "expect", "rule"), f"no judgment {expect.rule!r} in norm set {norm_set!r}"))
+    if expect.verdict not in (None, NONE) and not expect.rule:
+        problems.append(((*loc, "expect", "rule"), "name the judgment that must give the verdict"))
+    if expect.verdict == NONE and expect.rule:
+        problems.append(((*loc, "expect", "rule"), "no judgment gives `none`"))
+    problems += [((*loc, "facts", j, "fact"), f"a judgment sees only {', '.join(ENTRY_FACTS)}, not {g.fact!r}")
+                 for j, g in enumerate(example.facts) if g.fact not in ENTRY_FACTS]
     return problems
 
 
@@ -190,12 +222,35 @@ def _fact(kind: str, n: int, given: dict[str, Scalar]) -> Fact:
     return Fact(kind if n == 0 else f"{kind}-{n}", kind, attributes, f"given {kind}")
 
 
+def entry_example_facts(example: Example) -> list[Fact]:
+    """The facts of a test situation on an entry: the entry of its kind, and the accused."""
+    given = {kind: g for kind, g in ((g.fact, g.given()) for g in example.facts)}
+    return [_fact("entry", 0, {**given.get("entry", {}), "type": str(example.entry)}),
+            _fact("accused", 0, given.get("accused", {}))]
+
+
+def run_judgment_example(example: Example, path: Path, normset: NormSet, book: RuleBook, engine: Engine) -> Result:
+    facts = entry_example_facts(example)
+    where = f"in test situation {example.name!r} ({path.as_posix()})"
+    try:
+        found = judgments.resolve(normset, engine.run(book.compiled(normset, JUDGMENTS), f"test:{path.stem}",
+                                                      [f.engine_fact() for f in facts]), where)
+    except RuleConflict as exc:
+        return Result(example, path, f"conflict: {exc}", _expected(example), ())
+    ids = [j.id for j, _ in found.applying]
+    if not ids:
+        return Result(example, path, f"verdict: {NONE}", _expected(example), ())
+    shown = example.expect.rule if example.expect.rule in ids else ids[0]
+    verdict = found.applying[0][0].judgment.verdict
+    return Result(example, path, f"verdict: {verdict} ({shown})", _expected(example), tuple(ids))
+
+
 def example_facts(example: Example, basis: str = "trust") -> list[Fact]:
     """The facts of a test situation: the hearing at its body, the given facts, each charge's status and target
     derived from the other facts as the situation builder derives them, and the charge summary over the charges
     the norm set's `basis` counts."""
     given = [(g.fact, g.given()) for g in example.facts]
-    hearing = {"body": example.body, **next((g for kind, g in given if kind == "hearing"), {})}
+    hearing = {"body": example.body or "", **next((g for kind, g in given if kind == "hearing"), {})}
     pairs = [(_fact(kind, n, g), g) for n, (kind, g) in enumerate(given, start=1) if kind != "hearing"]
     facts = [_fact("hearing", 0, hearing), *(f for f, _ in pairs)]
     if not any(kind == "accused" for kind, _ in given):  # every real situation has its accused
@@ -214,12 +269,15 @@ def _with_findings(charge: Fact, given: dict[str, Scalar], facts: list[Fact], ba
     it, unless the test gives them."""
     accused = next(f for f in facts if f.kind == "accused")
     derived = charge_fact(charge.id, str(charge.attributes["ground"]), [f for f in facts if f.kind == "tie"],
-                          [f for f in facts if f.kind == "conduct"], accused)
+                          [f for f in facts if f.kind == "conduct"], accused,
+                          denunciations=[f for f in facts if f.kind == "denunciation"])
     derived = Fact(charge.id, "charge", {**derived.attributes, **given}, charge.description)
     return counted([derived], basis)[0][0] if "counted" not in given else derived
 
 
 def run_example(example: Example, path: Path, normset: NormSet, book: RuleBook, engine: Engine) -> Result:
+    if example.entry is not None:
+        return run_judgment_example(example, path, normset, book, engine)
     facts = example_facts(example, normset.charge_basis)
     is_route = example.expect.route is not None
     if is_route:
@@ -257,6 +315,8 @@ def _decision_text(decision: str | None, prescribed: Range | None, rule: str | N
 
 def _expected(example: Example) -> str:
     expect = example.expect
+    if expect.verdict is not None:
+        return f"verdict: {expect.verdict}" + (f" ({expect.rule})" if expect.rule else "")
     if expect.route is not None:
         return f"route: {expect.route} ({expect.rule})"
     if expect.decision == NONE:
@@ -275,6 +335,7 @@ def unexercised(norm_sets: dict[str, NormSet], results: list[Result]) -> dict[st
 
     An inherited rule counts as exercised when a test of the norm set that defines it exercises it."""
     fired = {rule for r in results for rule in r.decided_by}
-    own = {n.id: [r.id for r in n.rules if r.file == n.file] for n in norm_sets.values()}
+    own = {n.id: [*(r.id for r in n.rules if r.file == n.file), *(j.id for j in n.judgments if j.file == n.file)]
+           for n in norm_sets.values()}
     return {name: sorted(set(ids) - fired) for name, ids in sorted(own.items()) if set(ids) - fired}
 

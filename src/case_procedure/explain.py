@@ -44,7 +44,7 @@ from case_procedure.render import NO_CELL, WIDTH, code, md_text, span_warning, t
 from case_procedure.replay import AUTO, RuleBook, replay, situation_at
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
-from case_procedure.trace import Prescribed, Recorded, Simulation, Step, Trace
+from case_procedure.trace import VERDICT_WORDS, Judged, Prescribed, Recorded, Simulation, Step, Trace
 
 Format = Literal["text", "markdown"]
 
@@ -134,9 +134,11 @@ def event_sentence(case: Case, event: Event) -> str:
     if isinstance(event, Exile):
         return f"{name(event.person)} was exiled."
     if isinstance(event, Dismissal):
-        return f"{name(event.person)} was dismissed from the post of {event.post}{_by(event.by)}."
+        grounds = f", on grounds of {_join([label(g) for g in event.grounds], 'and')}" if event.grounds else ""
+        return f"{name(event.person)} was dismissed from the post of {event.post}{_by(event.by)}{grounds}."
     if isinstance(event, Appeal):
-        return f"{name(event.person)} appealed to {_bodies(list(event.to))}."
+        behalf = f" on behalf of {name(event.on_behalf_of)}" if event.on_behalf_of else ""
+        return f"{name(event.person)} appealed{behalf} to {_bodies(list(event.to))}."
     if isinstance(event, Reinstatement):
         return f"{name(event.person)} was reinstated in the Party{_by(event.by)}."
     if isinstance(event, Release):
@@ -448,12 +450,42 @@ def _entry_text(case: Case, event: Event) -> list[str]:
 
 def _record_text(told: Told, only: int | None) -> list[str]:
     lines: list[str] = []
+    judged = {j.entry: j for j in told.trace.judgments}
     for event, numbered in _entries(told, only):
         if numbered:
             lines += [""] + _step_lines_text(told, *numbered, event)  # type: ignore[arg-type]
         else:
             lines += _entry_text(told.case, event)
+            if event.id in judged:
+                lines += _judged_lines_text(judged[event.id])
     return lines
+
+
+def _judged_lines_text(judged: Judged) -> list[str]:
+    """Under an entry other than a hearing, what the norm set's judgments say of it."""
+    lines: list[str] = []
+    for j in judged.judgments:
+        lines += wrap(f"{VERDICT_WORDS[j.verdict]} by {judged.norm_set} ({j.rule.id}): {j.rule.statement}",
+                      " " * 20, "  The norms:        ")
+        if j.remedy:
+            lines += wrap(j.remedy, " " * 20, "  Required instead: ")
+        for source in j.rule.source:
+            lines += wrap(source.citation, " " * 20, "  Source:           ")
+    if judged.period_note():
+        lines += wrap(f"{judged.period_note()}.", " " * 20, "  Not in force:     ")
+    return lines
+
+
+def _judged_markdown(judged: Judged) -> list[str]:
+    out = []
+    for j in judged.judgments:
+        remedy = f" Required instead: {md_text(j.remedy)}." if j.remedy else ""
+        sources = "; ".join(md_text(s.citation) for s in j.rule.source)
+        out.append(f"  - **The norms:** {md_text(VERDICT_WORDS[j.verdict])} by {code(judged.norm_set)} "
+                   f"({code(j.rule.id)}): {md_text(j.rule.statement)}{remedy} Source: {sources}.")
+    if judged.period_note():
+        out.append(f"  - **Not in force:** {md_text(str(judged.period_note()))}.")
+    return out
 
 
 def background(case: Case) -> list[Event]:
@@ -473,10 +505,14 @@ BACKGROUND_HEADING = "Background: what bears on the case beside its record"
 
 
 def _divergence(trace: Trace) -> list[str]:
-    """A sentence for each hearing where the norms and the record diverge."""
-    return [f"Hearing {n} ({s.date}, {label(s.body)}): the norms prescribe {outcome_words(s.prescribed, 'nothing')}, "
-            f"the record shows {outcome_words(s.recorded, 'nothing')} ({s.agreement})."
-            for n, s in enumerate(trace.steps, start=1) if diverges(s)]
+    """A sentence for each hearing where the norms and the record diverge, and for each entry of the record the
+    norms forbade."""
+    hearings = [f"Hearing {n} ({s.date}, {label(s.body)}): the norms prescribe "
+                f"{outcome_words(s.prescribed, 'nothing')}, the record shows {outcome_words(s.recorded, 'nothing')} "
+                f"({s.agreement})." for n, s in enumerate(trace.steps, start=1) if diverges(s)]
+    entries = [f"The {j.type} of {j.date} ({j.entry}): {j.words()}." for j in trace.judgments
+               if any(v.verdict == "forbidden" for v in j.judgments)]
+    return hearings + entries
 
 
 def diverges(step: Step) -> bool:
@@ -574,11 +610,14 @@ def explain_markdown(told: Told, book: RuleBook, step: int | None = None) -> str
             out += ["", f"## {BACKGROUND_HEADING}", ""]
             out += [_entry_markdown(case, e) for e in background(case)]
         out += ["", "## The record, step by step", ""]
+    judged = {j.entry: j for j in trace.judgments}
     for event, numbered in _entries(told, step):
         if numbered:
             out += ["", *_step_markdown(told, *numbered, event), ""]  # type: ignore[arg-type]
         else:
             out.append(_entry_markdown(case, event))
+            if event.id in judged:
+                out += _judged_markdown(judged[event.id])
     if step is None:
         out += ["", "## Where the norms and the record diverge", ""]
         diverging = _divergence(trace)

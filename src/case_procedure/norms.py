@@ -22,7 +22,7 @@ from case_procedure.codebook import Body, Decision, label, severity
 from case_procedure.dates import Day
 from case_procedure.errors import InputError, Problem
 from case_procedure.scalars import AsWritten, Flag, Text, Whole
-from case_procedure.situation import CATALOGUE, OPENING, ROUTE_FACTS
+from case_procedure.situation import CATALOGUE, ENTRY_FACTS, ENTRY_ONLY, OPENING, ROUTE_FACTS, JudgedEntry
 from case_procedure.sources import Source
 from case_procedure.yamlfile import LineMap, Loc, load_model, problem_at
 
@@ -236,6 +236,39 @@ class Deadline(Strict):
     note: Text | None = None
 
 
+# What a judgment says of an entry of the record: the norm forbade it, required it, allowed it, or (an appeal) gives
+# it no remedy
+Verdict = Literal["forbidden", "required", "permitted", "no_remedy"]
+
+
+class Remedy(Strict):
+    """What the norm requires where it forbade what happened: `{statement: rehired, within: {months: 1}}`."""
+
+    statement: Text = Field(description="What is to be done, in plain English")
+    within: Within | None = Field(default=None, description="The time limit the norm gives for it, if any")
+
+    def words(self) -> str:
+        return f"{self.statement} within {self.within.words()}" if self.within else self.statement
+
+
+class Judgment(Strict):
+    """A rule on an entry of the record other than a hearing (see docs/rule-format.md): the accused's dismissal or
+    arrest, or an appeal by or for the accused. It tests the facts of that entry (`situation.ENTRY_FACTS`) and
+    says whether the norm forbade, required or allowed it, or (an appeal) leaves it without remedy."""
+
+    id: RuleId
+    statement: Text = Field(description="The norm in plain English; never a person or a case")
+    reading: Literal["stated", "practice", "inferred"]
+    entries: list[JudgedEntry] = Field(min_length=1, description="The kinds of entry judged: dismissal, arrest, "
+                                       "appeal")
+    when: list[Pattern] = Field(default=[], description="Facts of the entry that must all be present")
+    verdict: Verdict
+    remedy: Remedy | None = Field(default=None, description="What the norm requires instead, where it forbade it")
+    overrides: list[RuleId] = Field(default=[], description="Judgments this one takes precedence over")
+    source: list[Key] = Field(min_length=1)
+    note: Text | None = None
+
+
 class Provision(Strict):
     """A provision of the documents behind a norm set: encoded by rules, or out of scope with the reason."""
 
@@ -245,6 +278,7 @@ class Provision(Strict):
     rules: list[RuleId] = Field(default=[], description="The rules encoding it (status encoded)")
     powers: list[RuleId] = Field(default=[], description="The powers encoding it (status encoded)")
     deadlines: list[RuleId] = Field(default=[], description="The deadlines encoding it (status encoded)")
+    judgments: list[RuleId] = Field(default=[], description="The judgments encoding it (status encoded)")
     reason: Text | None = Field(default=None, description="Why it is not encoded (status out_of_scope)")
     source: list[Key] = Field(min_length=1)
     note: Text | None = None
@@ -285,6 +319,8 @@ class NormSetFile(Strict):
     powers: list[Power] = Field(default=[], description="Who may decide what; inherited and extended")
     deadlines: list[Deadline] = Field(default=[], description="Time limits the record is checked against; "
                                       "inherited and extended")
+    judgments: list[Judgment] = Field(default=[], max_length=MAX_RULES, description="Rules on entries other than "
+                                      "hearings (dismissals, arrests, appeals); inherited, and replaced by id")
     provisions: list[Provision] = Field(default=[], description="Every provision: encoded or out of scope")
 
 
@@ -314,6 +350,17 @@ class ResolvedDeadline:
 
 
 @dataclass(frozen=True)
+class ResolvedJudgment:
+    judgment: Judgment
+    sources: tuple[Source, ...]
+    file: Path
+
+    @property
+    def id(self) -> str:
+        return self.judgment.id
+
+
+@dataclass(frozen=True)
 class NormSet:
     id: str
     title: str
@@ -331,6 +378,7 @@ class NormSet:
     lines: LineMap | None = field(default=None, compare=False, repr=False)
     charge_basis: str = "trust"  # which formal charges its rules see: all (`trust`), or the supported (`record`)
     deadlines: tuple[ResolvedDeadline, ...] = ()
+    judgments: tuple[ResolvedJudgment, ...] = ()
 
     @cached_property
     def _by_id(self) -> dict[str, ResolvedRule]:
@@ -426,7 +474,20 @@ def file_problems(spec: NormSetFile, path: Path) -> list[tuple[Loc, str]]:
                 if pattern.fact in ROUTE_FACTS and not rule.is_route:
                     problems.append(((part, i, "when", j, "fact"), f"only a route rule can test the "
                                      f"{pattern.fact!r} fact: it exists once the step has decided"))
-    for part in ("powers", "provisions", "deadlines"):
+                if pattern.fact in ENTRY_ONLY:
+                    problems.append(((part, i, "when", j, "fact"), f"only a judgment can test the {pattern.fact!r} "
+                                     "fact: it describes an entry other than a hearing"))
+    for i, judgment in enumerate(spec.judgments):
+        loc = ("judgments", i)
+        for j, pattern in enumerate(judgment.when):
+            problems += pattern_problems(pattern, (*loc, "when", j))
+            if pattern.fact in CATALOGUE and pattern.fact not in ENTRY_FACTS:
+                problems.append(((*loc, "when", j, "fact"), f"a judgment tests the facts of the entry it judges "
+                                 f"({', '.join(ENTRY_FACTS)}), not {pattern.fact!r}"))
+        if judgment.remedy is not None and judgment.verdict != "forbidden":
+            problems.append(((*loc, "remedy"), "a remedy says what is to be done instead of what a norm forbade; "
+                             f"this judgment's verdict is {judgment.verdict}"))
+    for part in ("powers", "provisions", "deadlines", "judgments"):
         ids: set[str] = set()
         for i, item in enumerate(getattr(spec, part)):
             if item.id in ids:
@@ -437,9 +498,10 @@ def file_problems(spec: NormSetFile, path: Path) -> list[tuple[Loc, str]]:
         if not (deadline.within.months or deadline.within.days):
             problems.append((("deadlines", i, "within"), "a deadline gives months or days, at least one"))
     for i, provision in enumerate(spec.provisions):
-        if provision.status == "encoded" and not (provision.rules or provision.powers or provision.deadlines):
-            problems.append((("provisions", i, "rules"), "an encoded provision names the rules, powers or "
-                             "deadlines that encode it"))
+        if provision.status == "encoded" and not (provision.rules or provision.powers or provision.deadlines
+                                                  or provision.judgments):
+            problems.append((("provisions", i, "rules"), "an encoded provision names the rules, powers, "
+                             "deadlines or judgments that encode it"))
         if provision.status == "out_of_scope" and not provision.reason:
             problems.append((("provisions", i, "reason"), "a provision out of scope gives the reason"))
     return problems
@@ -502,6 +564,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
     rules: dict[str, ResolvedRule] = {}
     powers: dict[str, ResolvedPower] = {}
     deadlines: dict[str, ResolvedDeadline] = {}
+    judgments: dict[str, ResolvedJudgment] = {}
     base: NormSet | None = None
     if spec.extends:
         if spec.extends in chain or spec.extends == name:
@@ -525,6 +588,7 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
         rules = {r.id: r for r in base.rules}
         powers = {p.power.id: p for p in base.powers}
         deadlines = {d.deadline.id: d for d in base.deadlines}
+        judgments = {j.id: j for j in base.judgments}
     for i, rule_id in enumerate(spec.remove):
         if rules.pop(rule_id, None) is None:
             problem(("remove", i), f"the base norm set has no rule {rule_id!r} to remove")
@@ -540,18 +604,24 @@ def _resolve(name: str, loaded: dict[str, _Loaded], done: dict[str, NormSet], ch
         powers[power.id] = ResolvedPower(power, tuple(spec.sources[k] for k in power.source))
     for deadline in spec.deadlines:
         deadlines[deadline.id] = ResolvedDeadline(deadline, tuple(spec.sources[k] for k in deadline.source))
+    for judgment in spec.judgments:
+        judgments[judgment.id] = ResolvedJudgment(judgment, tuple(spec.sources[k] for k in judgment.source), path)
     normset = NormSet(spec.id, spec.title, spec.summary, spec.kind, spec.in_force,
                       tuple(spec.sources[k] for k in spec.cites if k in spec.sources),
                       tuple(sorted(rules.values(), key=lambda r: r.id)), path, spec.extends,
                       tuple(sorted(powers.values(), key=lambda p: p.power.id)),
                       tuple((p, tuple(spec.sources[k] for k in p.source)) for p in spec.provisions),
                       spec, item.lines, spec.charges or (base.charge_basis if base else "trust"),
-                      tuple(sorted(deadlines.values(), key=lambda d: d.deadline.id)))
+                      tuple(sorted(deadlines.values(), key=lambda d: d.deadline.id)),
+                      tuple(sorted(judgments.values(), key=lambda j: j.id)))
     for loc, message in _reference_problems(spec, normset):
         problem(loc, message)
-    cycle = _override_cycle(list(rules.values()))
+    cycle = _override_cycle({r.id: list(r.rule.overrides) for r in rules.values()})
     if cycle:
         problem(("rules",), f"rules override each other in a circle: {' -> '.join(cycle)}")
+    cycle = _override_cycle({j.id: list(j.judgment.overrides) for j in judgments.values()})
+    if cycle:
+        problem(("judgments",), f"judgments override each other in a circle: {' -> '.join(cycle)}")
     done[name] = normset
     return normset
 
@@ -576,6 +646,10 @@ def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, 
                          for j, target in enumerate(rule.overrides) if target not in ids]
     powers = {p.power.id for p in normset.powers}
     deadline_ids = {d.deadline.id for d in normset.deadlines}
+    judgment_ids = {j.id for j in normset.judgments}
+    for i, judgment in enumerate(spec.judgments):
+        problems += [(("judgments", i, "overrides", j), f"no judgment {target!r} in norm set {spec.id!r}")
+                     for j, target in enumerate(judgment.overrides) if target not in judgment_ids]
     for i, provision in enumerate(spec.provisions):
         problems += [(("provisions", i, "rules", j), f"no rule {target!r} in norm set {spec.id!r}")
                      for j, target in enumerate(provision.rules) if target not in ids]
@@ -583,6 +657,8 @@ def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, 
                      for j, target in enumerate(provision.powers) if target not in powers]
         problems += [(("provisions", i, "deadlines", j), f"no deadline {target!r} in norm set {spec.id!r}")
                      for j, target in enumerate(provision.deadlines) if target not in deadline_ids]
+        problems += [(("provisions", i, "judgments", j), f"no judgment {target!r} in norm set {spec.id!r}")
+                     for j, target in enumerate(provision.judgments) if target not in judgment_ids]
     own = {r.id: (part, i) for part in ("rules", "replace") for i, r in enumerate(getattr(spec, part))}
     for resolved in normset.decision_rules:
         rule = resolved.rule
@@ -605,11 +681,10 @@ def _reference_problems(spec: NormSetFile, normset: NormSet) -> list[tuple[Loc, 
     return problems
 
 
-def _override_cycle(rules: list[ResolvedRule]) -> list[str] | None:
-    """A circle of `overrides`, or None. Iterative depth-first search that visits each rule once: a walk
-    without memory of finished rules takes exponential time on layered precedence, and a recursive one
-    overflows the stack on a long chain."""
-    edges = {r.id: list(r.rule.overrides) for r in rules}
+def _override_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """A circle of `overrides` (rule id -> the ids it overrides), or None. Iterative depth-first search that
+    visits each rule once: a walk without memory of finished rules takes exponential time on layered precedence,
+    and a recursive one overflows the stack on a long chain."""
     finished: set[str] = set()
     for start in sorted(edges):
         if start in finished:

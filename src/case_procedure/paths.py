@@ -88,8 +88,8 @@ def start_of(case: Case, start: str | None) -> Start | None:
     found = next((i for i, h in enumerate(hearings) if h.id == start), None)
     if found is not None:
         return Start(hearings[found].body, f"from hearing {start}", found)
-    appeal = next((e for e in case.record if isinstance(e, Appeal) and e.id == start and e.person == case.accused),
-                  None)
+    appeal = next((e for e in case.record
+                   if isinstance(e, Appeal) and e.id == start and e.appellant_for == case.accused), None)
     if appeal is None:
         choices = [*(h.id for h in hearings), *(e.id for e in case.record if isinstance(e, Appeal))]
         raise KeyError(f"case {case.id!r} has no hearing of the accused or appeal with id {start!r}; "

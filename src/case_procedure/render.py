@@ -15,7 +15,7 @@ from case_procedure.codebook import label
 from case_procedure.compare import Comparison
 from case_procedure.diff import NormSetDiff
 from case_procedure.safe_text import visible
-from case_procedure.trace import LawfulPath, LawfulPaths, Simulation, Step, Trace
+from case_procedure.trace import VERDICT_WORDS, Judged, LawfulPath, LawfulPaths, Simulation, Step, Trace
 
 WIDTH = 80
 NO_HEARING = "The record holds no hearing of the accused: there is nothing to replay."
@@ -83,6 +83,26 @@ def _next(route: str | None) -> str:
     return "the case ends" if route == "end" else f"to the {label(route)}"
 
 
+def _judged_text(judged: Judged) -> list[str]:
+    """An entry other than a hearing and what the norm set's judgments say of it."""
+    lines = wrap(f"{judged.summary}", "     ", f"{judged.type.capitalize()} {judged.entry} ({judged.date}): ")
+    period = judged.period_note()
+    if period:
+        lines += wrap(f"{period}.", " " * 17, "   NOT IN FORCE: ")
+    for j in judged.judgments:
+        lines += wrap(f"{VERDICT_WORDS[j.verdict]} by {judged.norm_set}", " " * 17, "   judged:       ")
+        lines += wrap(f"{j.rule.id} ({j.rule.reading})", " " * 17, "   by judgment:  ")
+        lines += wrap(j.rule.statement, " " * 17)
+        if j.remedy:
+            lines += wrap(j.remedy, " " * 17, "   required:     ")
+        for source in j.rule.source:
+            lines += wrap(source.citation, " " * 17, "   source:       ")
+        lines.append("   because:")
+        for fact in j.matched:
+            lines += wrap(fact.description, "       ", "     - ")
+    return lines
+
+
 def as_text(trace: Trace) -> str:
     lines = wrap(f"{trace.title} ({trace.case})", "")
     lines.append(f"Norm set: {trace.norm_set}")
@@ -98,6 +118,8 @@ def as_text(trace: Trace) -> str:
                        f"{_label(trace.outcome.prescribed)} at the last hearing ({counts}).", "")
     for check in trace.deadlines:
         lines += wrap(f"{check.words()}.", "     ", "Deadline: ")
+    for judged in trace.judgments:
+        lines += _judged_text(judged)
     lines += wrap(f"Fate: {trace.outcome.fate}", "")
     return "\n".join(lines) + "\n"
 
@@ -166,8 +188,26 @@ def as_markdown(trace: Trace) -> str:
     if trace.deadlines:
         out += ["", "## Deadlines", ""]
         out += [f"- {code(c.deadline)}: {md_text(c.words())}." for c in trace.deadlines]
+    if trace.judgments:
+        out += ["", "## Other entries judged", ""]
+        for judged in trace.judgments:
+            out += _judged_markdown(judged)
     out += ["", f"**Fate.** {md_text(trace.outcome.fate)}", ""]
     return "\n".join(out)
+
+
+def _judged_markdown(judged: Judged) -> list[str]:
+    out = [f"- {md_text(judged.type.capitalize())} {code(judged.entry)} ({md_text(judged.date)}): "
+           f"{md_text(judged.summary)}"]
+    if judged.period_note():
+        out.append(f"  - **Not in force.** {md_text(str(judged.period_note()))}.")
+    for j in judged.judgments:
+        remedy = f" Required instead: {md_text(j.remedy)}." if j.remedy else ""
+        out.append(f"  - **{md_text(VERDICT_WORDS[j.verdict].capitalize())}** by {code(judged.norm_set)}, "
+                   f"judgment {code(j.rule.id)} ({j.rule.reading}): {md_text(j.rule.statement)}{remedy}")
+        out += [f"    - Source: {md_text(s.citation)}" for s in j.rule.source]
+        out += [f"    - Because: {md_text(f.description)}" for f in j.matched]
+    return out
 
 
 # -- Simulations ------------------------------------------------------------------------------

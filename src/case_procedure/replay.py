@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from case_procedure import clock
+from case_procedure import clock, judgments
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
-from case_procedure.compiler import DECISIONS, ROUTES, CompiledRuleset, compile_norm_set
+from case_procedure.compiler import DECISIONS, JUDGMENTS, ROUTES, CompiledRuleset, compile_norm_set
 from case_procedure.dates import HistDate
 from case_procedure.engine import Engine
 from case_procedure.norms import NormSet, Range, ResolvedRule
@@ -221,5 +221,6 @@ def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
                       fate=case.fate.summary, agreements=dict(sorted(Counter(s.agreement for s in steps).items())),
                       agreement_kinds=dict(sorted(Counter(s.agreement_kind for s in steps if s.agreement_kind).items(
                       ))))
+    judged = judgments.judge_record(case, book.judging(norm_set), lambda n: book.compiled(n, JUDGMENTS), engine)
     return Trace(case=case.id, title=case.title, norm_set=norm_set, steps=steps, outcome=outcome,
-                 deadlines=clock.deadline_checks(case, book.judging(norm_set)))
+                 deadlines=clock.deadline_checks(case, book.judging(norm_set)), judgments=judged)

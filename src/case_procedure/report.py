@@ -22,13 +22,13 @@ from case_procedure.engine import DurableEngine, Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import END, NormSet
 from case_procedure.progress import Progress, silent
-from case_procedure.render import WIDTH, cell, md_text, wrap
+from case_procedure.render import PERIOD_MARKS, WIDTH, cell, code, lawful_outcomes, md_text, table, wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
 from case_procedure.sensitivity import NormSetWeights, flip_counts, weights
 from case_procedure.simulate import simulate
 from case_procedure.situation import EXPELLING, LADDER
-from case_procedure.trace import AGREEMENTS, Frozen, Simulation, Step
+from case_procedure.trace import AGREEMENTS, VERDICT_WORDS, Frozen, Simulation, Step
 from case_procedure.variation import load_variations
 
 NORMS_1938 = "norms-1938"
@@ -133,6 +133,38 @@ class PracticeSet(Frozen):
     rules: list[PracticeRule]
 
 
+class LawfulCase(Frozen):
+    """A case whose recorded outcome is not among the outcomes the norm set's lawful paths reach."""
+
+    case: str
+    outcomes: list[str | None]  # the distinct final decisions of the lawful paths (None: no rule decides)
+    recorded: str | None  # the last decision the record shows
+    words: str  # "Under norms-1938 the lawful outcomes of this case were X or Y; the record shows Z."
+
+
+class LawfulOutcomes(Frozen):
+    """Under one norm set, how the record's outcomes stand among the lawful paths (`simulate`, paths.py)."""
+
+    norm_set: str
+    cases: int  # cases the lawful paths were found for
+    recorded_among: int  # cases whose recorded final decision is one of the lawful outcomes
+    on_a_path: int  # cases whose record follows one of the lawful paths step by step
+    undecided: int  # cases on none of whose lawful paths a rule of the norm set decides anything
+    outside: list[LawfulCase]  # the cases, among the others, whose recorded outcome no lawful path reaches
+
+
+class JudgedRow(Frozen):
+    """An entry other than a hearing that a judgment of the norm set weighed (`judgments.py`)."""
+
+    case: str
+    entry: str
+    type: str
+    date: str
+    verdict: str
+    rule: str
+    outside_period: str  # whether the norm set was in force at the entry's date: no, partly, wholly
+
+
 class Report(Frozen):
     cases: int
     hearings: int  # recorded hearings of the accused, in all cases
@@ -143,6 +175,8 @@ class Report(Frozen):
     failures: list[Failure]
     practice: list[PracticeSet] = []
     deciding_facts: list[NormSetWeights] = []  # per norm set: how many prescribed decisions each fact can flip
+    lawful: list[LawfulOutcomes] = []  # per norm set: the record's outcomes among the lawful paths
+    judgments: dict[str, list[JudgedRow]] = {}  # norm set -> the dismissals, arrests and appeals its judgments weigh
 
 
 # -- Work per case (runs in worker processes with --jobs) -----------------------------------
@@ -174,6 +208,9 @@ class CaseRun:
     simulated: tuple[str, ...] = ()  # the rules that fired in the simulation
     failures: tuple[tuple[str, str], ...] = ()  # (mode, message)
     flips: tuple[tuple[str, int], ...] = ()  # variation -> hearings some single change of it flips (sensitivity)
+    lawful: LawfulCase | None = None  # the lawful outcomes, with the recorded one (None: the simulation failed)
+    on_a_path: bool = False  # the record follows one of the lawful paths
+    judged: tuple[JudgedRow, ...] = ()
 
 
 def _expels(decision: str | None, also: list[str]) -> bool:
@@ -221,21 +258,48 @@ def run_case(case: Case, book: RuleBook, engine: Engine) -> list[CaseRun]:
         failures: list[tuple[str, str]] = []
         steps: tuple[StepRecord, ...] = ()
         simulated: tuple[str, ...] = ()
+        judged: tuple[JudgedRow, ...] = ()
+        lawful, on_a_path = None, False
         try:
             trace = replay_case(case, norm_set, book, engine)
             bodies = [s.body for s in trace.steps]
             following = [*bodies[1:], END] if bodies else []
             steps = tuple(_step_record(s, periods[s.hearing], after)
                           for s, after in zip(trace.steps, following, strict=True))
+            judged = tuple(JudgedRow(case=case.id, entry=j.entry, type=j.type, date=j.date, verdict=v.verdict,
+                                     rule=v.rule.id, outside_period=j.outside_period)
+                           for j in trace.judgments for v in j.judgments)
         except RuleConflict as exc:
             failures.append(("replay", str(exc)))
         try:
-            simulated = _simulated_rules(simulate(case, norm_set, book, engine))
+            simulation = simulate(case, norm_set, book, engine, paths=True)
+            simulated = _simulated_rules(simulation)
+            lawful, on_a_path = _lawful_case(case.id, simulation), bool(simulation.lawful and
+                                                                          simulation.lawful.recorded_path)
         except RuleConflict as exc:  # also a loop in the routes (RouteLoop)
             failures.append(("simulate", str(exc)))
-        runs.append(CaseRun(case.id, norm_set, steps, simulated, tuple(failures)))
+        runs.append(CaseRun(case.id, norm_set, steps, simulated, tuple(failures), lawful=lawful,
+                            on_a_path=on_a_path, judged=judged))
     flips = flip_counts(case, book, engine, load_variations())
     return [dataclasses.replace(r, flips=tuple(sorted(flips.get(r.norm_set, {}).items()))) for r in runs]
+
+
+def _lawful_case(case: str, simulation: Simulation) -> LawfulCase | None:
+    if simulation.lawful is None:
+        return None
+    lawful = simulation.lawful
+    return LawfulCase(case=case, outcomes=list(lawful.outcomes), recorded=simulation.recorded_final,
+                      words=lawful_outcomes(simulation.norm_set, lawful, simulation.recorded_final))
+
+
+def _lawful_outcomes(norm_set: str, runs: list[CaseRun]) -> LawfulOutcomes:
+    found = [r.lawful for r in runs if r.lawful is not None]
+    undecided = [c for c in found if not any(c.outcomes)]
+    outside = [c for c in found if any(c.outcomes) and c.recorded not in c.outcomes]
+    return LawfulOutcomes(norm_set=norm_set, cases=len(found),
+                          recorded_among=sum(c.recorded in c.outcomes for c in found),
+                          on_a_path=sum(r.on_a_path for r in runs if r.lawful is not None), undecided=len(undecided),
+                          outside=outside)
 
 
 def _run_in_worker(task: tuple[Case, Path]) -> list[CaseRun]:
@@ -318,7 +382,10 @@ def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
         deciding_facts=weights([{r.norm_set: dict(r.flips) for r in runs if r.case == case}
                                 for case in dict.fromkeys(r.case for r in runs)],
                                {n: sum(len(r.steps) for r in by_norm_set.get(n, [])) for n in chronological},
-                               load_variations()))
+                               load_variations()),
+        lawful=[_lawful_outcomes(n, by_norm_set.get(n, [])) for n in chronological],
+        judgments={n: [row for r in by_norm_set.get(n, []) for row in r.judged] for n in chronological
+                   if any(r.judged for r in by_norm_set.get(n, []))})
 
 
 
@@ -450,6 +517,8 @@ def as_text(report: Report) -> str:
         if cover.unexercised:
             lines += wrap(f"not exercised ({len(cover.unexercised)}): {', '.join(cover.unexercised)}", "    ", "  ")
     lines += _practice_text(report.practice)
+    lines += _lawful_text(report)
+    lines += _judged_text(report)
     lines += _deciding_text(report)
     if report.failures:
         lines += ["", f"FAILURES ({len(report.failures)})"]
@@ -545,11 +614,72 @@ def as_markdown(report: Report) -> str:
         if cover.unexercised:
             out += ["", f"Not exercised ({len(cover.unexercised)}): " + ", ".join(f"`{r}`" for r in cover.unexercised)]
     out += _practice_markdown(report.practice)
+    out += _lawful_markdown(report)
+    out += _judged_markdown(report)
     out += _deciding_markdown(report)
     if report.failures:
         out += ["", "## Failures", ""]
         out += [f"- {f.norm_set}, {f.case}, {f.mode}: {md_text(f.message)}" for f in report.failures]
     return "\n".join(out) + "\n"
+
+
+LAWFUL = ("The lawful paths of each case under each norm set (`simulate`): from a start that follows the record, "
+          "every route the norms leave open, each end of a range that changes the route, the accused's appeal or "
+          "not. For each norm set: how many cases end, in the record, with an outcome some lawful path reaches, "
+          "how many follow a lawful path step by step, on how many no rule of the set decides anything, and the "
+          "other cases, whose recorded outcome no lawful path reaches.")
+
+
+def _lawful_text(report: Report) -> list[str]:
+    lines = ["", "THE RECORD AMONG THE LAWFUL PATHS", *wrap(LAWFUL.replace("`", ""), "")]
+    for item in report.lawful:
+        lines += ["", *wrap(f"{item.norm_set}: the recorded outcome is a lawful one in {item.recorded_among} of "
+                            f"{item.cases} cases; the record follows a lawful path in {item.on_a_path}; no rule "
+                            f"decides on any path in {item.undecided}", "  ")]
+        for case in item.outside:
+            lines += wrap(f"{case.case}: {case.words}", "      ", "  - ")
+    return lines
+
+
+def _lawful_markdown(report: Report) -> list[str]:
+    out = ["", "## The record among the lawful paths", "", LAWFUL, "", "| norm set | cases | recorded outcome "
+           "lawful | record on a lawful path | no rule decides |", "|---|---:|---:|---:|---:|"]
+    out += [f"| `{item.norm_set}` | {item.cases} | {item.recorded_among} | {item.on_a_path} | {item.undecided} |"
+            for item in report.lawful]
+    for item in report.lawful:
+        if item.outside:
+            out += ["", f"### Outside the lawful outcomes of {item.norm_set}", ""]
+            out += [f"- `{c.case}`: {md_text(c.words)}" for c in item.outside]
+    return out
+
+
+JUDGED = ("The record's entries other than hearings (the accused's dismissals and arrests, appeals by or for the "
+          "accused) that a judgment of each norm set weighs, with its verdict; 'not in force' marks an entry dated "
+          "when that norm set was not, or not wholly, in force.")
+
+
+def _judged_text(report: Report) -> list[str]:
+    if not report.judgments:
+        return []
+    lines = ["", "DISMISSALS, ARRESTS AND APPEALS JUDGED", *wrap(JUDGED, "")]
+    for norm_set, rows in report.judgments.items():
+        lines += ["", f"{norm_set} ({len(rows)})"]
+        for row in rows:
+            lines += wrap(f"{row.case}/{row.entry} ({row.type}, {row.date}): {VERDICT_WORDS[row.verdict]} by "
+                          f"{row.rule}{PERIOD_MARKS[row.outside_period]}", "      ", "  - ")
+    return lines
+
+
+def _judged_markdown(report: Report) -> list[str]:
+    if not report.judgments:
+        return []
+    out = ["", "## Dismissals, arrests and appeals judged", "", JUDGED]
+    for norm_set, rows in report.judgments.items():
+        out += ["", f"### {norm_set}", ""]
+        out += table(["case", "entry", "date", "verdict", "judgment"],
+                     [[code(r.case), code(r.entry), r.date, VERDICT_WORDS[r.verdict] + PERIOD_MARKS[r.outside_period],
+                       code(r.rule)] for r in rows])
+    return out
 
 
 DECIDING = ("Facts that most often decide outcomes: for each fact that `sensitivity` varies, the prescribed "

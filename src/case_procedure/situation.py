@@ -13,7 +13,7 @@ files are checked against it, so a rule cannot test a fact that is never produce
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Literal, Union, get_args
 
 from case_procedure import codebook
 from case_procedure.case import (
@@ -26,7 +26,9 @@ from case_procedure.case import (
     Exile,
     Expulsion,
     Hearing,
+    Rehabilitation,
     Reinstatement,
+    Release,
     Sentence,
     Statement,
     Tie,
@@ -76,6 +78,11 @@ OPENING = "opening"  # the moment a statement opens a case, before any body has 
 # pending appeal, the accused's standing expulsion, the first arrest of a relative or of an associate
 CLOCKS = ("statement", "appeal", "expulsion", "relative_arrest", "associate_arrest")
 ROUTE_FACTS = ("outcome",)  # facts that exist only once a step has decided: route rules alone test them
+# The entries of the record other than hearings that judgments weigh (judgments.py), and the facts a judgment sees
+JudgedEntry = Literal["dismissal", "arrest", "appeal"]
+JUDGED: tuple[str, ...] = get_args(JudgedEntry)
+ENTRY_FACTS = ("entry", "accused")
+ENTRY_ONLY = ("entry",)  # facts that exist only for a judged entry: decision and route rules never see them
 
 CATALOGUE: dict[str, dict[str, Attribute]] = {
     "hearing": {
@@ -121,6 +128,8 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
                                  (*codebook.GROUND_FAMILIES, "mixed", "none")),
         "report_only": Attribute("Every one of those grounds is about a report (see charge.concerns_report)",
                                  kind=bool),
+        "all_contradicted": Attribute("The record contradicts every one of those grounds (and there is one at "
+                                      "least): checked against the record, the accusations do not hold", kind=bool),
     },
     "charges": {
         "count": Attribute("How many grounds were charged", kind=int),
@@ -163,6 +172,12 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
         "toward_struck": Attribute("The conduct concerns an arrest, expulsion, sentence or exile in the record, "
                                    "or that person may already have been struck when it happened", kind=bool),
     },
+    "denunciation": {
+        "target_cleared": Attribute("Someone the statement accused was cleared after it, before the hearing: "
+                                    "reinstated, released or rehabilitated", kind=bool),
+        "target_struck": Attribute("Someone the statement accused was arrested, expelled or sentenced after it, "
+                                   "before the hearing", kind=bool),
+    },
     "statement": {
         "statement_kind": Attribute("Kind of statement about the accused", _terms(codebook.STATEMENT_KINDS)),
         "by_accused": Attribute("The accused wrote it", kind=bool),
@@ -184,6 +199,25 @@ CATALOGUE: dict[str, dict[str, Attribute]] = {
                               kind=int),
         "max_days": Attribute("Days possibly elapsed from it to the hearing (the longest the record's dates allow)",
                               kind=int),
+    },
+    "entry": {
+        "type": Attribute("The kind of entry judged: the accused's dismissal or arrest, or an appeal by or for the "
+                          "accused", JUDGED),
+        "by": Attribute("The body that acted (dismissed, arrested), or not_stated",
+                        (*_terms(codebook.BODIES), codebook.NOT_STATED), neutral=codebook.NOT_STATED),
+        "accused_expelled": Attribute("The accused stood expelled from the Party when it happened", kind=bool),
+        "after_hearing": Attribute("A party body had heard the accused's case before it", kind=bool),
+        "tie_struck": Attribute("The closest tie of the accused to someone arrested, expelled or sentenced before "
+                                "it ('none' without one)", CLOSENESS, neutral="none"),
+        "grounds_family": Attribute("The one family of the grounds the record gives for a dismissal, 'mixed', or "
+                                    "'none' where it gives none", (*codebook.GROUND_FAMILIES, "mixed", "none"),
+                                    neutral="none"),
+        "by_accused": Attribute("An appeal the accused lodged", kind=bool),
+        "by_relative": Attribute("An appeal a relative lodged on the accused's behalf", kind=bool),
+        "answered": Attribute("A later hearing of the accused or a reinstatement answered the appeal", kind=bool),
+        "waited_min_days": Attribute("Days the appeal certainly waited: to its answer, or unanswered to the "
+                                     "record's last entry (the shortest the dates allow)", kind=int),
+        "waited_max_days": Attribute("Days the appeal possibly waited (the longest the dates allow)", kind=int),
     },
     "outcome": {
         "decision": Attribute("The decision just taken at this step ('none' when no rule decided)",
@@ -269,7 +303,7 @@ def closeness(kind: str | None) -> str:
     return codebook.TIE_KINDS[kind].group or "none"
 
 
-def _ties_of(case: Case) -> dict[str, str]:
+def ties_of(case: Case) -> dict[str, str]:
     """Map each person tied to the accused to what that person is to the accused."""
     ties: dict[str, str] = {}
     for tie in case.ties:
@@ -305,7 +339,7 @@ def _hearing_fact(case: Case, hearing: Hearing, before: list[Event], earlier: li
                 expelled = expelled_after(expelled, entry.decision)
         elif isinstance(entry, Reinstatement) and entry.person == case.accused:
             expelled = False
-        elif isinstance(entry, Appeal) and entry.person == case.accused:
+        elif isinstance(entry, Appeal) and entry.appellant_for == case.accused:
             appeal = True
     attributes: dict[str, Value] = {
         "body": hearing.body,
@@ -317,7 +351,7 @@ def _hearing_fact(case: Case, hearing: Hearing, before: list[Event], earlier: li
     return Fact("hearing", "hearing", attributes, description, (hearing.id,))
 
 
-def _accused_fact(case: Case, known: list[Event]) -> Fact:
+def accused_fact(case: Case, known: list[Event]) -> Fact:
     person = case.people[case.accused]
     arrests = [e.id for e in known if isinstance(e, Arrest) and e.person == case.accused]
     attributes: dict[str, Value] = {
@@ -333,18 +367,19 @@ def _accused_fact(case: Case, known: list[Event]) -> Fact:
     return Fact("accused", "accused", attributes, f"the accused, {person.name} ({state})", tuple(arrests))
 
 
-def _charge_facts(hearing: Hearing, ties: list[Fact], conducts: list[Fact], accused: Fact) -> list[Fact]:
-    return [charge_fact(f"charge-{i}", g, ties, conducts, accused, (hearing.id,))
+def _charge_facts(hearing: Hearing, ties: list[Fact], conducts: list[Fact], accused: Fact,
+                  denunciations: list[Fact]) -> list[Fact]:
+    return [charge_fact(f"charge-{i}", g, ties, conducts, accused, (hearing.id,), denunciations)
             for i, g in enumerate(hearing.grounds, start=1)]
 
 
 def charge_fact(fact_id: str, ground: str, ties: list[Fact], conducts: list[Fact], accused: Fact,
-                entries: tuple[str, ...] = ()) -> Fact:
+                entries: tuple[str, ...] = (), denunciations: list[Fact] | None = None) -> Fact:
     """A charge with what the other facts of the situation say of it (shared with the rule tests)."""
     targets = [t for t in ties if t.attributes["enemy_before"] != "none"]
     enemy = max((str(t.attributes["enemy_before"]) for t in targets), key=ENEMY_STATES.index, default="none")
     closest = min((str(t.attributes["closeness"]) for t in targets), key=CLOSENESS.index, default="none")
-    status, because = charge_status(ground, ties, conducts, accused)
+    status, because = charge_status(ground, ties, conducts, accused, denunciations or [])
     certain = [t for t in targets if t.attributes["enemy_before"] == "certain"]
     report, report_because = concerns_report(ground, certain, conducts)
     aid, aid_because = _concerns_aid(ground, conducts)
@@ -403,9 +438,14 @@ def reviewed_fact(charges: list[Fact], entries: tuple[str, ...] = ()) -> Fact:
     own (which a simulated expulsion would rest on)."""
     only = only_family({str(c.attributes["family"]) for c in charges})
     report_only = bool(charges) and all(c.attributes["concerns_report"] for c in charges)
-    return Fact("reviewed", "reviewed", {"count": len(charges), "only_family": only, "report_only": report_only},
-                f"the grounds under review: {len(charges)}, family {only}"
-                + ("; every one about a report" if report_only else ""), entries)
+    disproved = bool(charges) and all(c.attributes["status"] == "contradicted" for c in charges)
+    attributes: dict[str, Value] = {"count": len(charges), "only_family": only, "report_only": report_only,
+                                    "all_contradicted": disproved}
+    because = {"all_contradicted": tuple(f"{codebook.label(str(c.attributes['ground']))}: "
+                                         f"{STATUS_WORDS[str(c.attributes['status'])]}" for c in charges)}
+    return Fact("reviewed", "reviewed", attributes, f"the grounds under review: {len(charges)}, family {only}"
+                + ("; every one about a report" if report_only else "")
+                + ("; the record contradicts every one" if disproved else ""), entries, because)
 
 
 def _under_review(hearing: Hearing, earlier: list[Hearing], expelled: bool) -> Hearing:
@@ -445,8 +485,11 @@ CONDUCT_SUPPORTS = {"concealment": ("concealment",), "insincerity": ("denial", "
                     "protecting_an_enemy": ("defense",)}
 
 
-def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: Fact) -> tuple[str, tuple[str, ...]]:
+def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: Fact,
+                  denunciations: list[Fact] | None = None) -> tuple[str, tuple[str, ...]]:
     """`supported`, `contradicted` or `unknown`, with the reasons, for one ground."""
+    if ground == "slander":
+        return _slander_status(denunciations or [])
     enemies = [t for t in ties if t.attributes["enemy_before"] == "certain"]
     struck = [t for t in ties if t.attributes["enemy_before"] != "none"]
     done = {str(c.attributes["conduct"]) for c in conducts}
@@ -471,6 +514,17 @@ def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: 
         return "unknown", ("no tie of the accused is certainly struck before the hearing" if ties else
                            "the record names no one tied to the accused",)
     return _person_status(ground, accused)
+
+
+def _slander_status(denunciations: list[Fact]) -> tuple[str, tuple[str, ...]]:
+    """A charge of slander holds where someone the accused had accused in a statement was cleared since: the
+    accusation proved unsupported (N38-10). Otherwise the record cannot tell."""
+    cleared = [d for d in denunciations if d.attributes["target_cleared"]]
+    if cleared:
+        return "supported", tuple(f"{d.id}: {d.description}" for d in cleared)
+    if denunciations:
+        return "unknown", ("no one the accused's statements accused had been cleared by then",)
+    return "unknown", ("the record shows no statement of the accused against anyone",)
 
 
 def _contested(ties: list[Fact]) -> bool:
@@ -668,6 +722,38 @@ def _conduct_facts(case: Case, near: dict[str, str], known: list[Event]) -> list
     return facts
 
 
+ACCUSING = ("denunciation", "preemptive")  # statements that accuse someone else
+CLEARING = (Reinstatement, Release, Rehabilitation)
+
+
+def _decided(entry: Event, decision: str) -> bool:
+    return isinstance(entry, Hearing) and entry.decision == decision
+
+
+def _denunciation_facts(case: Case, known: list[Event]) -> list[Fact]:
+    """The accused's own statements against others, with what became of the people they accused: cleared
+    (reinstated, released, rehabilitated) or struck (arrested, expelled, sentenced) after the statement, as far as
+    the body could know."""
+    facts = []
+    statements = [e for e in known if isinstance(e, Statement) and e.author == case.accused and e.kind in ACCUSING
+                  and any(s != case.accused for s in e.subjects)]
+    for n, entry in enumerate(statements, start=1):
+        targets = {s for s in entry.subjects if s != case.accused}
+        later = [e for e in known if e is not entry and entry.date.may_precede(e.date)
+                 and (getattr(e, "person", None) in targets or isinstance(e, Hearing) and e.subject in targets)]
+        cleared = [e for e in later if isinstance(e, CLEARING) or _decided(e, "reinstatement")]
+        struck = [e for e in later if isinstance(e, BLOWS) or _decided(e, "expulsion")]
+        attributes: dict[str, Value] = {"target_cleared": bool(cleared), "target_struck": bool(struck)}
+        names = ", ".join(case.people[t].name for t in sorted(targets))
+        fate = "; since cleared" if cleared else ("; since struck" if struck else "")
+        facts.append(Fact(f"denunciation-{n}", "denunciation", attributes,
+                          f"the accused's {codebook.label(entry.kind)} against {names} ({entry.date}){fate}",
+                          (entry.id, *(e.id for e in (*cleared, *struck))),
+                          {k: tuple(f"{e.type} {e.id} ({e.date})" for e in v)
+                           for k, v in (("target_cleared", cleared), ("target_struck", struck)) if v}))
+    return facts
+
+
 def _statement_facts(case: Case, known: list[Event], since_last_hearing: set[str]) -> list[Fact]:
     facts = []
     statements = [e for e in known if isinstance(e, Statement) and case.accused in e.subjects]
@@ -718,7 +804,7 @@ def outcome_fact(decision: str | None, appeals: bool) -> Fact:
 
 
 def appeals_in_record(case: Case) -> bool:
-    return any(isinstance(e, Appeal) and e.person == case.accused for e in case.record)
+    return any(isinstance(e, Appeal) and e.appellant_for == case.accused for e in case.record)
 
 
 def build(case: Case, hearing: Hearing, basis: str = "trust") -> Situation:
@@ -731,17 +817,19 @@ def build(case: Case, hearing: Hearing, basis: str = "trust") -> Situation:
     positions = [i for i, e in enumerate(before) if isinstance(e, Hearing) and e.subject == case.accused]
     earlier = [e for e in before if isinstance(e, Hearing) and e.subject == case.accused]
     since_last_hearing = {e.id for e in before[(positions[-1] + 1 if positions else 0):]}
-    ties = _ties_of(case)
-    accused = _accused_fact(case, known)
+    ties = ties_of(case)
+    accused = accused_fact(case, known)
     # entries certainly before the hearing: the record before it, and whatever those entries concern
     prior = {e.id for e in before} | {c for e in before for c in getattr(e, "concerns", [])}
     tie_facts = _tie_facts(case, hearing, ties, known, prior)
     near = {other: str(f.attributes["closeness"]) for other, f in zip(sorted(ties), tie_facts, strict=True)}
     conduct_facts = _conduct_facts(case, near, known)
-    charges = _charge_facts(hearing, tie_facts, conduct_facts, accused)
+    denunciations = _denunciation_facts(case, known)
+    charges = _charge_facts(hearing, tie_facts, conduct_facts, accused, denunciations)
     hearing_fact = _hearing_fact(case, hearing, before, earlier)
     reviewed = _under_review(hearing, earlier, bool(hearing_fact.attributes["accused_expelled"]))
-    reviewed_charges = charges if reviewed is hearing else _charge_facts(reviewed, tie_facts, conduct_facts, accused)
+    reviewed_charges = charges if reviewed is hearing else _charge_facts(reviewed, tie_facts, conduct_facts, accused,
+                                                                          denunciations)
     facts = [
         hearing_fact,
         accused,
@@ -751,6 +839,7 @@ def build(case: Case, hearing: Hearing, basis: str = "trust") -> Situation:
         *_accusation_facts(case, hearing),
         *tie_facts,
         *conduct_facts,
+        *denunciations,
         *_statement_facts(case, known, since_last_hearing),
         *_prior_facts(hearing.body, [Decided(h.body, h.decision, str(h.date), h.id) for h in earlier if h.decision]),
     ]

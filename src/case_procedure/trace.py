@@ -194,6 +194,48 @@ class DeadlineCheck(Frozen):
                 f"answer within {self.within} ({self.deadline}): {verdict}{counterfactual}")
 
 
+VERDICT_WORDS = {"forbidden": "forbidden", "required": "required", "permitted": "permitted",
+                 "no_remedy": "left without remedy"}
+
+
+class EntryJudgment(Frozen):
+    """One judgment of the norm set on an entry other than a hearing (`judgments.py`)."""
+
+    rule: RuleRef  # the judgment, with its statement and source
+    verdict: Literal["forbidden", "required", "permitted", "no_remedy"]
+    remedy: str | None  # what the norm required instead, where it forbade the entry ("rehired within 1 month")
+    matched: list[MatchedFact]  # the facts of the entry the judgment tested
+
+
+class Judged(Frozen):
+    """An entry of the record other than a hearing (the accused's dismissal or arrest, an appeal by or for the
+    accused) with what the norm set judging its date says of it."""
+
+    entry: str
+    type: str  # dismissal, arrest or appeal
+    date: str
+    summary: str
+    norm_set: str
+    outside_period: OutsidePeriod  # the norm set was in force on every day of the entry's date span, some, or none
+    norm_set_period: str
+    judgments: list[EntryJudgment]
+    overridden: list[str] = []  # judgments that applied but were set aside by another's `overrides`
+
+    def period_note(self) -> str | None:
+        """The counterfactual said plainly, or None when the norm set was in force on every day of the entry."""
+        return period_words(self.norm_set, self.date, self.outside_period, self.norm_set_period)
+
+    def words(self) -> str:
+        """'forbidden by norms-1938 (n38.x); required instead: rehired within 1 month', one clause a judgment,
+        with the counterfactual said plainly."""
+        parts = []
+        for j in self.judgments:
+            remedy = f"; required instead: {j.remedy}" if j.remedy else ""
+            parts.append(f"{VERDICT_WORDS[j.verdict]} by {self.norm_set} ({j.rule.id}){remedy}")
+        period = self.period_note()
+        return "; ".join(parts) + (f" ({period})" if period else "")
+
+
 class Outcome(Frozen):
     prescribed: str | None  # the decision prescribed at the last hearing
     recorded: str | None  # the last decision the record shows
@@ -209,6 +251,7 @@ class Trace(Frozen):
     steps: list[Step]
     outcome: Outcome
     deadlines: list[DeadlineCheck] = []  # the norm set's time limits held against the record
+    judgments: list[Judged] = []  # the entries other than hearings the norm set's judgments weigh
 
 
 class SimStep(Frozen):
