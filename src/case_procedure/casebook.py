@@ -24,13 +24,10 @@ from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.explain import (
     AGREEMENT_WORDS,
-    ARREST_WORDS,
     Consideration,
     Told,
     citations,
-    decision_words,
     event_sentence,
-    outcome_words,
     person_name,
     place,
     procedure_bodies,
@@ -42,6 +39,7 @@ from case_procedure.explain import (
 from case_procedure.files import replacing_folder
 from case_procedure.norms import NormSet, ResolvedRule
 from case_procedure.progress import Progress, Tick, silent
+from case_procedure.render import ARREST_WORDS, decision_words, outcome_words
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.safe_text import visible
 from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, sensitivity, weights
@@ -743,3 +741,8 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(visible(text), encoding="utf-8")
     return len(files)
+
+
+def summary(count: int, out: Path) -> str:
+    """The closing line: how many files were written, and the page to open."""
+    return f"casebook: {count} files written; open {out / 'index.html'}"

@@ -34,17 +34,27 @@ from case_procedure.case import (
     Sentence,
     Statement,
 )
-from case_procedure.codebook import BODIES, label
+from case_procedure.codebook import BODIES, BODY_ORDER, label
 from case_procedure.compiler import CompiledRuleset, compile_norm_set, compile_pattern
 from case_procedure.engine import Engine, PythonEngine, holds
-from case_procedure.errors import RuleConflict
+from case_procedure.errors import RuleConflict, UsageError
 from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
 from case_procedure.precedence import Judgement, verdicts
-from case_procedure.render import NO_CELL, WIDTH, code, md_text, span_warning, table, wrap
+from case_procedure.render import (
+    NO_CELL,
+    WIDTH,
+    code,
+    decision_words,
+    md_text,
+    outcome_words,
+    span_warning,
+    table,
+    wrap,
+)
 from case_procedure.replay import AUTO, RuleBook, replay, situation_at
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
-from case_procedure.trace import Prescribed, Recorded, Simulation, Step, Trace
+from case_procedure.trace import Simulation, Step, Trace
 
 Format = Literal["text", "markdown"]
 
@@ -96,20 +106,6 @@ def _join(words: list[str], last: str = "or") -> str:
 
 def person_name(case: Case, person: str | None) -> str:
     return case.people[person].name if person and person in case.people else (person or "someone")
-
-
-def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ()) -> str:
-    return " + ".join(label(d) for d in [decision, *also]) if decision else "no decision recorded"
-
-
-def outcome_words(outcome: Prescribed | Recorded | None, none: str) -> str:
-    """The decision a step prescribes or records, or `none` when it has none."""
-    if isinstance(outcome, Prescribed):
-        return outcome.words()
-    return decision_words(outcome.decision, outcome.also) if outcome else none
-
-
-ARREST_WORDS = {True: "arrested", False: "not arrested", None: "arrest not stated"}  # by `Fate.arrested`
 
 
 def event_sentence(case: Case, event: Event) -> str:
@@ -614,7 +610,7 @@ def explain_case(case: Case, norm_set: str, book: RuleBook, engine: Engine, form
     """The case told step by step under a norm set (or `auto`); `step` limits it to one hearing."""
     told = tell(case, norm_set, book, engine, why_not)
     if step is not None and not 1 <= step <= len(told.trace.steps):
-        raise ValueError(f"--step: case {case.id!r} has {len(told.trace.steps)} hearing(s) of the accused; "
+        raise UsageError(f"--step: case {case.id!r} has {len(told.trace.steps)} hearing(s) of the accused; "
                          f"choose 1 to {len(told.trace.steps)}" if told.trace.steps else
                          f"--step: case {case.id!r} has no hearing of the accused")
     if format != "markdown":
@@ -634,13 +630,10 @@ def _pathway_markdown(told: Told) -> str:
 
 # -- explain --procedure NORMSET ---------------------------------------------------------------
 
-LADDER = tuple(BODIES)
-
-
 def body_rank(body: str) -> int:
     if body == situations.OPENING:
         return -1
-    return LADDER.index(body) if body in LADDER else len(LADDER)
+    return BODY_ORDER.index(body) if body in BODY_ORDER else len(BODY_ORDER)
 
 
 def rule_order(normset: NormSet) -> list[ResolvedRule]:

@@ -7,15 +7,17 @@ before it is folded into lines, and in Markdown every such field goes through `m
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from case_procedure.codebook import label
 from case_procedure.compare import Comparison
 from case_procedure.diff import NormSetDiff
 from case_procedure.safe_text import visible
-from case_procedure.trace import LawfulPath, LawfulPaths, Simulation, Step, Trace
+from case_procedure.trace import LawfulPath, LawfulPaths, Prescribed, Recorded, Simulation, Step, Trace
 
 WIDTH = 80
 NO_HEARING = "The record holds no hearing of the accused: there is nothing to replay."
@@ -26,7 +28,33 @@ def _label(term: str | None) -> str:
 
 
 def _decision(decision: str | None, also: list[str]) -> str:
-    return " + ".join(_label(d) for d in [decision, *also]) if decision else "none recorded"
+    return decision_words(decision, also) if decision else "none recorded"
+
+
+def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ()) -> str:
+    return " + ".join(label(d) for d in [decision, *also]) if decision else "no decision recorded"
+
+
+def outcome_words(outcome: Prescribed | Recorded | None, none: str) -> str:
+    """The decision a step prescribes or records, or `none` when it has none."""
+    if isinstance(outcome, Prescribed):
+        return outcome.words()
+    return decision_words(outcome.decision, outcome.also) if outcome else none
+
+
+ARREST_WORDS = {True: "arrested", False: "not arrested", None: "arrest not stated"}  # by `Fate.arrested`
+
+
+def results(found: list[Any], format: str, text: Callable[[Any], str], markdown: Callable[[Any], str]) -> str:
+    """One result per case (a trace, a simulation, a comparison...): JSON (an object for one case, a list for
+    several), text or Markdown."""
+    if format == "json":
+        if len(found) == 1:
+            one: str = found[0].to_json()
+            return one
+        return json.dumps([r.model_dump(mode="json") for r in found], indent=2, ensure_ascii=False) + "\n"
+    render = text if format == "text" else markdown
+    return "\n".join(render(r) for r in found)
 
 
 def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
