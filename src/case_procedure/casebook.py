@@ -30,14 +30,12 @@ from case_procedure.explain import (
     event_sentence,
     person_name,
     place,
-    procedure_bodies,
-    route_steps,
     rule_conditions,
-    rule_order,
     tell,
 )
 from case_procedure.files import replacing_folder
 from case_procedure.norms import NormSet, ResolvedRule
+from case_procedure.procedure import procedure_bodies, route_steps, rule_order
 from case_procedure.progress import Progress, Tick, silent
 from case_procedure.render import ARREST_WORDS, decision_words, outcome_words
 from case_procedure.replay import AUTO, RuleBook

@@ -19,8 +19,8 @@ from typing import Literal
 from case_procedure.case import Case
 from case_procedure.codebook import label
 from case_procedure.errors import UsageError
-from case_procedure.explain import procedure_bodies, route_steps
 from case_procedure.norms import END, NormSet
+from case_procedure.procedure import procedure_bodies, route_steps
 from case_procedure.render import ARREST_WORDS, decision_words, outcome_words
 from case_procedure.safe_text import visible
 from case_procedure.situation import OPENING

@@ -31,6 +31,13 @@ def _decision(decision: str | None, also: list[str]) -> str:
     return decision_words(decision, also) if decision else "none recorded"
 
 
+def join_words(words: list[str], last: str = "or") -> str:
+    """`a`, `a or b`, `a, b or c` (`last`: the word before the last item)."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
 def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ()) -> str:
     return " + ".join(label(d) for d in [decision, *also]) if decision else "no decision recorded"
 
