@@ -1,4 +1,5 @@
-"""The package's import graph: no cycles, and the core never reaches a view.
+"""The package's import graph: no cycles, and the core never reaches a view; and, read the same way, the
+one loader, the one ladder and the one error path.
 
 The graph is read from the source with `ast`, so it holds every `case_procedure` import, at module level
 and inside functions alike (an import deferred to a function is still a dependency, and a cycle through
@@ -138,3 +139,38 @@ def test_the_core_never_imports_a_view(module: str) -> None:
 
 def test_nothing_imports_the_command_line() -> None:
     assert [m for m, targets in GRAPH.items() if "cli" in targets and m != "__main__"] == []
+
+
+def _tree(module: str) -> ast.Module:
+    return ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+
+
+def _called(name: str) -> list[str]:
+    """Where the package calls `name` (a function or class, plain or as an attribute)."""
+    found = []
+    for module in sorted(GRAPH):
+        for node in ast.walk(_tree(module)):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if called == name:
+                    found.append(f"{module}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("name", ["RuleBook", "DurableEngine", "load_norm_sets"])
+def test_only_the_workspace_builds_the_rule_book_the_engine_and_the_norm_sets(name: str) -> None:
+    assert [where.split(":")[0] for where in _called(name)] == ["workspace"]
+
+
+def test_the_ladder_of_bodies_is_defined_once() -> None:
+    assigned = [f"{module}.{target.id}" for module in sorted(GRAPH) for node in ast.walk(_tree(module))
+                if isinstance(node, ast.Assign) for target in node.targets
+                if isinstance(target, ast.Name) and "LADDER" in target.id]
+    assert assigned == ["codebook.LADDER"]
+
+
+def test_the_command_line_catches_no_error() -> None:
+    """Errors are raised by the functions the commands call and worded once, by guard.py."""
+    handlers = [node.lineno for node in ast.walk(_tree("cli")) if isinstance(node, ast.ExceptHandler)]
+    assert handlers == []
