@@ -267,3 +267,24 @@ def test_a_conflict_or_an_engine_failure_during_the_work_is_one_line_and_its_exi
         result = runner.invoke(app, ["replay", str(ROOT / "cases" / "somov.yaml"), "--rules", "norms-1937"])
         assert (result.exit_code, result.stderr) == (code, message + "\n")
         assert result.stdout == "" and "Traceback" not in result.output
+
+
+def test_an_option_naming_nothing_is_its_message_and_exit_2_even_when_debugging(monkeypatch) -> None:
+    """UsageError reaches the guard like a bad file: one message, never a traceback (not even with the debug
+    variable, which shows the traceback of an internal error only)."""
+    monkeypatch.setenv("CASE_PROCEDURE_DEBUG", "1")
+    result = invoke("replay", str(ROOT / "cases" / "somov.yaml"), "--rules", "norms-2000")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("--rules: no norm set 'norms-2000'; known: ") and result.stderr.endswith(", auto\n")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_census_left_out_is_said_before_the_problems_of_the_other_files(tmp_path: Path) -> None:
+    folder = fixture_folder(tmp_path, "author: petrov", "author: petrof")
+    (folder / "census.yaml").write_text("format: 1\nentries: []\n", encoding="utf-8")
+    result = invoke("replay", str(folder / "census.yaml"), str(folder / "example.yaml"), "--rules", "auto",
+                    "--cases", str(folder))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{folder / 'census.yaml'}: the census of the book's cases, not a case file; left out",
+        f"{folder / 'example.yaml'}:46: record[0].author: no person 'petrof' in `people`"]

@@ -75,4 +75,5 @@ def compare(corpus: Workspace, case: str | Case, rules: list[str]) -> Comparison
 
 def report(corpus: Workspace, jobs: int = 1) -> Report:
     """Every case under every norm set: agreement with the record, lost expulsions, rule coverage."""
-    return build_report(corpus.cases, corpus.norm_sets, corpus.places.rules, jobs)
+    return build_report(corpus.cases, corpus.norm_sets, corpus.places.rules, jobs, book=corpus.book,
+                        engine=corpus.engine)

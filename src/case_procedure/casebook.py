@@ -24,29 +24,25 @@ from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.explain import (
     AGREEMENT_WORDS,
-    ARREST_WORDS,
     Consideration,
     Told,
     citations,
-    decision_words,
     event_sentence,
-    outcome_words,
     person_name,
     place,
-    procedure_bodies,
-    route_steps,
     rule_conditions,
-    rule_order,
     tell,
 )
 from case_procedure.files import replacing_folder
 from case_procedure.norms import NormSet, ResolvedRule
+from case_procedure.procedure import pattern_words, procedure_bodies, route_steps, rule_order
 from case_procedure.progress import Progress, Tick, silent
+from case_procedure.render import ARREST_WORDS, decision_words, outcome_words
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.safe_text import visible
 from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, sensitivity, weights
 from case_procedure.sources import BOOK, Source
-from case_procedure.trace import Step, Trace
+from case_procedure.trace import VERDICT_WORDS, Step, Trace
 from case_procedure.variation import Variation, load_variations
 
 ASSETS = ("casebook.css", "casebook.js")
@@ -266,7 +262,27 @@ def _panel(case: Case, v: View, root: str, use_svg: bool) -> str:
     body = f'<ol class="steps">{steps}</ol>' if steps else "<p>There is no hearing of the accused to replay.</p>"
     return (f'<section class="panel" id="panel-{e(v.key)}" data-normset="{e(v.key)}" data-status="{e(v.status)}" '
             f'aria-labelledby="panel-title-{e(v.key)}"><h3 id="panel-title-{e(v.key)}">Under {e(v.name)}</h3>'
-            f"<p>{about}</p>{body}{_simulation_html(case, v, root)}{_figure(v.graph, root, use_svg)}</section>")
+            f"<p>{about}</p>{body}{_judged_html(v, root)}{_simulation_html(case, v, root)}"
+            f"{_figure(v.graph, root, use_svg)}</section>")
+
+
+def _judged_html(v: View, root: str) -> str:
+    """The dismissals, arrests and appeals the norm set's judgments weigh, each with its verdicts."""
+    if not v.told.trace.judgments:
+        return ""
+    items = []
+    for judged in v.told.trace.judgments:
+        verdicts = "".join(
+            f'<li><strong>{e(VERDICT_WORDS[j.verdict].capitalize())}</strong> by <a href="{root}norms/'
+            f'{e(_file_set(j.rule.file))}.html#judgment-{e(j.rule.id)}"><code>{e(j.rule.id)}</code></a>: '
+            f"{e(j.rule.statement)}{f' Required instead: {e(j.remedy)}.' if j.remedy else ''} "
+            f"<span class=\"source\">{e('; '.join(s.citation for s in j.rule.source))}</span></li>"
+            for j in judged.judgments)
+        note = f"<p><em>Not in force.</em> {e(judged.period_note())}.</p>" if judged.period_note() else ""
+        items.append(f'<li><a href="#entry-{e(judged.entry)}">{e(judged.type.capitalize())} of {e(judged.date)}'
+                     f"</a>: {e(judged.summary)}{note}<ul>{verdicts}</ul></li>")
+    return (f'<h4 id="judged-{e(v.key)}">Dismissals, arrests and appeals the norms speak of</h4>'
+            f"<ul>{''.join(items)}</ul>")
 
 
 def _simulation_html(case: Case, v: View, root: str) -> str:
@@ -482,8 +498,9 @@ def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[st
     rules = "".join(_rule_html(normset, n, r, prescribed_in, root) for n, r in enumerate(rule_order(normset), 1))
     provisions = "".join(
         f"<tr><td>{e(p.text)}</td><td>{e(label(p.status))}</td><td>"
-        + (", ".join([*(_rule_link(normset, r) for r in p.rules), *(e(w) for w in p.powers)]) if p.status == "encoded"
-           else e(p.reason or ""))
+        + (", ".join([*(_rule_link(normset, r) for r in p.rules), *(e(w) for w in (*p.powers, *p.deadlines)),
+                      *(f'<a href="#judgment-{e(j)}"><code>{e(j)}</code></a>' for j in p.judgments)])
+           if p.status == "encoded" else e(p.reason or ""))
         + f"</td><td>{_citations(s)}</td></tr>" for p, s in normset.provisions)
     provisions_html = ('<h2 id="provisions">Provisions of the documents</h2><div class="scroll"><table><thead><tr>'
                        '<th scope="col">provision</th><th scope="col">status</th><th scope="col">encoded by, or why '
@@ -503,11 +520,30 @@ def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[st
 <h2 id="rules">The rules in order</h2>
 <p>A rule comes before the rules it takes precedence over.</p>
 <ol class="steps" style="list-style: none; padding-left: 0">{rules}</ol>
+{_judgments_html(normset)}
 {provisions_html}
 {_corpus_view(weight)}
 <h2 id="sources">Sources of the norm set as a whole</h2><ul>{"".join(f"<li>{e(s.cite())}</li>"
                                                               for s in normset.sources)}</ul>"""
     return page(normset.title, body, root, normset.summary)
+
+
+def _judgments_html(normset: NormSet) -> str:
+    """The norm set's judgments of dismissals, arrests and appeals, each with its verdict, facts and source."""
+    if not normset.judgments:
+        return ""
+    items = "".join(
+        f'<li class="rule step" id="judgment-{e(j.id)}"><h4><code>{e(j.id)}</code></h4>'
+        f"<p>{e(j.judgment.statement)}</p><dl class=\"facts\"><dt>Judges</dt>"
+        f"<dd>{e(', '.join(j.judgment.entries))}</dd><dt>Verdict</dt>"
+        f"<dd>{e(VERDICT_WORDS[j.judgment.verdict])}"
+        f"{f'; required instead: {e(j.judgment.remedy.words())}' if j.judgment.remedy else ''}</dd>"
+        f"<dt>When</dt><dd>{e('; '.join(pattern_words(p) for p in j.judgment.when) or 'always')}</dd>"
+        f"<dt>Reading</dt><dd>{e(j.judgment.reading)}</dd><dt>Source</dt><dd>{_citations(j.sources)}</dd></dl></li>"
+        for j in normset.judgments)
+    return ('<h2 id="judgments">Judgments of dismissals, arrests and appeals</h2><p>What the norms say of the '
+            "record's entries that are not hearings.</p>"
+            f'<ol class="steps" style="list-style: none; padding-left: 0">{items}</ol>')
 
 
 def _sensitivity_runs(case: Case, rules: str, book: RuleBook, engine: Engine,
@@ -743,3 +779,8 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(visible(text), encoding="utf-8")
     return len(files)
+
+
+def summary(count: int, out: Path) -> str:
+    """The closing line: how many files were written, and the page to open."""
+    return f"casebook: {count} files written; open {out / 'index.html'}"

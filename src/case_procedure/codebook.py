@@ -74,6 +74,10 @@ BODY_TERMS = [
 BODIES = _table(BODY_TERMS)
 Body = Annotated[str, Vocabulary(BODY_TERMS)]
 PARTY_BODIES = frozenset(t.id for t in BODY_TERMS if t.group == "party")
+# The ladder of party bodies, lowest first (the terms are listed in that order); every ordering of bodies
+# starts from it, and BODY_ORDER puts the bodies outside the party after it.
+LADDER = tuple(t.id for t in BODY_TERMS if t.group == "party")
+BODY_ORDER = (*LADDER, *(t.id for t in BODY_TERMS if t.group != "party"))
 
 # -- Decisions, mildest first ---------------------------------------------------------------
 

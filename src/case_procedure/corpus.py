@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import yaml
 
 from case_procedure.case import Case, reference_problems
 from case_procedure.errors import InputError, Problem, read_every
+from case_procedure.files import write_text
 from case_procedure.migrate import NotMechanical, upgrade, upgrade_text, version
 from case_procedure.yamlfile import LineMap, parse_yaml, problem_at, read_text, read_yaml, validated
 
@@ -81,3 +83,16 @@ def dump_case(case: Case) -> str:
     """Write a case back to YAML; loading the result gives the same case."""
     data = case.model_dump(mode="json", exclude_defaults=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def migrated(paths: list[Path], to_stdout: bool = False) -> Iterator[str]:
+    """Upgrade case files of format 1 (every one upgraded and checked before any is rewritten), yielding
+    what to print: a line per file, or with `to_stdout` the upgraded texts instead of rewriting the files."""
+    for path, text in upgraded_files(paths):
+        if text is None:
+            yield f"{path}: already format 2\n"
+        elif to_stdout:
+            yield text
+        else:
+            write_text(path, text)
+            yield f"{path}: upgraded to format 2\n"

@@ -18,8 +18,10 @@ from typing import Literal
 
 from case_procedure.case import Case
 from case_procedure.codebook import label
-from case_procedure.explain import ARREST_WORDS, decision_words, outcome_words, procedure_bodies, route_steps
+from case_procedure.errors import UsageError
 from case_procedure.norms import END, NormSet
+from case_procedure.procedure import procedure_bodies, route_steps
+from case_procedure.render import ARREST_WORDS, decision_words, outcome_words
 from case_procedure.safe_text import visible
 from case_procedure.situation import OPENING
 from case_procedure.trace import Simulation, Trace
@@ -254,7 +256,7 @@ def svg(dot_source: str, description: str, prefix: str) -> str | None:
     result = subprocess.run([program, "-Tsvg"], input=dot_source, capture_output=True, text=True,
                             timeout=DOT_TIMEOUT, check=False)
     if result.returncode != 0:
-        raise ValueError(f"dot rejected the diagram: {result.stderr.strip()}")
+        raise UsageError(f"dot rejected the diagram: {result.stderr.strip()}")
     drawing = _COMMENT.sub("", _PROLOG.sub("", result.stdout, count=1)).strip()
     drawing = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', drawing)
     accessible = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
@@ -265,7 +267,7 @@ DiagramFormat = Literal["mermaid", "markdown", "dot", "svg"]
 
 
 def render(graph: Graph, format: DiagramFormat) -> str:
-    """A diagram as Mermaid, as Mermaid inside Markdown, as DOT, or as SVG (ValueError without Graphviz)."""
+    """A diagram as Mermaid, as Mermaid inside Markdown, as DOT, or as SVG (UsageError without Graphviz)."""
     if format == "mermaid":
         return mermaid(graph)
     if format == "markdown":
@@ -274,6 +276,6 @@ def render(graph: Graph, format: DiagramFormat) -> str:
         return dot(graph)
     drawing = svg(dot(graph), f"{graph.title}. {graph.description}", graph.name)
     if drawing is None:
-        raise ValueError("--format svg needs Graphviz's `dot` (apt-get install graphviz); "
+        raise UsageError("--format svg needs Graphviz's `dot` (apt-get install graphviz); "
                          "use --format dot or mermaid without it")
     return drawing + "\n"

@@ -31,6 +31,11 @@ class InputError(Exception):
         self.problems = problems
 
 
+class UsageError(ValueError):
+    """Options that name nothing known, or that do not go together: the command line prints the message as it
+    is and exits 2 (`--rules: no norm set 'x'; known: ...`)."""
+
+
 class RuleConflict(Exception):
     """Two applicable rules prescribe different decisions and neither overrides the other."""
 

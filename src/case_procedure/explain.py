@@ -37,14 +37,27 @@ from case_procedure.case import (
 from case_procedure.codebook import BODIES, label
 from case_procedure.compiler import CompiledRuleset, compile_norm_set, compile_pattern
 from case_procedure.engine import Engine, PythonEngine, holds
-from case_procedure.errors import RuleConflict
-from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.errors import RuleConflict, UsageError
+from case_procedure.norms import END, NormSet, Pattern, ResolvedRule
 from case_procedure.precedence import Judgement, verdicts
-from case_procedure.render import NO_CELL, WIDTH, code, md_text, span_warning, table, wrap
+from case_procedure.procedure import FACT_WORDS, body_rank, pattern_words, procedure_bodies, route_steps, rule_order
+from case_procedure.procedure import value_words as _value
+from case_procedure.render import (
+    NO_CELL,
+    WIDTH,
+    code,
+    decision_words,
+    md_text,
+    outcome_words,
+    span_warning,
+    table,
+    wrap,
+)
+from case_procedure.render import join_words as _join
 from case_procedure.replay import AUTO, RuleBook, replay, situation_at
 from case_procedure.simulate import simulate
 from case_procedure.sources import Source
-from case_procedure.trace import VERDICT_WORDS, Judged, Prescribed, Recorded, Simulation, Step, Trace
+from case_procedure.trace import VERDICT_WORDS, Judged, Simulation, Step, Trace
 
 Format = Literal["text", "markdown"]
 
@@ -88,28 +101,8 @@ def _bodies(bodies: list[str]) -> str:
     return _join([_the(b) for b in bodies], "and")
 
 
-def _join(words: list[str], last: str = "or") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
 def person_name(case: Case, person: str | None) -> str:
     return case.people[person].name if person and person in case.people else (person or "someone")
-
-
-def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ()) -> str:
-    return " + ".join(label(d) for d in [decision, *also]) if decision else "no decision recorded"
-
-
-def outcome_words(outcome: Prescribed | Recorded | None, none: str) -> str:
-    """The decision a step prescribes or records, or `none` when it has none."""
-    if isinstance(outcome, Prescribed):
-        return outcome.words()
-    return decision_words(outcome.decision, outcome.also) if outcome else none
-
-
-ARREST_WORDS = {True: "arrested", False: "not arrested", None: "arrest not stated"}  # by `Fate.arrested`
 
 
 def event_sentence(case: Case, event: Event) -> str:
@@ -189,50 +182,7 @@ def source_words(case: Case, keys: list[str]) -> list[str]:
     return [case.sources[k].cite() for k in keys if k in case.sources]
 
 
-# -- Words for rule conditions ----------------------------------------------------------------
-
-FACT_WORDS = {
-    "hearing": "hearing",
-    "accused": "accused",
-    "charge": "charge",
-    "charges": "summary of the charges",
-    "tie": "tie of the accused to another person",
-    "conduct": "recorded conduct of the accused",
-    "statement": "statement about the accused",
-    "prior_decision": "earlier decision in the case",
-    "outcome": "decision at this step",
-}
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return label(str(value))
-
-
-def test_words(name: str, test: Test) -> str:
-    """`closeness: close` -> 'closeness is close'; `{at_most: 4}` -> 'severity is at most 4'."""
-    attribute = label(name)
-    if isinstance(test, list):
-        if len(test) == 1:
-            return f"{attribute} is {_value(test[0])}"
-        return f"{attribute} is {_join([_value(v) for v in test])}"
-    if isinstance(test, Not):
-        return f"{attribute} is not {_value(test.not_)}"
-    if isinstance(test, AtLeast):
-        return f"{attribute} is at least {test.at_least}"
-    if isinstance(test, AtMost):
-        return f"{attribute} is at most {test.at_most}"
-    return f"{attribute} is {_value(test)}"
-
-
-def pattern_words(pattern: Pattern) -> str:
-    """A pattern as a noun phrase: 'a tie of the accused to another person whose closeness is close'."""
-    kind = FACT_WORDS.get(pattern.fact, label(pattern.fact))
-    tests = [test_words(n, t) for n, t in sorted(pattern.tests().items())]
-    article = "an" if kind[0] in "aeiou" else "a"
-    return f"{article} {kind}" + (f" whose {_join(tests, 'and')}" if tests else "")
-
+# -- Words for rule conditions (their vocabulary: procedure.py) ---------------------------------
 
 def rule_conditions(rule: ResolvedRule) -> str:
     at = _join([_the(b) if b != situations.OPENING else "the opening of the case" for b in rule.rule.at])
@@ -653,7 +603,7 @@ def explain_case(case: Case, norm_set: str, book: RuleBook, engine: Engine, form
     """The case told step by step under a norm set (or `auto`); `step` limits it to one hearing."""
     told = tell(case, norm_set, book, engine, why_not)
     if step is not None and not 1 <= step <= len(told.trace.steps):
-        raise ValueError(f"--step: case {case.id!r} has {len(told.trace.steps)} hearing(s) of the accused; "
+        raise UsageError(f"--step: case {case.id!r} has {len(told.trace.steps)} hearing(s) of the accused; "
                          f"choose 1 to {len(told.trace.steps)}" if told.trace.steps else
                          f"--step: case {case.id!r} has no hearing of the accused")
     if format != "markdown":
@@ -672,65 +622,6 @@ def _pathway_markdown(told: Told) -> str:
 
 
 # -- explain --procedure NORMSET ---------------------------------------------------------------
-
-LADDER = tuple(BODIES)
-
-
-def body_rank(body: str) -> int:
-    if body == situations.OPENING:
-        return -1
-    return LADDER.index(body) if body in LADDER else len(LADDER)
-
-
-def rule_order(normset: NormSet) -> list[ResolvedRule]:
-    """Rules in the order a reader should meet them: by the first body they apply at, a rule before
-    the rules it overrides, then by id."""
-    rules = {r.id: r for r in normset.rules}
-    before = {r.id: {t for t in r.rule.overrides if t in rules} for r in rules.values()}  # r precedes these
-    blocked = {rid: sum(rid in targets for targets in before.values()) for rid in rules}
-
-    def key(rid: str) -> tuple[bool, int, str]:
-        rule = rules[rid].rule
-        return (rule.is_route, min(body_rank(b) for b in rule.at), rid)
-
-    ready = sorted((rid for rid, n in blocked.items() if n == 0), key=key)
-    ordered: list[str] = []
-    while ready:
-        rid = ready.pop(0)
-        ordered.append(rid)
-        for target in before[rid]:
-            blocked[target] -= 1
-            if blocked[target] == 0:
-                ready.append(target)
-        ready.sort(key=key)
-    ordered += sorted((rid for rid in rules if rid not in ordered), key=key)  # a cycle is reported by check
-    return [rules[rid] for rid in ordered]
-
-
-def procedure_bodies(normset: NormSet) -> list[str]:
-    """The bodies the norm set speaks of, lowest on the ladder first."""
-    found = {b for r in normset.rules for b in r.rule.at}
-    found |= {r.rule.route for r in normset.route_rules if r.rule.route and r.rule.route != END}
-    found |= {p.power.body for p in normset.powers}
-    found.discard(situations.OPENING)
-    return sorted(found, key=lambda b: (body_rank(b), b))
-
-
-@dataclass(frozen=True)
-class RouteStep:
-    source: str  # a body or 'opening'
-    target: str  # a body or 'end'
-    rule: ResolvedRule
-    conditions: str
-
-
-def route_steps(normset: NormSet) -> list[RouteStep]:
-    steps = []
-    for rule in normset.route_rules:
-        conditions = "; ".join(pattern_words(p) for p in rule.rule.when) or "always"
-        steps += [RouteStep(at, str(rule.rule.route), rule, conditions) for at in rule.rule.at]
-    return sorted(steps, key=lambda s: (body_rank(s.source), body_rank(s.target), s.rule.id))
-
 
 def place(name: str) -> str:
     return {situations.OPENING: "the opening of the case", END: "the end of the case"}.get(name, _the(name))

@@ -414,3 +414,9 @@ def data_doc() -> str:
                   for c in t.columns]
         lines.append("")
     return "\n".join(lines)
+
+
+def summary(rows: dict[str, list[Row]], written: list[Path]) -> str:
+    """The closing line: the rows of each table and the paths written."""
+    counts = ", ".join(f"{len(r)} {name}" for name, r in rows.items())
+    return f"export: {counts}; written {' and '.join(str(p) for p in written)}"

@@ -1,9 +1,10 @@
 """The command line's last line of defence: no command ever prints a traceback.
 
-Commands report the errors they expect themselves. Whatever escapes them is turned
-here into one line on stderr and an exit code:
+Commands raise their errors and never word them: every exception that escapes a command is
+turned here, and only here, into lines on stderr and an exit code:
 
 - `InputError` (a bad file)                          exit 2, `file:line: field: message` per problem
+- `UsageError` (an option naming nothing known)      exit 2, the message as it is
 - `OSError` (a file that cannot be read or written)  exit 2, `path: cannot read or write: reason`
 - `RuleConflict` (rules that contradict each other)  exit 2
 - `EngineError`                                      exit 3
@@ -25,7 +26,7 @@ import typer
 from typer.core import TyperGroup
 
 from case_procedure import files
-from case_procedure.errors import EngineError, InputError, RuleConflict
+from case_procedure.errors import EngineError, InputError, RuleConflict, UsageError
 from case_procedure.safe_text import visible
 
 INPUT_ERROR, ENGINE_ERROR, INTERNAL_ERROR = 2, 3, 1
@@ -50,6 +51,8 @@ def describe(exc: BaseException, written: list[Path] | None = None) -> tuple[lis
     the command had replaced before it)."""
     if isinstance(exc, InputError):
         return [str(p) for p in exc.problems], INPUT_ERROR
+    if isinstance(exc, UsageError):
+        return [str(exc)], INPUT_ERROR
     if isinstance(exc, OSError):
         where = exc.filename if exc.filename is not None else "a file"
         reason = exc.strerror or str(exc)
@@ -76,7 +79,7 @@ class GuardedGroup(TyperGroup):
         except _PASSTHROUGH:
             raise
         except (Exception, KeyboardInterrupt) as exc:
-            if os.environ.get(DEBUG_VARIABLE) and not isinstance(exc, (InputError, KeyboardInterrupt)):
+            if os.environ.get(DEBUG_VARIABLE) and not isinstance(exc, (InputError, UsageError, KeyboardInterrupt)):
                 raise
             lines, code = describe(exc, files.completed_writes())
             for line in lines:

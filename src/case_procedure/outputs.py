@@ -44,6 +44,9 @@ class Writes:
     recognise: Callable[[str], bool] = lambda head: False  # files only: is this beginning one of ours?
 
 
+CASEBOOK = Writes("casebook", folder=True, example="out/casebook")
+
+
 def check(target: Path, writes: Writes, reads: Reads, force: bool) -> None:
     """InputError (`target: why`) unless `writes` may be written at `target`."""
     reason = refusal(target, writes, reads, force)

@@ -4,7 +4,7 @@ durable-rules keeps its rulesets in C state that belongs to one process: an engi
 must never cross a fork, and a ruleset name cannot be registered twice on one host.
 Workers therefore come from the 'forkserver' context (a clean server process forks
 them, so no engine of the caller is ever copied; 'spawn' where forkserver does not
-exist), and each builds its own `RuleBook` and `DurableEngine` on first use.
+exist), and each loads its own workspace of norm sets (rule book and engine) on first use.
 
 Results come back in the order of the tasks, whatever the number of jobs, so that
 `--jobs 4` prints exactly what `--jobs 1` prints.
@@ -18,23 +18,23 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from case_procedure import workspace as workspaces
 from case_procedure.engine import DurableEngine
-from case_procedure.norms import load_norm_sets
 from case_procedure.progress import Progress, Tick, silent
 from case_procedure.replay import RuleBook
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
-_WORKSPACES: dict[Path, tuple[RuleBook, DurableEngine]] = {}
+_WORKSPACES: dict[Path, workspaces.Workspace] = {}
 
 
 def workspace(rules_dir: Path) -> tuple[RuleBook, DurableEngine]:
-    """This process's rule book and engine for a folder of norm sets, built once per process."""
+    """This process's rule book and engine for a folder of norm sets, loaded once per process."""
     key = rules_dir.resolve()
     if key not in _WORKSPACES:
-        _WORKSPACES[key] = (RuleBook(load_norm_sets(rules_dir)), DurableEngine())
-    return _WORKSPACES[key]
+        _WORKSPACES[key] = workspaces.of_rules(rules_dir)
+    return _WORKSPACES[key].book, _WORKSPACES[key].engine
 
 
 def cpus() -> int:

@@ -27,9 +27,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from case_procedure.case import Case, reference_problems
-from case_procedure.errors import InputError, Problem, read_every
+from case_procedure.errors import InputError, Problem, UsageError, read_every
 from case_procedure.migrate import upgrade, version
-from case_procedure.yamlfile import LineMap, Loc, field_name, load_model, parse_yaml, problems_from
+from case_procedure.yamlfile import LineMap, Loc, field_name, load_model, parse_yaml, problems_from, read_yaml
 
 Op = Literal["set", "add", "remove"]
 
@@ -313,3 +313,16 @@ def validate(path: Path, data: dict[str, Any], lines: LineMap, given: list[Given
         raise InputError([located(loc, message, Problem(path, lines.line(loc), field_name(loc), message))
                           for loc, message in found])
     return case
+
+
+def changed_file(case_path: Path, patch_file: Path | None, arguments: list[str]) -> tuple[Case, list[Change]]:
+    """The case of a file with the changes of a patch file and of `--set` arguments made, validated as a case
+    file is, and the changes; UsageError when there are none, InputError naming every bad change."""
+    given = read_changes(patch_file, arguments)
+    data, lines = read_yaml(case_path)
+    return validate(case_path, file_data(data), lines, given), [g.change for g in given]
+
+
+def require_changes(patch_file: Path | None, arguments: list[str]) -> None:
+    if not arguments and patch_file is None:
+        raise UsageError("give the changes: --set PATH=VALUE (repeatable) or --patch FILE.yaml")

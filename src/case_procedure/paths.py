@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 
 from case_procedure import situation as situations
 from case_procedure.case import Appeal, Case, Hearing, Statement
-from case_procedure.codebook import label, severity
+from case_procedure.codebook import LADDER, label, severity
 from case_procedure.compiler import DECISIONS, ROUTES, Firing
 from case_procedure.engine import Engine
 from case_procedure.errors import RouteLoop
 from case_procedure.norms import END, NormSet
 from case_procedure.precedence import Resolution, resolve
 from case_procedure.replay import RuleBook, decision_range, outside_period, situation_at
-from case_procedure.situation import LADDER, Decided, Situation
+from case_procedure.situation import Decided, Situation
 from case_procedure.trace import Branch, Departure, LawfulPath, LawfulPaths, PathStep
 
 MAX_PATHS = 64

@@ -7,15 +7,27 @@ before it is folded into lines, and in Markdown every such field goes through `m
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from case_procedure.codebook import label
 from case_procedure.compare import Comparison
 from case_procedure.diff import NormSetDiff
 from case_procedure.safe_text import visible
-from case_procedure.trace import VERDICT_WORDS, Judged, LawfulPath, LawfulPaths, Simulation, Step, Trace
+from case_procedure.trace import (
+    VERDICT_WORDS,
+    Judged,
+    LawfulPath,
+    LawfulPaths,
+    Prescribed,
+    Recorded,
+    Simulation,
+    Step,
+    Trace,
+)
 
 WIDTH = 80
 NO_HEARING = "The record holds no hearing of the accused: there is nothing to replay."
@@ -26,7 +38,40 @@ def _label(term: str | None) -> str:
 
 
 def _decision(decision: str | None, also: list[str]) -> str:
-    return " + ".join(_label(d) for d in [decision, *also]) if decision else "none recorded"
+    return decision_words(decision, also) if decision else "none recorded"
+
+
+def join_words(words: list[str], last: str = "or") -> str:
+    """`a`, `a or b`, `a, b or c` (`last`: the word before the last item)."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def decision_words(decision: str | None, also: list[str] | tuple[str, ...] = ()) -> str:
+    return " + ".join(label(d) for d in [decision, *also]) if decision else "no decision recorded"
+
+
+def outcome_words(outcome: Prescribed | Recorded | None, none: str) -> str:
+    """The decision a step prescribes or records, or `none` when it has none."""
+    if isinstance(outcome, Prescribed):
+        return outcome.words()
+    return decision_words(outcome.decision, outcome.also) if outcome else none
+
+
+ARREST_WORDS = {True: "arrested", False: "not arrested", None: "arrest not stated"}  # by `Fate.arrested`
+
+
+def results(found: list[Any], format: str, text: Callable[[Any], str], markdown: Callable[[Any], str]) -> str:
+    """One result per case (a trace, a simulation, a comparison...): JSON (an object for one case, a list for
+    several), text or Markdown."""
+    if format == "json":
+        if len(found) == 1:
+            one: str = found[0].to_json()
+            return one
+        return json.dumps([r.model_dump(mode="json") for r in found], indent=2, ensure_ascii=False) + "\n"
+    render = text if format == "text" else markdown
+    return "\n".join(render(r) for r in found)
 
 
 def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
@@ -457,7 +502,8 @@ def diff_as_text(d: NormSetDiff) -> str:
     lines = wrap(f"{d.new} {relation} {d.old}: {len(d.changes)} changes, {d.unchanged} rules unchanged.", "")
     lines.append("=" * WIDTH)
     for change in d.changes:
-        lines.append(f"{_CHANGE_WORDS[change.change]}: {change.id}")
+        kind = " (judgment)" if change.kind == "judgment" else ""
+        lines.append(f"{_CHANGE_WORDS[change.change]}: {change.id}{kind}")
         lines += wrap(change.statement, "   ")
         outcome = f"{change.before} -> {change.outcome}" if change.before else change.outcome
         lines += wrap(outcome, " " * 14, "   outcome:   ")
@@ -471,7 +517,7 @@ def diff_as_text(d: NormSetDiff) -> str:
     if d.provisions:
         lines.append(f"Provisions of {d.new}:")
         for provision in d.provisions:
-            encoded = ", ".join([*provision.rules, *provision.powers])
+            encoded = ", ".join([*provision.rules, *provision.powers, *provision.deadlines, *provision.judgments])
             how = f"encoded by {encoded}" if provision.status == "encoded" else f"out of scope: {provision.reason}"
             lines += wrap(f"{provision.id}: {provision.text} ({how})", "     ", "   - ")
     return "\n".join(lines) + "\n"
@@ -479,13 +525,15 @@ def diff_as_text(d: NormSetDiff) -> str:
 
 def diff_as_markdown(d: NormSetDiff) -> str:
     relation = "written as a change of" if d.extends else "compared with"
-    rows = [[c.change, code(c.id), c.statement, f"{c.before} → {c.outcome}" if c.before else c.outcome,
+    rows = [[c.change, Markup(code(c.id) + (" (judgment)" if c.kind == "judgment" else "")), c.statement,
+             f"{c.before} → {c.outcome}" if c.before else c.outcome,
              "; ".join(c.changed) or NO_CELL, "; ".join(c.sources)] for c in d.changes]
     out = [f"# {code(d.new)} {relation} {code(d.old)}", "", f"{len(d.changes)} changes; {d.unchanged} rules unchanged.",
            "", *table(["change", "rule", "statement", "outcome", "what changed", "source"], rows)]
     if d.provisions:
         rows = [[code(p.id), p.text, p.status.replace("_", " "),
-                 Markup(", ".join(map(code, [*p.rules, *p.powers]))) if p.status == "encoded" else p.reason or ""]
+                 Markup(", ".join(map(code, [*p.rules, *p.powers, *p.deadlines, *p.judgments])))
+                 if p.status == "encoded" else p.reason or ""]
                 for p in d.provisions]
         out += ["", f"## Provisions of {code(d.new)}", "",
                 *table(["provision", "text", "status", "rules or reason"], rows)]

@@ -15,19 +15,21 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from case_procedure import parallel
+from case_procedure import outputs, parallel
 from case_procedure.case import Case
-from case_procedure.codebook import BODIES
-from case_procedure.engine import DurableEngine, Engine
+from case_procedure.codebook import BODY_ORDER
+from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
+from case_procedure.files import write_text
 from case_procedure.norms import END, NormSet
 from case_procedure.progress import Progress, silent
 from case_procedure.render import PERIOD_MARKS, WIDTH, cell, code, lawful_outcomes, md_text, table, wrap
 from case_procedure.replay import RuleBook
 from case_procedure.replay import replay as replay_case
+from case_procedure.safe_text import visible
 from case_procedure.sensitivity import NormSetWeights, flip_counts, weights
 from case_procedure.simulate import simulate
-from case_procedure.situation import EXPELLING, LADDER
+from case_procedure.situation import EXPELLING
 from case_procedure.trace import AGREEMENTS, VERDICT_WORDS, Frozen, Simulation, Step
 from case_procedure.variation import load_variations
 
@@ -343,7 +345,7 @@ def gather(runs: list[CaseRun], book: RuleBook, cases: int) -> Report:
         by_norm_set.setdefault(run.norm_set, []).append(run)
     periods = sorted((n for n in book.norm_sets.values() if n.kind == "norms"), key=lambda n: n.in_force.from_)
     period_order = [n.id for n in periods] + [NO_PERIOD]
-    body_order = [*LADDER, *(b for b in BODIES if b not in LADDER)]
+    body_order = list(BODY_ORDER)
     chronological = _chronological(book)
     agreement, coverage, failures = [], [], []
     for norm_set in chronological:
@@ -435,16 +437,17 @@ def _expulsions(runs: list[CaseRun], available: bool) -> Expulsions:
 
 
 def build(cases: list[Case], norm_sets: dict[str, NormSet], rules_dir: Path, jobs: int = 1,
-          progress: Progress = silent) -> Report:
+          progress: Progress = silent, book: RuleBook | None = None, engine: Engine | None = None) -> Report:
     """Replay and simulate every case under every norm set (over `jobs` processes) and gather the report.
 
-    `norm_sets` are those loaded from `rules_dir`; worker processes, which need an engine of their own,
+    `norm_sets` are those loaded from `rules_dir`, run with `book` and `engine` (the workspace's; by default
+    this process's own for the folder, as a worker's); worker processes, which need an engine of their own,
     load theirs from the folder. Results do not depend on `jobs`.
     """
-    book = RuleBook(norm_sets)
+    if book is None or engine is None:
+        book, engine = parallel.workspace(rules_dir)
     names = [case.id for case in cases]
     if jobs <= 1:
-        engine = DurableEngine()
         per_case = parallel.run(partial(run_case, book=book, engine=engine), cases, 1, progress, "case", names)
     else:
         per_case = parallel.run(_run_in_worker, [(case, rules_dir) for case in cases], jobs, progress, "case", names)
@@ -713,7 +716,20 @@ _BEGINNINGS = (re.compile(r"Corpus report: \d+ cases, \d+ hearings of the accuse
                re.compile(r'\{\n  "cases": \d+,\n  "hearings": \d+,\n  "norm_sets": \['))
 
 
+def emitted(report: Report, format: str, out: Path | None = None, summary_only: bool = False) -> str:
+    """Write the report to `out` when given (replaced in one step); what to print: the summary alone, or the
+    report when it goes to no file."""
+    if out is not None:
+        write_text(out, visible(render(report, format)))
+    if summary_only:
+        return summary(report)
+    return render(report, format) if out is None else ""
+
+
 def is_report(head: str) -> bool:
     """Whether a file beginning with `head` is a report this command wrote, in any of its formats
     (`report --out` replaces such a file without --force)."""
     return any(beginning.match(head) for beginning in _BEGINNINGS)
+
+
+WRITES = outputs.Writes("report", folder=False, example="out/report.md", recognise=is_report)

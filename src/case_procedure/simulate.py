@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
 from case_procedure.engine import Engine
-from case_procedure.errors import RouteLoop
+from case_procedure.errors import RouteLoop, UsageError
 from case_procedure.norms import END, NormSet
 from case_procedure.paths import MAX_STEPS, lawful_paths, start_of
 from case_procedure.replay import (
@@ -126,3 +126,14 @@ def simulate(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: s
                       opening_rule=rule_ref(opening.rule) if opening else None, steps=steps, final=final,
                       recorded_final=recorded_final, ended=ended, norm_set_period=normset.in_force.words(),
                       lawful=lawful_paths(case, normset, book, engine, start) if paths else None)
+
+
+def simulate_from(case: Case, norm_set: str, book: RuleBook, engine: Engine, start: str | None = None,
+                  paths: bool = False) -> Simulation:
+    """`simulate` from the hearing or appeal `--from` names; UsageError (`--from: ...`) when the case has none
+    such."""
+    try:
+        _starting_hearing(case, start)
+    except KeyError as exc:
+        raise UsageError(f"--from: {exc.args[0]}") from None
+    return simulate(case, norm_set, book, engine, start, paths)

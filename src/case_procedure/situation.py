@@ -37,8 +37,6 @@ from case_procedure.dates import HistDate
 
 Value = Union[str, int, bool]
 
-# The ladder of party bodies, lowest first (the codebook lists them in that order).
-LADDER = tuple(t.id for t in codebook.BODY_TERMS if t.group == "party")
 REPORT_STATES = ("prompt", "late", "none", "unknown")
 PROMPT_DAYS = 1  # the book: reported "immediately", in practice the next day
 CLOSENESS = ("close", "distant", "associate", "none")
@@ -274,7 +272,7 @@ class Situation:
 # -- Helpers over the case ------------------------------------------------------------------
 
 def _rank(body: str) -> int:
-    return LADDER.index(body) if body in LADDER else -1
+    return codebook.LADDER.index(body) if body in codebook.LADDER else -1
 
 
 def _report_state(reports: list[HistDate], event: HistDate) -> str:

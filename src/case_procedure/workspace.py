@@ -1,5 +1,9 @@
 """The workspace: where the cases and norm sets come from, and the one loader every command and the API use.
 
+`read` is the command line's way in (the folders of `--cases` and `--rules-dir`, the cases named, notices
+told as they arise); `load` the API's. Both give a `Workspace`: the cases, the norm sets, and the one
+rule book and engine that every command runs them with.
+
 Where to read (first that applies):
 - `--cases` / `--rules-dir` (the API's `cases=` / `rules=`), when given;
 - a project folder: the current folder or the nearest parent holding both `cases/` and `rules/` (a clone
@@ -15,18 +19,19 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import case_procedure
-from case_procedure import corpus
+from case_procedure import corpus, outputs
 from case_procedure.case import Case
 from case_procedure.engine import DurableEngine
-from case_procedure.errors import InputError, Problem
+from case_procedure.errors import InputError, Problem, UsageError
 from case_procedure.files import unreadable
 from case_procedure.norms import NormSet, load_norm_sets
-from case_procedure.replay import RuleBook
+from case_procedure.replay import AUTO, RuleBook
 
 CASES, RULES = "cases", "rules"
 
@@ -132,6 +137,56 @@ class Workspace:
         near = difflib.get_close_matches(case_id, [c.id for c in self.cases], n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(near)}?" if near else ""
         raise KeyError(f"no case {case_id!r} in {self.places.cases}{hint}")
+
+    def known(self, name: str, option: str = "--rules", auto: bool = True) -> str:
+        """`name`, when it is a norm set of the workspace (or, where allowed, `auto`); else UsageError naming
+        the option and the known norm sets."""
+        choices = [*self.norm_sets, AUTO] if auto else list(self.norm_sets)
+        if name not in choices:
+            raise UsageError(f"{option}: no norm set {name!r}; known: {', '.join(choices)}")
+        return name
+
+    def norm_set(self, name: str, option: str) -> NormSet:
+        """The norm set named by an option or argument; UsageError naming the known ones."""
+        return self.norm_sets[self.known(name, option, auto=False)]
+
+
+def input_places(loaded: Workspace) -> outputs.Reads:
+    """What a command over the workspace reads, and so never writes over."""
+    return outputs.Reads({loaded.places.cases: "the folder of case files (--cases)",
+                          loaded.places.rules: "the folder of norm set files (--rules-dir)"}, loaded.paths)
+
+
+def read(cases: Path | None, rules_dir: Path | None, named: list[Path] | None = None, rules: bool = True,
+         notify: Callable[[str], None] = lambda line: None) -> Workspace:
+    """The command line's loader: the cases named (None: the corpus; [] none) from the folders given or found,
+    and with `rules` every norm set. The census that `cases/*.yaml` also names is left out, and `notify` told
+    so before anything is read; it is told afterwards of each case read from an older format."""
+    places = locate(cases, rules_dir)
+    if named is not None:
+        named, census = without_census(named)
+        for path in census:
+            notify(f"{path}: the census of the book's cases, not a case file; left out")
+    loaded = load(places, named, rules)
+    for notice in loaded.notices():
+        notify(notice)
+    return loaded
+
+
+def of_rules(rules_dir: Path | None) -> Workspace:
+    """The norm sets of a folder (None: the one found, see `locate`) with their rule book and engine, and no
+    cases."""
+    return read(None, rules_dir, named=[])
+
+
+def without_census(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The case files named, and apart the census among them (a shell's `cases/*.yaml` names it too);
+    InputError when the census is all that is named."""
+    census = [p for p in paths if Path(p).name == corpus.CENSUS_NAME]
+    rest = [p for p in paths if Path(p).name != corpus.CENSUS_NAME]
+    if census and not rest:
+        raise InputError([Problem(p, None, "", "is the census of the book's cases, not a case file") for p in census])
+    return rest, census
 
 
 def load(places: Places, named: list[str] | list[Path] | None = None, rules: bool = True) -> Workspace:
