@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from case_procedure.compiler import (
     DECISIONS,
     JUDGMENTS,
@@ -12,6 +15,8 @@ from case_procedure.compiler import (
     compile_rule,
     rules_applying,
 )
+from case_procedure.condition import AtLeast, AtMost, Condition, Not, Scalar, Test
+from case_procedure.engine import holds
 from case_procedure.norms import Pattern, load_norm_sets
 
 
@@ -54,3 +59,30 @@ def test_a_rule_applies_only_when_every_pattern_matched() -> None:
         Firing("a", ("hearing", "charge-1", "charge-2"), (("hearing",), ("charge-1", "charge-2"))),
         Firing("b", ("hearing",), (("hearing",),))]
     assert rules_applying(ruleset, {("a#0", "hearing")}) == []
+
+
+KINDS: dict[str, st.SearchStrategy[Scalar]] = {
+    "bool": st.booleans(), "int": st.integers(0, 70), "str": st.sampled_from(["close", "distant", "none"])}
+
+
+@st.composite
+def typed_tests(draw: st.DrawFn) -> tuple[Test, list[Scalar]]:
+    """A test and a domain of one attribute kind, as the file check ensures (a bound only on numbers)."""
+    kind = draw(st.sampled_from(sorted(KINDS)))
+    values = KINDS[kind]
+    forms = [values, st.lists(values, min_size=1, max_size=4), st.builds(lambda v: Not.model_validate({"not": v}),
+                                                                            values)]
+    if kind == "int":
+        forms += [st.builds(lambda n: AtLeast(at_least=n), st.integers(0, 64)),
+                  st.builds(lambda n: AtMost(at_most=n), st.integers(0, 64))]
+    return draw(st.one_of(forms)), draw(st.lists(values, min_size=1, max_size=12, unique=True))
+
+
+@given(typed_tests())
+def test_one_condition_model_compiles_and_bounds_alike(drawn: tuple[Test, list[Scalar]]) -> None:
+    """What the compiler hands durable-rules and what the overlap analysis lets through are one condition: a
+    value passes `allowed` exactly when the compiled condition holds of a fact with that value."""
+    test, domain = drawn
+    allowed = Condition.of("a", test).allowed(frozenset(domain))
+    for value in domain:
+        assert holds(compile_pattern("k", {"a": test}), {"id": "f", "kind": "k", "a": value}) == (value in allowed)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from case_procedure.norms import AtLeast, AtMost, NormSet, Not, Pattern, Test
+from case_procedure.condition import Test, conditions
+from case_procedure.norms import NormSet, Pattern
 
 Condition = dict[str, Any]
 
@@ -81,20 +82,8 @@ def ruleset_name(normset_id: str) -> str:
     return normset_id.replace("-", "_").replace(".", "_")
 
 
-def _test(name: str, test: Test) -> Condition:
-    if isinstance(test, list):
-        return {name: test[0]} if len(test) == 1 else {"$or": [{name: value} for value in test]}
-    if isinstance(test, Not):
-        return {"$neq": {name: test.not_}}
-    if isinstance(test, AtLeast):
-        return {"$gte": {name: test.at_least}}
-    if isinstance(test, AtMost):
-        return {"$lte": {name: test.at_most}}
-    return {name: test}
-
-
 def compile_pattern(kind: str, tests: dict[str, Test]) -> Condition:
-    parts = [{"kind": kind}, *(_test(name, tests[name]) for name in sorted(tests))]
+    parts = [{"kind": kind}, *(c.durable() for c in conditions(tests))]
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 

@@ -21,9 +21,10 @@ from case_procedure import codebook, judgments
 from case_procedure.case import Strict
 from case_procedure.codebook import Body, Decision
 from case_procedure.compiler import DECISIONS, JUDGMENTS, ROUTES
+from case_procedure.condition import Scalar
 from case_procedure.engine import Engine
 from case_procedure.errors import InputError, Problem, RuleConflict
-from case_procedure.norms import Key, NormSet, Pattern, Range, RuleId, Scalar, Verdict, pattern_problems
+from case_procedure.norms import Key, NormSet, Pattern, Range, RuleId, Verdict, pattern_problems
 from case_procedure.precedence import Resolution, resolve
 from case_procedure.replay import RuleBook
 from case_procedure.scalars import Flag

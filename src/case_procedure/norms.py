@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstrai
 
 from case_procedure.case import Strict
 from case_procedure.codebook import Body, Decision, label, severity
+from case_procedure.condition import Condition, Test, conditions
 from case_procedure.dates import Day
 from case_procedure.errors import InputError, Problem
 from case_procedure.scalars import AsWritten, Flag, Text, Whole
@@ -28,25 +29,9 @@ from case_procedure.yamlfile import LineMap, Loc, load_model, problem_at
 
 RuleId = Annotated[str, AsWritten, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 Key = Annotated[str, AsWritten, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-Scalar = Union[bool, int, str]
 RULES_DIR = Path("rules")
 MAX_EXTENDS = 16  # how long a chain of `extends` may be
 MAX_RULES = 500  # rules in one file; the largest norm set has 35
-
-
-class Not(Strict):
-    not_: Scalar = Field(alias="not")
-
-
-class AtLeast(Strict):
-    at_least: Whole
-
-
-class AtMost(Strict):
-    at_most: Whole
-
-
-Test = Union[Scalar, list[Scalar], Not, AtLeast, AtMost]
 
 
 class Pattern(BaseModel):
@@ -62,6 +47,10 @@ class Pattern(BaseModel):
 
     def tests(self) -> dict[str, Test]:
         return dict(self.__pydantic_extra__ or {})
+
+    def conditions(self) -> list[Condition]:
+        """The tests normalised, in attribute order (condition.py)."""
+        return conditions(self.tests())
 
 
 class Range(Strict):
@@ -401,19 +390,6 @@ class NormSet:
         return {d for p in entries for d in p.may} if entries else None
 
 
-def _literals(test: Test) -> list[Scalar]:
-    """The values a test compares with."""
-    if isinstance(test, list):
-        return test
-    if isinstance(test, Not):
-        return [test.not_]
-    if isinstance(test, AtLeast):
-        return [test.at_least]
-    if isinstance(test, AtMost):
-        return [test.at_most]
-    return [test]
-
-
 # Counts and ranks in a situation are small; durable-rules clips integers beyond 64 bits (so `at_most:
 # 2**63 - 1` would hold of 2**63), and a tighter bound keeps every literal far from that edge.
 RULE_NUMBER_LIMIT = 1_000_000
@@ -424,17 +400,17 @@ def pattern_problems(pattern: Pattern, loc: Loc) -> list[tuple[Loc, str]]:
     if attributes is None:
         return [((*loc, "fact"), f"no fact {pattern.fact!r} in the situation; known: {', '.join(CATALOGUE)}")]
     problems: list[tuple[Loc, str]] = []
-    for name, test in pattern.tests().items():
+    for condition in pattern.conditions():
+        name = condition.attribute
         attribute = attributes.get(name)
         if attribute is None:
             problems.append(((*loc, name), f"fact {pattern.fact!r} has no attribute {name!r}; "
                              f"known: {', '.join(attributes)}"))
             continue
-        values = _literals(test)
-        if isinstance(test, (AtLeast, AtMost)) and attribute.kind is not int:
+        if condition.is_bound and attribute.kind is not int:
             problems.append(((*loc, name), f"{name!r} is not a number; use a value or a list"))
             continue
-        for value in values:
+        for value in condition.values:
             if attribute.kind is bool and not isinstance(value, bool):
                 problems.append(((*loc, name), f"{name!r} is true or false, not {value!r}"))
             elif attribute.kind is int and (isinstance(value, bool) or not isinstance(value, int)):

@@ -26,7 +26,7 @@ from itertools import combinations
 from typing import Any
 
 from case_procedure import codebook
-from case_procedure.norms import AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.norms import NormSet, Pattern, ResolvedRule
 from case_procedure.situation import CATALOGUE
 
 SINGLE_FACTS = ("hearing", "accused", "charges", "outcome")
@@ -57,25 +57,13 @@ def _domain(fact: str, name: str) -> frozenset[Any]:
     return frozenset(attribute.values or ())
 
 
-def _allowed(fact: str, name: str, test: Test) -> frozenset[Any]:
-    domain = _domain(fact, name)
-    if isinstance(test, list):
-        return domain & frozenset(test)
-    if isinstance(test, Not):
-        return domain - {test.not_}
-    if isinstance(test, AtLeast):
-        return frozenset(v for v in domain if v >= test.at_least)
-    if isinstance(test, AtMost):
-        return frozenset(v for v in domain if v <= test.at_most)
-    return domain & {test}
-
-
 def _meet(patterns: list[Pattern]) -> Space | None:
     """The values each attribute may take when one fact meets every pattern; None if none can."""
     space: Space = {}
     for pattern in patterns:
-        for name, test in pattern.tests().items():
-            allowed = _allowed(pattern.fact, name, test) & space.get(name, _domain(pattern.fact, name))
+        for condition in pattern.conditions():
+            name = condition.attribute
+            allowed = condition.allowed(space.get(name, _domain(pattern.fact, name)))
             if not allowed:
                 return None
             space[name] = allowed

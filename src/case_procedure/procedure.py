@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from case_procedure import situation as situations
 from case_procedure.codebook import BODY_ORDER, label
-from case_procedure.norms import END, AtLeast, AtMost, NormSet, Not, Pattern, ResolvedRule, Test
+from case_procedure.condition import Condition, Test
+from case_procedure.norms import END, NormSet, Pattern, ResolvedRule
 from case_procedure.render import join_words
 
 # -- Words for rule conditions ----------------------------------------------------------------
@@ -37,26 +38,24 @@ def value_words(value: object) -> str:
     return label(str(value))
 
 
-def test_words(name: str, test: Test) -> str:
+OPERATOR_WORDS = {"any_of": "is", "not": "is not", "at_least": "is at least", "at_most": "is at most"}
+
+
+def condition_words(condition: Condition) -> str:
     """`closeness: close` -> 'closeness is close'; `{at_most: 4}` -> 'severity is at most 4'."""
-    attribute = label(name)
-    if isinstance(test, list):
-        if len(test) == 1:
-            return f"{attribute} is {value_words(test[0])}"
-        return f"{attribute} is {join_words([value_words(v) for v in test])}"
-    if isinstance(test, Not):
-        return f"{attribute} is not {value_words(test.not_)}"
-    if isinstance(test, AtLeast):
-        return f"{attribute} is at least {test.at_least}"
-    if isinstance(test, AtMost):
-        return f"{attribute} is at most {test.at_most}"
-    return f"{attribute} is {value_words(test)}"
+    values = [str(v) if condition.is_bound else value_words(v) for v in condition.values]
+    return f"{label(condition.attribute)} {OPERATOR_WORDS[condition.operator]} {join_words(values)}"
+
+
+def test_words(name: str, test: Test) -> str:
+    """A test as the file writes it, in words (see `condition_words`)."""
+    return condition_words(Condition.of(name, test))
 
 
 def pattern_words(pattern: Pattern) -> str:
     """A pattern as a noun phrase: 'a tie of the accused to another person whose closeness is close'."""
     kind = FACT_WORDS.get(pattern.fact, label(pattern.fact))
-    tests = [test_words(n, t) for n, t in sorted(pattern.tests().items())]
+    tests = [condition_words(c) for c in pattern.conditions()]
     article = "an" if kind[0] in "aeiou" else "a"
     return f"{article} {kind}" + (f" whose {join_words(tests, 'and')}" if tests else "")
 
