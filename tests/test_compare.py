@@ -43,10 +43,14 @@ def test_diff_with_the_base_is_the_change_the_file_declares(name: str) -> None:
     normset = NORM_SETS[name]
     spec = normset.spec
     result = diff(NORM_SETS[normset.extends], normset)
-    by_kind = {kind: sorted(c.id for c in result.changes if c.change == kind)
+    by_kind = {kind: sorted(c.id for c in result.changes if c.change == kind and c.kind == "rule")
                for kind in ("added", "replaced", "removed")}
     assert by_kind["added"] == sorted(r.id for r in spec.rules)
     assert by_kind["removed"] == sorted(spec.remove)
+    # judgments are listed too: those the file adds, or replaces by id with a different one
+    judged = {c.id for c in result.changes if c.kind == "judgment"}
+    base = {j.id: j.judgment for j in NORM_SETS[normset.extends].judgments}
+    assert judged == {j.id for j in spec.judgments if base.get(j.id) != j}
     # a replacement identical to the rule it replaces is no change
     assert set(by_kind["replaced"]) <= {r.id for r in spec.replace}
     assert all(c.sources for c in result.changes)
