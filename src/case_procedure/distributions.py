@@ -1,17 +1,23 @@
 """The corpus's distributions, counted from the case files: what the corpus-like generator draws from.
 
-`corpus_distributions` reads the validated cases and counts, with no number typed in by hand: who the
-accused were; the people tied to them, of what kind, and whether each was arrested or expelled, and how
-long before the accused's first hearing; whether the accused reported the blow and how many days after
-it, and renounced the person; the accused's conduct and toward whom; the statements others made about
-the accused; the bodies that heard the case in their order (a chain from each body to the next, or to the
-end of the case), the days between hearings, each body's decisions and the grounds it charged (a later
-hearing's by the previous hearing's); appeals after an expulsion; at which hearing the accused was
-arrested; the first hearing's date (across the periods 1935-1939) and how precisely the book dates things.
+`corpus_distributions` reads the validated cases and counts, with no number typed in by hand: the
+hearings of a case (the bodies in their order, each with the grounds it charged), each body's decisions,
+the days between hearings and the appeals after an expulsion; who the accused were; the people tied to
+them, of what kind, whether each was arrested or expelled and when; whether the accused reported the blow
+and how many days after it, and renounced the person; the accused's conduct and toward whom; the
+statements others made about the accused; at which hearing the accused was arrested; the first hearing's
+date (across the periods 1935-1939) and how precisely the book dates things.
 
-What hangs together in a case (the ties, the conduct, the statements, the arrest, the dating) is counted
-case by case and by the grounds the case charged, so that a charge of concealment comes with the conduct
-that cases so charged show; the bodies, decisions and dates are counted over the whole corpus.
+What hangs together in a case is drawn together. The hearings are drawn as a case's sequence of bodies and
+grounds: drawn body by body (a chain from each body to the next, grounds by body or by the previous
+hearing's grounds) they lost what the rules read, since the long cases of the corpus are those charged
+with concealment, and under norms-1938 only 44-51 % of the generated hearings were decided by a rule against
+55 % of the corpus's own. The ties, the conduct, the statements, the accused's arrest and the dating are
+counted case by case and by the families of the grounds the case charged (`family_key`), so that a charge of
+concealment comes with the conduct that cases so charged show; each entry keeps its place among the
+hearings (`Anchor`: how many hearings came before it, how many days before the next), as the rules read
+what was known at each hearing. Decisions, the days between hearings, the first hearing's date, the
+people's attributes and the source cited are drawn over the whole corpus.
 
 An `Empirical` keeps the counts as integers in a fixed order, so a draw from a seeded `random.Random`
 is the same on every platform, and the distributions of the same corpus are always the same.
@@ -37,11 +43,9 @@ from case_procedure.case import (
     Statement,
 )
 from case_procedure.dates import EARLIEST, LATEST, HistDate
-from case_procedure.situation import EXPELLING, closeness, ground_family
+from case_procedure.situation import EXPELLING, INVERSE_TIE, closeness, ground_family
 
 T = TypeVar("T")
-END = "end"  # the case ends after this hearing (the chain of bodies)
-START = "start"  # before the first hearing (the chain of bodies)
 # How precisely an entry is dated, by the span of days its written date covers
 PRECISIONS = ("day", "month", "season", "year")
 ACCUSED_ATTRIBUTES = ("sex", "party_status", "origin", "nationality", "opposition")
@@ -49,6 +53,7 @@ OTHER_ATTRIBUTES = ("nationality", "party_status")
 # Toward whom the accused's conduct was: a tied person struck at some point ("struck close", "struck associate"),
 # a tied person never struck ("tied distant"), or no one tied ("other": someone else, or no one)
 STRUCK, TIED, OTHER = "struck", "tied", "other"
+PERIODS_FROM = 1935  # first hearings from the year the norm sets' periods begin (review-1935) are drawn on
 
 
 @dataclass(frozen=True)
@@ -63,15 +68,9 @@ class Empirical(Generic[T]):
         counted = sorted(Counter(items).items(), key=lambda vc: (-vc[1], repr(vc[0])))
         return cls(tuple(v for v, _ in counted), tuple(c for _, c in counted))
 
-    def __bool__(self) -> bool:
-        return bool(self.values)
-
     @property
     def total(self) -> int:
         return sum(self.counts)
-
-    def share(self, value: T) -> float:
-        return dict(zip(self.values, self.counts, strict=True)).get(value, 0) / self.total if self.total else 0.0
 
     def draw(self, rng: random.Random) -> T:
         """One value, in proportion to its count (integer arithmetic only)."""
@@ -86,31 +85,38 @@ class Empirical(Generic[T]):
 
 
 # The parts of a case drawn together: they depend on one another in the corpus (a charge of concealment comes with
-# concealment or denial in the record, a self-report with a struck relative), so each is counted apart for the
-# grounds charged in the case (`charge_key`), for their families (`family_key`), and over the whole corpus.
-STORY = ("accused", "ties", "blow_lead_days", "report_delay", "renounced", "conducts", "conduct_lead_days",
+# concealment or denial in the record, a charge of ties with a struck relative), so each is counted apart for the
+# families of the grounds charged in the case (`family_key`), and over the whole corpus.
+STORY = ("accused", "ties", "blow_lead_days", "report_delay", "conducts", "conduct_lead_days",
          "statements", "statement_lead_days", "accused_arrest", "precision")
-ALONE = ("factory", "other", "gap_days", "appeal", "first_hearing", "source", "fate", "in_record")
-EMPTY: dict[str, Any] = {"renounced": False, "appeal": False, "report_delay": None, "accused_arrest": None,
+ALONE = ("charging", "factory", "other", "gap_days", "appeal", "first_hearing", "source", "fate", "in_record")
+EMPTY: dict[str, Any] = {"appeal": False, "report_delay": 0, "accused_arrest": None,
                          "blow_lead_days": 0, "conduct_lead_days": 0, "statement_lead_days": 0, "gap_days": 0,
                          "ties": (), "conducts": (), "statements": (), "precision": "year"}
 
 
+# Where an entry stands among the accused's hearings: (how many came before it, how many days it came before the
+# next one, or after the last); None where the dates are open-ended
+Anchor = tuple[int, int]
+# One person tied to the accused: (kind, arrested, expelled, the first blow's anchor, the accused wrote a self-report
+# about it, how many days after the blow; None where the dates are open-ended)
+Tied = tuple[str, bool, bool, Anchor | None, bool, int | None]
+
+
 @dataclass(frozen=True)
 class Story:
-    """Who the accused was and what surrounded the charges: drawn together, for one kind of first charge."""
+    """Who the accused was and what surrounded the charges: drawn together, for one set of ground families."""
 
     accused: Empirical[tuple[str, ...]]  # ACCUSED_ATTRIBUTES, jointly
-    ties: Empirical[tuple[tuple[str, bool, bool], ...]]  # a case's ties: (kind, arrested, expelled) of each person
-    blow_lead_days: Empirical[int]  # first hearing's first day minus the blow's first day
-    report_delay: Empirical[int | None]  # days from a blow to the accused's report of it; None: never reported
-    renounced: Empirical[bool]  # the accused renounced a struck close relative
-    # a case's conduct of the accused: (conduct, toward whom, lead days; None: the date is open-ended)
-    conducts: Empirical[tuple[tuple[str, str, int | None], ...]]
-    conduct_lead_days: Empirical[int]  # first hearing's first day minus the conduct's, for a lead of None
-    # a case's statements about the accused by others: (kind, from the NKVD, to, lead days)
-    statements: Empirical[tuple[tuple[str, bool, tuple[str, ...], int | None], ...]]
-    statement_lead_days: Empirical[int]  # for a lead of None
+    ties: Empirical[tuple[Tied, ...]]  # a case's ties
+    blow_lead_days: Empirical[int]  # first hearing's first day minus the blow's first day, for a blow not anchored
+    report_delay: Empirical[int]  # days from a blow to the accused's self-report of it, for a report not dated
+    # a case's conduct of the accused: (conduct, toward whom, anchor)
+    conducts: Empirical[tuple[tuple[str, str, Anchor | None], ...]]
+    conduct_lead_days: Empirical[int]  # first hearing's first day minus the conduct's, for conduct not anchored
+    # a case's statements about the accused by others: (kind, from the NKVD, to, anchor)
+    statements: Empirical[tuple[tuple[str, bool, tuple[str, ...], Anchor | None], ...]]
+    statement_lead_days: Empirical[int]  # for a statement not anchored
     accused_arrest: Empirical[int | None]  # how many of the accused's hearings came before the arrest; None: none
     precision: Empirical[str]  # how precisely the case's entries are dated (a case told in detail is dated to the day)
 
@@ -120,17 +126,13 @@ class Distributions:
     """Every distribution the corpus-like generator draws from (see the module docstring)."""
 
     cases: int
-    stories: dict[tuple[str, ...], Story]  # by `charge_key` of every ground charged in the case
-    family_stories: dict[tuple[str, ...], Story]  # by `family_key` of every ground charged in the case
-    story: Story  # over the whole corpus, for a first charge the corpus never has
+    stories: dict[tuple[str, ...], Story]  # by `family_key` of every ground charged in the case
+    story: Story  # over the whole corpus
     factory: Empirical[str]
     other: Empirical[tuple[str, ...]]  # OTHER_ATTRIBUTES of the people tied to the accused
-    next_body: dict[str, Empirical[str]]  # START or a body -> the next body, or END
+    charging: Empirical[tuple[tuple[str, tuple[str, ...]], ...]]  # a case's hearings: (body, grounds) in order
     gap_days: Empirical[int]  # from one hearing of the accused to the next
     decision: dict[str, Empirical[str | None]]  # by body; None: the record gives no decision
-    grounds: dict[str, Empirical[tuple[str, ...]]]  # the first hearing's grounds, by body
-    later_grounds: dict[tuple[str, ...], Empirical[tuple[str, ...]]]  # a later hearing's, by the previous one's
-    any_grounds: Empirical[tuple[str, ...]]  # for a body with no hearing of its own in the corpus
     appeal: Empirical[bool]  # an expelling decision followed by the accused's appeal before the next hearing
     first_hearing: Empirical[tuple[dt.date, dt.date]]  # the first hearing's span of days
     in_record: Empirical[tuple[str, bool]]  # (type, in the record) of entries dated before the first hearing
@@ -144,19 +146,13 @@ class Distributions:
         return Empirical(tuple(v for v, _ in seen), tuple(n for _, n in seen)) if seen else Empirical((False,), (1,))
 
     def story_for(self, grounds: Iterable[str]) -> Story:
-        """The story counted over the cases charged with these grounds (at all their hearings), else with grounds
-        of the same families, else over the whole corpus."""
-        grounds = list(grounds)
-        return self.stories.get(charge_key(grounds)) or self.family_stories.get(family_key(grounds)) or self.story
-
-
-def charge_key(grounds: Iterable[str]) -> tuple[str, ...]:
-    """A hearing's grounds, each once, sorted."""
-    return tuple(sorted(set(grounds)))
+        """The story counted over the cases charged with grounds of these families (at all their hearings), else
+        over the whole corpus."""
+        return self.stories.get(family_key(grounds)) or self.story
 
 
 def family_key(grounds: Iterable[str]) -> tuple[str, ...]:
-    """The families of a hearing's grounds, each once, sorted."""
+    """The families of the grounds, each once, sorted."""
     return tuple(sorted({ground_family(g) for g in grounds}))
 
 
@@ -174,11 +170,13 @@ def _days(later: HistDate, earlier: HistDate) -> int:
 
 
 def _ties(case: Case) -> dict[str, str]:
-    """Each person tied to the accused, with the kind as written in the first tie naming them."""
+    """Each person tied to the accused, with what that person is to the accused (as situation.py reads ties)."""
     found: dict[str, str] = {}
     for tie in case.ties:
-        if case.accused in (tie.person, tie.other) and tie.person != tie.other:
-            found.setdefault(tie.other if tie.person == case.accused else tie.person, tie.kind)
+        if tie.person == case.accused:
+            found.setdefault(tie.other, tie.kind)
+        elif tie.other == case.accused:
+            found.setdefault(tie.person, INVERSE_TIE.get(tie.kind, tie.kind))
     return found
 
 
@@ -201,15 +199,7 @@ class _Counts:
             self.lists[name] += values
 
 
-@dataclass
-class _Hearings:
-    chains: dict[str, list[str]]
-    decisions: dict[str, list[str | None]]
-    grounds: dict[str, list[tuple[str, ...]]]
-    later: dict[tuple[str, ...], list[tuple[str, ...]]]
-
-
-def _observe_case(case: Case, seen: _Counts, chain: _Hearings) -> None:
+def _observe_case(case: Case, seen: _Counts, decisions: dict[str, list[str | None]]) -> None:
     add = seen.lists
     hearings = case.hearings()
     entries = _entries(case)
@@ -220,102 +210,109 @@ def _observe_case(case: Case, seen: _Counts, chain: _Hearings) -> None:
     add["accused"].append(tuple(str(getattr(person, a)) for a in ACCUSED_ATTRIBUTES))
     add["precision"] += [precision(e.date) for e in entries if _bounded(e.date)]
     if first is not None:
-        add["in_record"] += [(e.type, e in case.record) for e in entries
+        add["in_record"] += [(e.type, _position(case, e) is not None) for e in entries
                              if not isinstance(e, Hearing) and e.date.latest < first.earliest]
     add["source"] += [(s.chapter, s.section, s.pages) for s in case.sources.values()]
     ties = _ties(case)
     struck_people = set()
-    bundle = []
+    bundle: list[Tied] = []
     for other, kind in sorted(ties.items()):
         add["other"].append(tuple(str(getattr(case.people[other], a)) for a in OTHER_ATTRIBUTES))
         blows = [e for e in entries if isinstance(e, (Arrest, Expulsion)) and e.person == other]
         arrested, expelled = any(isinstance(b, Arrest) for b in blows), any(isinstance(b, Expulsion) for b in blows)
-        bundle.append((kind, arrested, expelled))
         if not blows:
+            bundle.append((kind, False, False, None, False, None))
             continue
         struck_people.add(other)
-        blow = min((b.date for b in blows), key=HistDate.sort_key)
+        first_blow = min(blows, key=lambda b: b.date.sort_key())
+        blow = first_blow.date
         if first is not None and _bounded(blow) and _bounded(first):
             add["blow_lead_days"].append(_days(first, blow))
-        reports = [e.date for e in entries if _reports(case, e, other, {b.id for b in blows})]
+        blow_ids = {b.id for b in blows}
+        reports = [e.date for e in entries if isinstance(e, Statement) and _reports(case, e, other, blow_ids)]
+        delay = None
         if reports and _bounded(blow) and all(_bounded(r) for r in reports):
-            add["report_delay"].append(max(0, _days(min(reports, key=HistDate.sort_key), blow)))
-        elif not reports:
-            add["report_delay"].append(None)
-        if closeness(kind) == "close":
-            add["renounced"].append(any(isinstance(e, ConductEntry) and e.person == case.accused
-                                        and e.conduct == "renunciation" and e.toward == other for e in entries))
-    add["ties"].append(tuple(sorted(bundle)))
+            delay = max(0, _days(min(reports, key=HistDate.sort_key), blow))
+            add["report_delay"].append(delay)
+        bundle.append((kind, arrested, expelled, anchor(case, hearings, first_blow), bool(reports), delay))
+    add["ties"].append(tuple(sorted(bundle, key=repr)))
     conducts = [e for e in entries if isinstance(e, ConductEntry) and e.person == case.accused]
     bundle_of_conduct = []
     for c in conducts:
         toward = (f"{STRUCK if c.toward in struck_people else TIED} {closeness(ties[c.toward])}"
                   if c.toward in ties else OTHER)
-        lead = _days(first, c.date) if first is not None and _bounded(c.date) and _bounded(first) else None
-        bundle_of_conduct.append((c.conduct, toward, lead))
-        if lead is not None:
-            add["conduct_lead_days"].append(lead)
+        bundle_of_conduct.append((c.conduct, toward, anchor(case, hearings, c)))
+        if first is not None and _bounded(c.date) and _bounded(first):
+            add["conduct_lead_days"].append(_days(first, c.date))
     add["conducts"].append(tuple(sorted(bundle_of_conduct, key=repr)))
     statements = [e for e in entries if isinstance(e, Statement) and case.accused in e.subjects
                   and e.author != case.accused]
     bundle_of_statements = []
     for s in statements:
-        lead = _days(first, s.date) if first is not None and _bounded(s.date) and _bounded(first) else None
-        bundle_of_statements.append((s.kind, s.from_body == "nkvd", tuple(sorted(s.to)), lead))
-        if lead is not None:
-            add["statement_lead_days"].append(lead)
+        bundle_of_statements.append((s.kind, s.from_body == "nkvd", tuple(sorted(s.to)), anchor(case, hearings, s)))
+        if first is not None and _bounded(s.date) and _bounded(first):
+            add["statement_lead_days"].append(_days(first, s.date))
     add["statements"].append(tuple(sorted(bundle_of_statements, key=repr)))
     add["accused_arrest"].append(_hearings_before_arrest(case, hearings))
-    _observe_hearings(case, hearings, seen, chain)
-    if first is not None and _bounded(first):
-        if first.earliest.year >= 1935:
-            add["first_hearing"].append((first.earliest, min(first.latest, first.earliest + dt.timedelta(days=365))))
+    _observe_hearings(case, hearings, seen, decisions)
+    if first is not None and _bounded(first) and first.earliest.year >= PERIODS_FROM:
+        add["first_hearing"].append((first.earliest, min(first.latest, first.earliest + dt.timedelta(days=365))))
+
+
+def _position(case: Case, entry: Event) -> int | None:
+    """The entry's place in the record (the entry itself, not an equal one), or None for background."""
+    return next((i for i, e in enumerate(case.record) if e is entry), None)
+
+
+def _hearings_before(case: Case, hearings: list[Hearing], entry: Event) -> int:
+    """How many of the hearings came before the entry: before it in the record, or for a background entry, those
+    certainly over before it began."""
+    position = _position(case, entry)
+    if position is None:
+        return sum(h.date.latest < entry.date.earliest for h in hearings)
+    return sum((_position(case, h) or 0) < position for h in hearings)
+
+
+def anchor(case: Case, hearings: list[Hearing], entry: Event) -> Anchor | None:
+    """Where an entry stands among the accused's hearings: how many came before it (`_hearings_before`) and how
+    many days before the next it came (after the last, with none after it); None where the dates are open-ended."""
+    before = _hearings_before(case, hearings, entry)
+    after = hearings[before] if before < len(hearings) else hearings[-1]
+    if not (_bounded(entry.date) and _bounded(after.date)):
+        return None
+    days = _days(after.date, entry.date) if before < len(hearings) else _days(entry.date, after.date)
+    return before, max(0, days)
 
 
 def _hearings_before_arrest(case: Case, hearings: list[Hearing]) -> int | None:
     """How many hearings of the accused came before the accused's first arrest: those before it in the record,
     or for an arrest in the background those that certainly ended before it; None without an arrest."""
-    counts = []
-    for entry in _entries(case):
-        if isinstance(entry, Arrest) and entry.person == case.accused:
-            if entry in case.record:
-                position = case.record.index(entry)
-                counts.append(sum(case.record.index(h) < position for h in hearings))
-            else:
-                counts.append(sum(h.date.latest < entry.date.earliest for h in hearings))
+    counts = [_hearings_before(case, hearings, e) for e in _entries(case)
+              if isinstance(e, Arrest) and e.person == case.accused]
     return min(counts) if counts else None
 
 
-def _reports(case: Case, entry: Event, other: str, blow_ids: set[str]) -> bool:
-    """A self-report or disclosure by the accused about the person or the blow (as situation.py reads one)."""
-    if isinstance(entry, Statement) and entry.author == case.accused and entry.kind == "self_report":
-        return other in entry.subjects or bool(blow_ids & set(entry.concerns))
-    if isinstance(entry, ConductEntry) and entry.person == case.accused and entry.conduct == "disclosure":
-        return entry.toward == other or bool(blow_ids & set(entry.concerns))
-    return False
+def _reports(case: Case, entry: Statement, other: str, blow_ids: set[str]) -> bool:
+    """A self-report by the accused about the person or the blow (as situation.py reads one; a disclosure, the
+    other way a report is read, is among the accused's conduct)."""
+    return (entry.author == case.accused and entry.kind == "self_report"
+            and (other in entry.subjects or bool(blow_ids & set(entry.concerns))))
 
 
-def _observe_hearings(case: Case, hearings: list[Hearing], seen: _Counts, chain: _Hearings) -> None:
+def _observe_hearings(case: Case, hearings: list[Hearing], seen: _Counts,
+                      decisions: dict[str, list[str | None]]) -> None:
     add = seen.lists
-    previous = START
+    add["charging"].append(tuple((h.body, tuple(h.grounds)) for h in hearings))
     for i, hearing in enumerate(hearings):
-        chain.chains.setdefault(previous, []).append(hearing.body)
-        chain.decisions.setdefault(hearing.body, []).append(hearing.decision)
-        if i == 0:
-            chain.grounds.setdefault(hearing.body, []).append(tuple(hearing.grounds))
-        else:
-            chain.later.setdefault(tuple(hearings[i - 1].grounds), []).append(tuple(hearing.grounds))
-        previous = hearing.body
+        decisions.setdefault(hearing.body, []).append(hearing.decision)
         if i + 1 < len(hearings):
             after = hearings[i + 1]
             if _bounded(hearing.date) and _bounded(after.date):
                 add["gap_days"].append(max(0, _days(after.date, hearing.date)))
             if hearing.decision in EXPELLING:
-                start, stop = case.record.index(hearing), case.record.index(after)
+                start, stop = _position(case, hearing) or 0, _position(case, after) or 0
                 add["appeal"].append(any(isinstance(e, Appeal) and e.person == case.accused
                                          for e in case.record[start + 1:stop]))
-    if hearings:
-        chain.chains.setdefault(previous, []).append(END)
 
 
 def _empirical(name: str, values: list[Any], pooled: list[Any]) -> Empirical[Any]:
@@ -333,27 +330,18 @@ def corpus_distributions(cases: list[Case]) -> Distributions:
     with_hearings = sorted((c for c in cases if c.hearings()), key=lambda c: c.id)
     if not with_hearings:
         raise ValueError("the corpus has no case with a hearing of the accused to count from")
-    pooled, chain = _Counts.empty(), _Hearings({}, {}, {}, {})
-    by_key: dict[tuple[str, ...], _Counts] = {}
+    pooled = _Counts.empty()
+    decisions: dict[str, list[str | None]] = {}
     by_family: dict[tuple[str, ...], _Counts] = {}
     for case in with_hearings:
         seen = _Counts.empty()
-        _observe_case(case, seen, chain)
+        _observe_case(case, seen, decisions)
         pooled.update(seen)
-        charged = [g for h in case.hearings() for g in h.grounds]
-        by_key.setdefault(charge_key(charged), _Counts.empty()).update(seen)
-        by_family.setdefault(family_key(charged), _Counts.empty()).update(seen)
-    alone = {n: _empirical(n, pooled.lists[n], []) for n in ALONE}
-    all_grounds = [g for gs in (*chain.grounds.values(), *chain.later.values()) for g in gs]
+        by_family.setdefault(family_key(g for h in case.hearings() for g in h.grounds), _Counts.empty()).update(seen)
     return Distributions(
         cases=len(with_hearings),
-        stories={k: _story(v, pooled) for k, v in sorted(by_key.items())},
-        family_stories={k: _story(v, pooled) for k, v in sorted(by_family.items())},
+        stories={k: _story(v, pooled) for k, v in sorted(by_family.items())},
         story=_story(pooled, pooled),
-        next_body={k: Empirical.of(v) for k, v in sorted(chain.chains.items())},
-        decision={k: Empirical.of(v) for k, v in sorted(chain.decisions.items())},
-        grounds={k: Empirical.of(v) for k, v in sorted(chain.grounds.items())},
-        later_grounds={k: Empirical.of(v) for k, v in sorted(chain.later.items())},
-        any_grounds=Empirical.of(all_grounds),
-        **alone,
+        decision={k: Empirical.of(v) for k, v in sorted(decisions.items())},
+        **{n: _empirical(n, pooled.lists[n], []) for n in ALONE},
     )

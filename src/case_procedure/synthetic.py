@@ -24,12 +24,12 @@ from case_procedure import codebook, parallel
 from case_procedure.case import Case, reference_problems
 from case_procedure.distributions import (
     ACCUSED_ATTRIBUTES,
-    END,
     OTHER,
     OTHER_ATTRIBUTES,
-    START,
     STRUCK,
+    Anchor,
     Distributions,
+    Empirical,
     Story,
 )
 from case_procedure.errors import RuleConflict
@@ -200,7 +200,6 @@ def case_data(choose: Chooser, case_id: str = "generated") -> dict[str, Any]:
 
 # -- Cases like the corpus: drawn from the corpus's own distributions ----------------------------
 
-MAX_HEARINGS = 8  # the chain of bodies is cut here (the corpus's longest case has fewer)
 SAME_DAY = {"day": 0, "month": 1, "year": 2}  # a precision's form in `date_text` (seasons below)
 
 
@@ -212,34 +211,42 @@ def written(day: dt.date, precise: str) -> str:
 
 
 class _Draft:
-    """The entries of one generated case, each with its day and the order it was made in."""
+    """The entries of one generated case, each with its day and its place among the hearings (`slot`: 2k before
+    the accused's hearing k, 2k+1 for that hearing, 2k+2 just after it), in the order they were made."""
 
-    def __init__(self, rng: random.Random, dist: Distributions, story: Story) -> None:
-        self.rng, self.dist, self.story = rng, dist, story
-        self.entries: list[tuple[dt.date, int, dict[str, Any]]] = []
+    def __init__(self, rng: random.Random, dist: Distributions, story: Story, hearing_days: list[dt.date]) -> None:
+        self.rng, self.dist, self.story, self.hearing_days = rng, dist, story, hearing_days
+        self.entries: list[tuple[dt.date, int, int, dict[str, Any]]] = []
 
-    def add(self, day: dt.date, entry: dict[str, Any]) -> str:
+    def add(self, day: dt.date, entry: dict[str, Any], slot: int | None = None) -> str:
+        """Add an entry on a day; without a slot, it comes before every hearing held on that day or later."""
         entry_id = f"e{len(self.entries)}"
-        self.entries.append((day, len(self.entries), {"id": entry_id, "date": written(day, self.story.precision.draw(
-            self.rng)), "summary": "What happened.", **entry, "source": ["s1"]}))
+        slot = 2 * sum(d < day for d in self.hearing_days) if slot is None else slot
+        date = written(day, self.story.precision.draw(self.rng))
+        self.entries.append((day, slot, len(self.entries), {"id": entry_id, "date": date, "summary": "What happened.",
+                                                            **entry, "source": ["s1"]}))
         return entry_id
 
-    def split(self, first_hearing: dt.date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def place(self, where: Anchor | None, lead: Empirical[int]) -> tuple[dt.date, int | None]:
+        """The day (and slot) of an entry anchored among the hearings as in the corpus; an entry whose anchor the
+        corpus's dates leave open is dated by its lead on the first hearing."""
+        days = self.hearing_days
+        if where is None:
+            return days[0] - dt.timedelta(days=lead.draw(self.rng)), None
+        before, gap = where
+        if before >= len(days):
+            return days[-1] + dt.timedelta(days=gap), 2 * len(days)
+        day = days[before] - dt.timedelta(days=gap)
+        return (max(day, days[before - 1]) if before else day), 2 * before
+
+    def split(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Background and record (in date order): an entry from the first hearing on is in the record, an
         earlier one as often as the corpus puts an entry of its type there."""
-        placed = [(day, n, e, day >= first_hearing or self.dist.record_share(e["type"]).draw(self.rng))
-                  for day, n, e in self.entries]
-        return ([e for _, _, e, in_record in placed if not in_record],
-                [e for _, _, e, in_record in sorted(placed, key=lambda p: (p[0], p[1])) if in_record])
-
-
-def _bodies(rng: random.Random, dist: Distributions) -> list[str]:
-    bodies: list[str] = []
-    body = dist.next_body[START].draw(rng)
-    while body != END and len(bodies) < MAX_HEARINGS:
-        bodies.append(body)
-        body = dist.next_body[body].draw(rng) if body in dist.next_body else END
-    return bodies
+        first = self.hearing_days[0]
+        placed = [(day, slot, n, e, slot > 0 or day >= first or self.dist.record_share(e["type"]).draw(self.rng))
+                  for day, slot, n, e in self.entries]
+        return ([e for *_, e, in_record in placed if not in_record],
+                [e for *_, e, in_record in sorted(placed, key=lambda p: (p[0], p[1], p[2])) if in_record])
 
 
 def _first_day(rng: random.Random, dist: Distributions) -> dt.date:
@@ -253,43 +260,43 @@ def _person(name: str, attributes: dict[str, str]) -> dict[str, Any]:
 
 def corpus_like(dist: Distributions, seed: str, case_id: str = "generated") -> dict[str, Any]:
     """A valid case file's data whose every choice is drawn from the corpus's distributions (see
-    `distributions`): the bodies in their order with their grounds and decisions, then, for the kind of the
-    first charge, who the accused was, the ties and their blows, the reports, the conduct and the statements;
-    and the dates."""
+    `distributions`): the hearings (bodies in order, their grounds, each body's decision, appeals), then, for
+    the families of the grounds charged, who the accused was, the ties and their blows, the reports, the
+    conduct, the statements and the accused's arrest, each in its place among the hearings; and the dates."""
     rng = random.Random(seed)
     first = _first_day(rng, dist)
-    hearings = _hearings(rng, dist, _bodies(rng, dist), first)
-    story = dist.story_for(g for _, entry in hearings for g in entry.get("grounds", []))
-    draft = _Draft(rng, dist, story)
+    hearings = _hearings(rng, dist, dist.charging.draw(rng), first)
+    story = dist.story_for(g for _, _, entry in hearings for g in entry.get("grounds", []))
+    draft = _Draft(rng, dist, story, [day for day, _, entry in hearings if entry["type"] == "hearing"])
     people = {"accused": _person("The accused", dict(zip(ACCUSED_ATTRIBUTES, story.accused.draw(rng), strict=True))),
               "colleague": _person("A colleague", {})}
     ties, struck = [], []
-    for n, (kind, arrested, expelled) in enumerate(story.ties.draw(rng)):
+    for n, (kind, arrested, expelled, where, reported, delay) in enumerate(story.ties.draw(rng)):
         other = f"tied-{n}"
         people[other] = _person(f"Tied person {n}", dict(zip(OTHER_ATTRIBUTES, dist.other.draw(rng), strict=True)))
         ties.append({"person": "accused", "other": other, "kind": kind, "source": ["s1"]})
         if arrested or expelled:
             struck.append(other)
-            _blows(draft, other, kind, first - dt.timedelta(days=story.blow_lead_days.draw(rng)), arrested,
-                   expelled)
-    for conduct, toward, lead in story.conducts.draw(rng):
+            _blows(draft, other, draft.place(where, story.blow_lead_days), arrested, expelled,
+                   (story.report_delay.draw(rng) if delay is None else delay) if reported else None)
+    for conduct, toward, where in story.conducts.draw(rng):
         toward_whom = _toward(toward, struck, ties)
         entry: dict[str, Any] = {"type": "conduct", "person": "accused", "conduct": conduct}
         if toward_whom:
             entry["toward"] = toward_whom[rng.randrange(len(toward_whom))]
-        draft.add(first - dt.timedelta(days=story.conduct_lead_days.draw(rng) if lead is None else lead), entry)
-    for kind, nkvd, to, lead in story.statements.draw(rng):
+        draft.add(*_swap(entry, draft.place(where, story.conduct_lead_days)))
+    for kind, nkvd, to, where in story.statements.draw(rng):
         author = {"from_body": "nkvd"} if nkvd else {"author": "colleague"}
-        draft.add(first - dt.timedelta(days=story.statement_lead_days.draw(rng) if lead is None else lead),
-                  {"type": "statement", "kind": kind, **author, "subjects": ["accused"], "to": list(to)})
+        statement = {"type": "statement", "kind": kind, **author, "subjects": ["accused"], "to": list(to)}
+        draft.add(*_swap(statement, draft.place(where, story.statement_lead_days)))
     arrest = story.accused_arrest.draw(rng)  # before the hearing of this number, or after the last
-    days = [day for day, entry in hearings if entry["type"] == "hearing"]
+    days = draft.hearing_days
     if arrest is not None:
-        day = days[arrest] if arrest < len(days) else days[-1] + dt.timedelta(days=1)
-        draft.add(day, {"type": "arrest", "person": "accused"})
-    for day, entry in hearings:  # last: on the same day, what else happened comes before the hearing
-        draft.add(day, entry)
-    background, record = draft.split(first)
+        draft.add(days[min(arrest, len(days) - 1)] + dt.timedelta(days=arrest >= len(days)),
+                  {"type": "arrest", "person": "accused"}, 2 * min(arrest, len(days)))
+    for day, slot, entry in hearings:
+        draft.add(day, entry, slot)
+    background, record = draft.split()
     chapter, section, pages = dist.source.draw(rng)
     arrested_at_end, standing = dist.fate.draw(rng)
     return {
@@ -312,41 +319,41 @@ def _toward(toward: str, struck: list[str], ties: list[dict[str, Any]]) -> list[
                                                                                                 for t in ties]
 
 
-def _blows(draft: _Draft, other: str, kind: str, day: dt.date, arrested: bool, expelled: bool) -> None:
-    """The arrest and/or expulsion of a tied person, the accused's report of it and renunciation, if any."""
-    rng, story = draft.rng, draft.story
-    blow = draft.add(day, {"type": "arrest" if arrested else "expulsion", "person": other})
+def _swap(entry: dict[str, Any], placed: tuple[dt.date, int | None]) -> tuple[dt.date, dict[str, Any], int | None]:
+    return placed[0], entry, placed[1]
+
+
+def _blows(draft: _Draft, other: str, placed: tuple[dt.date, int | None], arrested: bool, expelled: bool,
+           reported_after: int | None) -> None:
+    """The arrest and/or expulsion of a tied person, and the accused's self-report of it so many days after."""
+    day, slot = placed
+    blow = draft.add(day, {"type": "arrest" if arrested else "expulsion", "person": other}, slot)
     if arrested and expelled:
-        draft.add(day, {"type": "expulsion", "person": other})
-    delay = story.report_delay.draw(rng)
-    if delay is not None:
-        draft.add(day + dt.timedelta(days=delay), {"type": "statement", "kind": "self_report", "author": "accused",
-                                                   "subjects": [other], "concerns": [blow],
-                                                   "to": ["party_committee"]})
-    if closeness(kind) == "close" and story.renounced.draw(rng):
-        draft.add(day + dt.timedelta(days=delay or 0), {"type": "conduct", "person": "accused",
-                                                        "conduct": "renunciation", "toward": other})
+        draft.add(day, {"type": "expulsion", "person": other}, slot)
+    if reported_after is not None:
+        draft.add(day + dt.timedelta(days=reported_after), {"type": "statement", "kind": "self_report",
+                                                            "author": "accused", "subjects": [other],
+                                                            "concerns": [blow], "to": ["party_committee"]})
 
 
-def _hearings(rng: random.Random, dist: Distributions, bodies: list[str],
-              first: dt.date) -> list[tuple[dt.date, dict[str, Any]]]:
-    """The hearings of the accused, body after body, with an appeal after an expulsion where one is drawn."""
-    planned: list[tuple[dt.date, dict[str, Any]]] = []
-    day, grounds = first, None
-    for i, body in enumerate(bodies):
+def _hearings(rng: random.Random, dist: Distributions, charging: tuple[tuple[str, tuple[str, ...]], ...],
+              first: dt.date) -> list[tuple[dt.date, int, dict[str, Any]]]:
+    """The hearings of the accused, body after body with their grounds, each body's decision drawn, and an appeal
+    after an expulsion where one is drawn; each with its day and slot (see `_Draft`)."""
+    planned: list[tuple[dt.date, int, dict[str, Any]]] = []
+    day = first
+    for i, (body, grounds) in enumerate(charging):
         decision = dist.decision[body].draw(rng)
-        # a later hearing's grounds follow the previous hearing's, as in the corpus, where it has them
-        options = dist.later_grounds.get(grounds) if grounds is not None else None
-        grounds = (options or dist.grounds.get(body) or dist.any_grounds).draw(rng)
         hearing: dict[str, Any] = {"type": "hearing", "body": body, "subject": "accused", "grounds": list(grounds)}
         if decision is not None:
             hearing["decision"] = decision
-        planned.append((day, hearing))
-        if i + 1 == len(bodies):
+        planned.append((day, 2 * i + 1, hearing))
+        if i + 1 == len(charging):
             break
         after = day + dt.timedelta(days=dist.gap_days.draw(rng))
         if decision in EXPELLING and dist.appeal.draw(rng):
-            planned.append((day + (after - day) / 2, {"type": "appeal", "person": "accused", "to": [bodies[i + 1]]}))
+            planned.append((day + (after - day) / 2, 2 * i + 2, {"type": "appeal", "person": "accused",
+                                                                 "to": [charging[i + 1][0]]}))
         day = after
     return planned
 
