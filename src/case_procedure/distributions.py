@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
 from case_procedure.case import (
@@ -68,20 +71,19 @@ class Empirical(Generic[T]):
         counted = sorted(Counter(items).items(), key=lambda vc: (-vc[1], repr(vc[0])))
         return cls(tuple(v for v, _ in counted), tuple(c for _, c in counted))
 
+    @cached_property
+    def _running(self) -> tuple[int, ...]:
+        return tuple(accumulate(self.counts))
+
     @property
     def total(self) -> int:
-        return sum(self.counts)
+        return self._running[-1] if self.counts else 0
 
     def draw(self, rng: random.Random) -> T:
         """One value, in proportion to its count (integer arithmetic only)."""
         if not self.values:
             raise ValueError("no values to draw from")
-        pick = rng.randrange(self.total)
-        for value, count in zip(self.values, self.counts, strict=True):
-            if pick < count:
-                return value
-            pick -= count
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self.values[bisect_right(self._running, rng.randrange(self.total))]
 
 
 # The parts of a case drawn together: they depend on one another in the corpus (a charge of concealment comes with
