@@ -25,6 +25,14 @@ def test_the_suite_runs_on_a_tiny_workload_and_reports_its_figures() -> None:
     assert figures["corpus"]["replay_hearings"] > 0 and figures["synthetic"]["hearing_replays"] > 0
     assert figures["corpus"]["lawful_paths"] > 0 and figures["corpus"]["lawful_paths_s"] > 0
     assert figures["parallel"]["same_counts"] is True  # --jobs 2 replays exactly what --jobs 1 does
-    assert set(figures["targets"]) == {"cold_start_replay_s", "overhead_vs_raw_durable",
+    cold = figures["cold_start"]  # each process beside the bare stack of the same run
+    assert cold["replay_over_bare_stack"] == pytest.approx(cold["replay_one_case_s"] / cold["bare_stack_s"])
+    synthetic = figures["synthetic"]  # the agreement mix the corpus-like workload produced, per norm set
+    for norm_set, counts in synthetic["counts"].items():
+        assert synthetic[f"mix_{norm_set}"].split(", ")[:5] == [
+            f"{a} {counts.get(a, 0)}" for a in ("agree", "harsher", "milder", "no-rule", "unrecorded")]
+        assert 0 < synthetic[f"decided_share_{norm_set}"] <= 1
+    assert set(figures["targets"]) == {"cold_start_replay_s", "cold_start_over_bare_stack", "synthetic_decided_share",
+                                       "overhead_vs_raw_durable",
                                        "synthetic_10000_two_norm_sets_s", "synthetic_peak_rss_mb", "parallel_speedup",
                                        "sensitivity_depth1_all_s", "sensitivity_depth2_jobs2_s"}
