@@ -14,9 +14,11 @@ from typer.testing import CliRunner
 
 from case_procedure import corpus, diagram
 from case_procedure.cli import app
+from case_procedure.engine import PythonEngine
+from case_procedure.errors import UsageError
 from case_procedure.explain import explain_case
 from case_procedure.norms import load_norm_sets
-from case_procedure.replay import replay
+from case_procedure.replay import RuleBook, replay
 from case_procedure.simulate import simulate
 
 CASES = {c.id: c for c in corpus.load_cases(corpus.case_files(ROOT / "cases"))}
@@ -135,3 +137,19 @@ def test_the_diagram_command_draws_a_case_and_a_procedure_in_every_format() -> N
 def test_markdown_explanations_carry_the_pathway_as_mermaid(book, engine) -> None:
     text = explain_case(CASES["torbeeva"], "norms-1938", book, engine, "markdown")
     assert "## The pathway" in text and "```mermaid\nflowchart" in text and "simulated 1:" in text
+
+
+@needs_dot
+def test_graphs_drawn_in_one_run_of_graphviz_are_drawn_as_one_by_one() -> None:
+    """The casebook draws a page's diagrams with one `dot` process; each drawing must be the one `svg` makes
+    alone (Graphviz renames the group of every graph after the first in a run: the renaming is undone)."""
+    book, engine = RuleBook(NORM_SETS), PythonEngine()
+    sources = [diagram.dot(diagram.case_pathway(case, replay(case, name, book, engine),
+                                                simulate(case, name, book, engine)))
+               for case in list(CASES.values())[:3] for name in ("norms-1937", "norms-1938")]
+    drawn = diagram.draw_all([*sources, sources[0]])  # a repeated graph is drawn once
+    assert set(drawn) == set(sources)
+    for n, source in enumerate(sources):
+        assert diagram.svg(source, "d", f"p{n}", drawn) == diagram.svg(source, "d", f"p{n}")
+    with pytest.raises(UsageError, match="dot rejected the diagram"):  # a faulty graph is named as alone
+        diagram.draw_all([sources[0], "digraph { a -> }"])

@@ -40,7 +40,7 @@ from case_procedure.progress import Progress, Tick, silent
 from case_procedure.render import ARREST_WORDS, decision_words, outcome_words
 from case_procedure.replay import AUTO, RuleBook
 from case_procedure.safe_text import visible
-from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, sensitivity, weights
+from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, hearing_runs, weights
 from case_procedure.sources import BOOK, Source
 from case_procedure.trace import VERDICT_WORDS, Step, Trace
 from case_procedure.variation import Variation, load_variations
@@ -100,10 +100,16 @@ def _case_sources(case: Case, keys: list[str]) -> str:
     return f'<span class="cite">Source: {"; ".join(links)}</span>' if links else ""
 
 
-def _figure(graph: diagram.Graph, root: str, use_svg: bool) -> str:
+# How a page draws its diagrams: False, as Mermaid source only; True, each with Graphviz; or with the drawings
+# `diagram.draw_all` made for the page in one run of Graphviz (a graph missing from them is drawn on its own)
+Drawings = bool | dict[str, str]
+
+
+def _figure(graph: diagram.Graph, root: str, use_svg: Drawings) -> str:
     """A diagram: inline SVG when Graphviz is available, otherwise its Mermaid source; both files linked."""
-    drawing = diagram.svg(diagram.dot(graph), f"{graph.title}. {graph.description}", graph.name) if use_svg \
-        else None
+    drawn = use_svg if isinstance(use_svg, dict) else None
+    drawing = diagram.svg(diagram.dot(graph), f"{graph.title}. {graph.description}", graph.name, drawn) \
+        if use_svg is not False else None
     files = (f'<a href="{root}diagrams/{e(graph.name)}.dot" download>DOT file</a> · '
              f'<a href="{root}diagrams/{e(graph.name)}.mmd" download>Mermaid file</a>')
     source = f"<pre>{e(diagram.mermaid(graph))}</pre>"
@@ -253,7 +259,7 @@ def _would_change(run: NormSetRun, index: int, root: str) -> str:
     return (f'<details class="whatif"><summary>What would have changed it</summary>{listed}{nothing}</details>')
 
 
-def _panel(case: Case, v: View, root: str, use_svg: bool) -> str:
+def _panel(case: Case, v: View, root: str, use_svg: Drawings) -> str:
     hearings = case.hearings()
     pairs = enumerate(zip(v.told.trace.steps, hearings, strict=True), start=1)
     steps = "".join(_step_html(case, n, s, h, v, root) for n, (s, h) in pairs)
@@ -380,7 +386,7 @@ def _sources(case: Case) -> str:
     return f'<h2 id="sources">Sources</h2><p>All from {e(BOOK)}.</p><dl class="facts">{items}</dl>'
 
 
-def case_page(case: Case, views: list[View], use_svg: bool) -> str:
+def case_page(case: Case, views: list[View], use_svg: Drawings) -> str:
     root = "../"
     first, last = case.years()
     arrested = ARREST_WORDS[case.fate.arrested]
@@ -477,7 +483,7 @@ def _corpus_view(weight: NormSetWeights | None) -> str:
             f"<tbody>{rows}</tbody></table></div>")
 
 
-def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[str, list[str]], use_svg: bool,
+def norm_set_page(normset: NormSet, graph: diagram.Graph, prescribed_in: dict[str, list[str]], use_svg: Drawings,
                   weight: NormSetWeights | None = None) -> str:
     root = "../"
     bodies = "".join(f"<li><strong>{e(label(b))}</strong></li>" for b in procedure_bodies(normset))
@@ -550,7 +556,7 @@ def _sensitivity_runs(case: Case, rules: str, book: RuleBook, engine: Engine,
                       variations: list[Variation]) -> list[NormSetRun]:
     """The case's sensitivity runs (depth 1); none where the rules conflict on the case (the replay says so)."""
     try:
-        return sensitivity(case, rules, 1, book, engine, variations).runs
+        return hearing_runs(case, rules, 1, book, engine, variations)
     except RuleConflict:
         return []
 
@@ -669,7 +675,7 @@ check of the rules and are never encoded.</p>
                 "decision, and whether the casebook encodes the case")
 
 
-def procedure_page(norm_sets: list[NormSet], graphs: dict[str, diagram.Graph], use_svg: bool) -> str:
+def procedure_page(norm_sets: list[NormSet], graphs: dict[str, diagram.Graph], use_svg: Drawings) -> str:
     bodies = "".join(f"<dt>{e(label(t.id))}</dt><dd>{e(t.definition)} <span class=\"cite\">Source: "
                      f"{e(t.source.cite())}</span></dd>" for t in BODY_TERMS)
     ladder = "".join(f"<tr><td>{t.severity}</td><th scope=\"row\">{e(label(t.id))}</th><td>{e(t.definition)}</td>"
@@ -755,21 +761,23 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
                         found.append(case.id)
         for v in views:
             files.update(_diagram_files(v.graph))
-        files[f"cases/{case.id}.html"] = case_page(case, views, use_svg)
+        drawings = diagram.draw_all([diagram.dot(v.graph) for v in views]) if use_svg else {}
+        files[f"cases/{case.id}.html"] = case_page(case, views, drawings or use_svg)
         summaries.append(Summary(case, {v.key: differing(v.told.trace) for v in views[1:]}))
     all_sets = sorted(norm_sets.values(), key=lambda n: (n.kind != "norms", n.in_force.from_, n.id))
     corpus_view = {w.norm_set: w for w in weights(flips, hearings, variations)}
     graphs = {n.id: diagram.procedure_graph(n) for n in all_sets}
+    drawn_sets = (diagram.draw_all([diagram.dot(g) for g in graphs.values()]) if use_svg else {}) or use_svg
     for i, normset in enumerate(all_sets, start=1):
         progress(Tick("norm set", i, len(all_sets), normset.id))
         files[f"norms/{normset.id}.html"] = norm_set_page(normset, graphs[normset.id],
-                                                          prescribed_in.get(normset.id, {}), use_svg,
+                                                          prescribed_in.get(normset.id, {}), drawn_sets,
                                                           corpus_view.get(normset.id))
         files.update(_diagram_files(graphs[normset.id]))
     files["index.html"] = index_page(summaries, all_sets, census)
     if census is not None:
         files["census.html"] = census_page(census, {c.id for c in cases})
-    files["procedure.html"] = procedure_page(all_sets, graphs, use_svg)
+    files["procedure.html"] = procedure_page(all_sets, graphs, drawn_sets)
     assets = resources.files("case_procedure") / "casebook_assets"
     for name in ASSETS:
         files[f"assets/{name}"] = (assets / name).read_text(encoding="utf-8")

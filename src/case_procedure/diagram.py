@@ -245,19 +245,50 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ID = re.compile(r'\bid="([^"]*)"')
 
 
-def svg(dot_source: str, description: str, prefix: str) -> str | None:
-    """Inline SVG drawn by Graphviz, or None when `dot` is not installed. Raises on a DOT syntax error.
+_DOCUMENT = re.compile(r"(?=<\?xml\b)")
+_PAGED = re.compile(r'id="page\d+,\d+_(graph\d+)"')
 
-    Graphviz names its elements graph0, node1...; `prefix` keeps them unique on a page with several drawings.
-    """
-    program = shutil.which("dot")
-    if program is None:
-        return None
+
+def _drawn(program: str, dot_source: str) -> str:
+    """One graph drawn by `dot`, its prolog and comments removed."""
     result = subprocess.run([program, "-Tsvg"], input=dot_source, capture_output=True, text=True,
                             timeout=DOT_TIMEOUT, check=False)
     if result.returncode != 0:
         raise UsageError(f"dot rejected the diagram: {result.stderr.strip()}")
-    drawing = _COMMENT.sub("", _PROLOG.sub("", result.stdout, count=1)).strip()
+    return _COMMENT.sub("", _PROLOG.sub("", result.stdout, count=1)).strip()
+
+
+def draw_all(dot_sources: list[str]) -> dict[str, str]:
+    """Several graphs drawn by one `dot` process (starting one costs far more than drawing a small graph),
+    keyed by their DOT source, for `svg`'s `drawn`; empty without Graphviz. Where the one process fails or
+    its output does not split into one document a graph, each graph is drawn on its own, so that a faulty one
+    is named as `svg` names it."""
+    program = shutil.which("dot")
+    unique = list(dict.fromkeys(dot_sources))
+    if program is None or not unique:
+        return {}
+    result = subprocess.run([program, "-Tsvg"], input="\n".join(unique), capture_output=True, text=True,
+                            timeout=DOT_TIMEOUT * len(unique), check=False)
+    documents = [d for d in _DOCUMENT.split(result.stdout) if d.strip()]
+    if result.returncode != 0 or len(documents) != len(unique):
+        return {source: _drawn(program, source) for source in unique}
+    # in one run Graphviz names the group of every graph after the first page0,1_graph0, not graph0
+    return {source: _PAGED.sub(r'id="\1"', _COMMENT.sub("", _PROLOG.sub("", document, count=1)).strip())
+            for source, document in zip(unique, documents, strict=True)}
+
+
+def svg(dot_source: str, description: str, prefix: str, drawn: dict[str, str] | None = None) -> str | None:
+    """Inline SVG drawn by Graphviz (taken from `drawn`, from `draw_all`, when it holds the graph), or None when
+    `dot` is not installed. Raises on a DOT syntax error.
+
+    Graphviz names its elements graph0, node1...; `prefix` keeps them unique on a page with several drawings.
+    """
+    drawing = (drawn or {}).get(dot_source)
+    if drawing is None:
+        program = shutil.which("dot")
+        if program is None:
+            return None
+        drawing = _drawn(program, dot_source)
     drawing = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', drawing)
     accessible = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     return drawing.replace("<svg", f'<svg role="img" aria-label="{accessible}"', 1)

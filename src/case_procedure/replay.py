@@ -38,7 +38,7 @@ from case_procedure.trace import (
     range_agreement,
 )
 
-__all__ = ["AUTO", "Resolution", "RuleBook", "decide", "replay", "resolve", "route"]
+__all__ = ["AUTO", "Resolution", "RuleBook", "decide", "replay", "replay_steps", "resolve", "route"]
 
 AUTO = "auto"
 
@@ -209,12 +209,20 @@ def replay_hearing(case: Case, hearing: Hearing, normset: NormSet | None, book: 
                 norm_set_period=normset.in_force.words() if normset else None)
 
 
-def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
-    """Replay every recorded hearing of the accused under one norm set, or under `auto`."""
+def replay_steps(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> list[Step]:
+    """The steps of a replay alone, without the deadlines and judgments of the record's other entries (the
+    sensitivity search compares only what the hearings prescribe)."""
     steps = []
     for hearing in case.hearings():
         normset, uncertain = book.for_hearing(norm_set, hearing)
         steps.append(replay_hearing(case, hearing, normset, book, engine, uncertain))
+    return steps
+
+
+def replay(case: Case, norm_set: str, book: RuleBook, engine: Engine) -> Trace:
+    """Replay every recorded hearing of the accused under one norm set, or under `auto`, and hold the record's
+    other entries against the norm set's deadlines and judgments."""
+    steps = replay_steps(case, norm_set, book, engine)
     last = steps[-1].prescribed if steps else None
     recorded = next((s.recorded.decision for s in reversed(steps) if s.recorded), None)
     outcome = Outcome(prescribed=last.decision if last else None, recorded=recorded,

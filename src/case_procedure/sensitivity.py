@@ -33,7 +33,7 @@ from case_procedure.errors import RuleConflict
 from case_procedure.patch import PathError, changed_data
 from case_procedure.progress import Progress, Tick, silent
 from case_procedure.render import NO_CELL, WIDTH, Markup, code, md_text, table, wrap
-from case_procedure.replay import AUTO, RuleBook, replay
+from case_procedure.replay import AUTO, RuleBook, replay_steps
 from case_procedure.simulate import simulate
 from case_procedure.trace import Frozen, Simulation, Step
 from case_procedure.variation import Candidate, Variation, candidates
@@ -148,7 +148,7 @@ class Explorer:
             case = self.variant(keys)
             assert case is not None
             try:
-                self._steps[keys, norm_set] = replay(case, norm_set, self.book, self.engine).steps
+                self._steps[keys, norm_set] = replay_steps(case, norm_set, self.book, self.engine)
             except RuleConflict:
                 self._steps[keys, norm_set] = CONFLICT
         return self._steps[keys, norm_set]
@@ -272,6 +272,15 @@ def explorer_for(case: Case, rules: str, book: RuleBook, engine: Engine, variati
 
 def _norm_sets(rules: str, book: RuleBook) -> list[str]:
     return list(book.norm_sets) if rules == ALL else [rules]
+
+
+def hearing_runs(case: Case, rules: str, depth: int, book: RuleBook, engine: Engine,
+                 variations: list[Variation]) -> list[NormSetRun]:
+    """What would have changed each hearing, under one norm set, `auto` or `all`, without the party card's
+    simulations (the casebook's panels need only these)."""
+    explorer = explorer_for(case, rules, book, engine, variations)
+    with book.remembering_situations():
+        return [run_norm_set(explorer, name, depth, variations) for name in _norm_sets(rules, book)]
 
 
 def sensitivity(case: Case, rules: str, depth: int, book: RuleBook, engine: Engine,
