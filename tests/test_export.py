@@ -69,6 +69,17 @@ def test_replays_cover_every_hearing_under_every_norm_set(rows: dict[str, list[d
                                              for s in trace.steps]
 
 
+def test_judgments_are_the_replays_judgments_under_every_norm_set(rows: dict[str, list[dict]]) -> None:
+    corpus = api.load(ROOT / "cases", ROOT / "rules")
+    for norm_set in ("norms-1937", "norms-1938"):
+        trace = api.replay(corpus, "somov", norm_set)
+        exported = [r for r in rows["judgments"] if r["case_id"] == "somov" and r["norm_set"] == norm_set]
+        assert [(r["entry"], r["verdict"], r["judgment"]) for r in exported] == [
+            (f"somov:{j.entry}", v.verdict, v.rule.id) for j in trace.judgments for v in j.judgments]
+    forbidden = [r for r in rows["judgments"] if r["verdict"] == "forbidden" and r["norm_set"] == "norms-1938"]
+    assert forbidden and all(r["remedy"] or r["judgment"] != "n38.no-dismissal-for-expulsion" for r in forbidden)
+
+
 def test_the_database_declares_keys_and_searches_summaries_and_statements(exported: Path) -> None:
     db = sqlite3.connect(exported / "corpus.db")
     try:

@@ -23,6 +23,7 @@ from case_procedure import __version__, files, outputs, records
 from case_procedure.progress import Progress, Tick, silent
 from case_procedure.records import Row
 from case_procedure.replay import replay
+from case_procedure.trace import Trace
 from case_procedure.workspace import Workspace
 
 FORMATS = ("sqlite", "csv", "jsonl")
@@ -201,24 +202,47 @@ TABLES: tuple[Table, ...] = (
               _c("agreement_kind", "With agree: exact (the typical decision) or within (inside the range)"),
               _c("beyond_powers", "Recorded decisions the norm set does not give this body, separated by '; '"),
           )),
+    Table("judgments", "Judgments", "Every entry other than a hearing that a norm set judges (the accused's "
+          "dismissals and arrests, appeals by or for the accused), under every norm set: the verdict and what was "
+          "required instead.", "id", (
+              _c("id", "norm-set:case:entry:judgment"),
+              _c("norm_set", "The norm set the case is replayed under", references="norm_sets.id"),
+              CASE_ID,
+              _c("entry", "The entry judged", references="entries.id"),
+              _c("type", "dismissal, arrest or appeal"),
+              _c("date", "The entry's date, as written"),
+              _c("judged_by", "The norm set whose judgment it is (with auto, the one in force at the date)",
+                 references="norm_sets.id"),
+              _c("outside_period", "Whether that norm set was out of force at the date: no, partly or wholly"),
+              _c("verdict", "forbidden, required, permitted or no_remedy"),
+              _c("judgment", "The judgment's id in the norm set"),
+              _c("statement", "The norm in plain English"),
+              _c("remedy", "What was required instead, where the norm forbade the entry"),
+              _c("sources", "Its sources, cited, separated by '; '"),
+          ), ("statement",)),
 )
 BY_NAME = {t.name: t for t in TABLES}
 
 
 # -- The rows -------------------------------------------------------------------------------
 
-def _replays(corpus: Workspace, progress: Progress) -> list[Row]:
-    """Every hearing replayed under every norm set, norm set by norm set."""
+def _replays(corpus: Workspace, progress: Progress) -> tuple[list[Row], list[Row]]:
+    """Every hearing replayed under every norm set, norm set by norm set, and the judgments of the same runs."""
     rows: list[Row] = []
+    judged: list[Row] = []
     for n, normset in enumerate(corpus.norm_sets.values(), start=1):
-        rows += [r for c in corpus.cases for r in _replay_rows(corpus, c, normset.id)]
+        for case in corpus.cases:
+            trace = replay(case, normset.id, corpus.book, corpus.engine)
+            rows += _replay_rows(corpus, case, trace)
+            judged += records.judgment_rows(trace)
         progress(Tick("norm set", n, len(corpus.norm_sets), normset.id))
-    return rows
+    return rows, judged
 
 
 def tables(corpus: Workspace, progress: Progress = silent) -> dict[str, list[Row]]:
     """Every table's rows, in the order of `TABLES`; each row has exactly the table's columns."""
     cases, norm_sets = corpus.cases, list(corpus.norm_sets.values())
+    replays, judgments = _replays(corpus, progress)
     found: dict[str, list[Row]] = {
         "cases": [records.case_row(c) for c in cases],
         "people": [r for c in cases for r in records.people_rows(c)],
@@ -228,7 +252,8 @@ def tables(corpus: Workspace, progress: Progress = silent) -> dict[str, list[Row
                     *(r for n in norm_sets for r in records.norm_set_source_rows(n))],
         "norm_sets": [records.norm_set_row(n) for n in norm_sets],
         "rules": [r for n in norm_sets for r in records.rule_rows(n)],
-        "replays": _replays(corpus, progress),
+        "replays": replays,
+        "judgments": judgments,
     }
     for name, rows in found.items():
         drift = [row for row in rows if list(row) != BY_NAME[name].column_names()]
@@ -236,10 +261,9 @@ def tables(corpus: Workspace, progress: Progress = silent) -> dict[str, list[Row
     return found
 
 
-def _replay_rows(corpus: Workspace, case: Any, norm_set: str) -> list[Row]:
+def _replay_rows(corpus: Workspace, case: Any, trace: Trace) -> list[Row]:
     rows = []
-    for step, hearing in zip(records.step_rows(replay(case, norm_set, corpus.book, corpus.engine)),
-                             case.hearings(), strict=True):
+    for step, hearing in zip(records.step_rows(trace), case.hearings(), strict=True):
         period, _ = corpus.book.in_force(hearing)
         row = {**step, "period": period.id if period else None}  # judged_by is the norm set itself here
         rows.append({name: row[name] for name in BY_NAME["replays"].column_names()})

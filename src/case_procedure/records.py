@@ -149,6 +149,16 @@ def step_rows(trace: Trace) -> list[Row]:
     return rows
 
 
+def judgment_rows(trace: Trace) -> list[Row]:
+    """One row per verdict of a judgment on an entry other than a hearing (a dismissal, an arrest, an appeal)."""
+    return [{"id": f"{trace.norm_set}:{trace.case}:{j.entry}:{v.rule.id}", "norm_set": trace.norm_set,
+             "case_id": trace.case, "entry": f"{trace.case}:{j.entry}", "type": j.type, "date": j.date,
+             "judged_by": j.norm_set, "outside_period": j.outside_period, "verdict": v.verdict,
+             "judgment": v.rule.id, "statement": v.rule.statement, "remedy": v.remedy,
+             "sources": joined([s.citation for s in v.rule.source])}
+            for j in trace.judgments for v in j.judgments]
+
+
 def simulation_rows(simulation: Simulation) -> list[Row]:
     return [{"case_id": simulation.case, "norm_set": simulation.norm_set, "start": simulation.start, "n": s.n,
              "body": s.body, "decision": s.decision, "words": s.words(), "rule": s.rule.id if s.rule else None,
