@@ -86,7 +86,7 @@ def _pending_appeal(case: Case, before: list[Event]) -> Event | None:
     return pending
 
 
-def _standing_expulsion(case: Case, before: list[Event]) -> Event | None:
+def standing_expulsion(case: Case, before: list[Event]) -> Event | None:
     """The entry that expelled the accused, if the expulsion still stands: no reinstatement or milder decision
     since (a deferral or referral leaves it standing)."""
     since: Event | None = None
@@ -124,7 +124,7 @@ def clocks_at(case: Case, hearing: Hearing) -> list[Elapsed]:
     starts: dict[str, Event | None] = {
         "statement": _first_statement(case, known),
         "appeal": _pending_appeal(case, before),
-        "expulsion": _standing_expulsion(case, before),
+        "expulsion": standing_expulsion(case, before),
         **_first_arrests(case, known),
     }
     return [Elapsed(since, entry, *elapsed(entry.date, hearing.date))

@@ -15,7 +15,7 @@ from typing import Callable
 
 from case_procedure import clock
 from case_procedure import situation as situations
-from case_procedure.case import Appeal, Arrest, Case, Dismissal, Event, Expulsion, Hearing, Reinstatement
+from case_procedure.case import Appeal, Arrest, Case, Dismissal, Event, Hearing
 from case_procedure.codebook import label
 from case_procedure.compiler import CompiledRuleset, Firing
 from case_procedure.dates import HistDate
@@ -34,18 +34,6 @@ def judged_entries(case: Case) -> list[JudgedEvent]:
     return [e for e in case.record
             if isinstance(e, (Dismissal, Arrest)) and e.person == case.accused
             or isinstance(e, Appeal) and e.appellant_for == case.accused]
-
-
-def _standing_expelled(case: Case, before: list[Event]) -> bool:
-    expelled = False
-    for entry in before:
-        if isinstance(entry, Hearing) and entry.subject == case.accused and entry.decision:
-            expelled = situations.expelled_after(expelled, entry.decision)
-        elif isinstance(entry, Reinstatement) and entry.person == case.accused:
-            expelled = False
-        elif isinstance(entry, Expulsion) and entry.person == case.accused:
-            expelled = True
-    return expelled
 
 
 def _closest_struck(case: Case, entry: Event, before: list[Event], known: list[Event]) -> tuple[str, tuple[str, ...]]:
@@ -75,7 +63,7 @@ def entry_fact(case: Case, entry: JudgedEvent, before: list[Event], known: list[
     heard = any(isinstance(e, Hearing) and e.subject == case.accused for e in before)
     tie, tie_because = _closest_struck(case, entry, before, known)
     attributes: dict[str, Value] = {
-        "type": entry.type, "by": "not_stated", "accused_expelled": _standing_expelled(case, before),
+        "type": entry.type, "by": "not_stated", "accused_expelled": clock.standing_expulsion(case, before) is not None,
         "after_hearing": heard, "tie_struck": tie, "grounds_family": "none", "by_accused": False,
         "by_relative": False, "answered": False, "waited_min_days": 0, "waited_max_days": 0}
     because: dict[str, tuple[str, ...]] = {"tie_struck": tie_because} if tie_because else {}
@@ -92,8 +80,8 @@ def entry_fact(case: Case, entry: JudgedEvent, before: list[Event], known: list[
         what = f"{case.people[entry.person].name} arrested ({entry.date}), {when}"
     else:
         answered, low, high, wait_because = _appeal_wait(case, entry)
-        ties = situations.ties_of(case)
-        relative = entry.person in ties and situations.closeness(ties[entry.person]) in ("close", "distant")
+        kind = situations.ties_of(case).get(entry.person)
+        relative = kind is not None and kind != "romantic" and situations.closeness(kind) in ("close", "distant")
         attributes.update({"by_accused": entry.person == case.accused, "by_relative": relative,
                            "answered": answered, "waited_min_days": low, "waited_max_days": high})
         because.update({"waited_min_days": (wait_because,), "waited_max_days": (wait_because,)})
@@ -141,23 +129,17 @@ def judgment_ref(resolved: ResolvedJudgment) -> RuleRef:
                    source=[CitedSource.of(s) for s in resolved.sources], file=resolved.file.as_posix())
 
 
-def _matched(facts: list[Fact], firing: Firing) -> list[MatchedFact]:
-    by_id = {f.id: f for f in facts}
-    return [MatchedFact(id=f.id, kind=f.kind, attributes=dict(f.attributes), description=f.description,
-                        entries=list(f.derived_from), because={k: list(v) for k, v in sorted(f.because.items())})
-            for f in (by_id[i] for i in firing.matched)]
-
-
 def judge(case: Case, entry: JudgedEvent, normset: NormSet, compiled: CompiledRuleset, engine: Engine,
           outside: OutsidePeriod) -> Judged:
     """What one norm set says of one entry."""
     facts = entry_facts(case, entry)
+    by_id = {f.id: f for f in facts}
     where = f"at {entry.type} {entry.id!r} of case {case.id!r} ({entry.date})"
     found = resolve(normset, engine.run(compiled, f"{case.id}/{entry.id}", [f.engine_fact() for f in facts]),
                     where)
     judgments = [EntryJudgment(rule=judgment_ref(j), verdict=j.judgment.verdict,
                                remedy=j.judgment.remedy.words() if j.judgment.remedy else None,
-                               matched=_matched(facts, firing))
+                               matched=[MatchedFact.of(by_id[i]) for i in firing.matched])
                  for j, firing in found.applying]
     return Judged(entry=entry.id, type=entry.type, date=str(entry.date), summary=entry.summary,
                   norm_set=normset.id, outside_period=outside, norm_set_period=normset.in_force.words(),

@@ -120,10 +120,7 @@ def rule_ref(rule: ResolvedRule) -> RuleRef:
 
 
 def matched_facts(situation: situations.Situation, fact_ids: list[str]) -> list[MatchedFact]:
-    facts = [situation.fact(i) for i in fact_ids]
-    return [MatchedFact(id=f.id, kind=f.kind, attributes=dict(f.attributes), description=f.description,
-                        entries=list(f.derived_from), because={k: list(v) for k, v in sorted(f.because.items())})
-            for f in facts]
+    return [MatchedFact.of(situation.fact(i)) for i in fact_ids]
 
 
 def situation_at(case: Case, hearing: Hearing, normset: NormSet) -> situations.Situation:

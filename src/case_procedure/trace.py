@@ -7,12 +7,15 @@ never renamed. `case-procedure schema trace` prints its JSON Schema.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from case_procedure.codebook import label, severity
 from case_procedure.sources import Source
+
+if TYPE_CHECKING:
+    from case_procedure.situation import Fact
 
 Agreement = Literal["agree", "harsher", "milder", "no-rule", "unrecorded"]
 AGREEMENTS: tuple[Agreement, ...] = ("agree", "harsher", "milder", "no-rule", "unrecorded")
@@ -71,6 +74,11 @@ class MatchedFact(Frozen):
     description: str
     entries: list[str]  # ids of the case entries the fact was derived from
     because: dict[str, list[str]] = {}  # attribute -> how the situation builder derived it from the record
+
+    @classmethod
+    def of(cls, fact: Fact) -> "MatchedFact":
+        return cls(id=fact.id, kind=fact.kind, attributes=dict(fact.attributes), description=fact.description,
+                   entries=list(fact.derived_from), because={k: list(v) for k, v in sorted(fact.because.items())})
 
 
 class ChargeCheck(Frozen):
