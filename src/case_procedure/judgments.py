@@ -40,10 +40,10 @@ def _closest_struck(case: Case, entry: Event, before: list[Event], known: list[E
     """The closest tie of the accused to someone struck (arrested, expelled, sentenced, exiled) certainly before
     the entry: earlier in the record, or in the background dated before it."""
     ties = situations.ties_of(case)
-    struck = [e for e in known if isinstance(e, situations.BLOWS) and e.person in ties
+    struck = [(e, who) for e in known if (who := situations.struck_person(e)) in ties
               and (e in before or e.date.latest < entry.date.earliest)]
-    closest = min((situations.closeness(ties[e.person]) for e in struck), key=CLOSENESS.index, default="none")
-    return closest, tuple(f"{e.type} {e.id} ({e.date}) of {case.people[e.person].name}" for e in struck)
+    closest = min((situations.closeness(ties[who]) for _, who in struck), key=CLOSENESS.index, default="none")
+    return closest, tuple(f"{e.type} {e.id} ({e.date}) of {case.people[who].name}" for e, who in struck)
 
 
 def _appeal_wait(case: Case, appeal: Appeal) -> tuple[bool, int, int, str]:

@@ -691,12 +691,18 @@ def derived_closeness(kind: str, contact: tuple[str, ...], broke_off: bool,
 BLOWS = (Arrest, Expulsion, Sentence, Exile)
 
 
+def struck_person(entry: Event) -> str | None:
+    """The person an arrest, expulsion, sentence or exile struck, or a hearing expelled; None for other entries."""
+    if isinstance(entry, BLOWS):
+        return entry.person
+    return entry.subject if isinstance(entry, Hearing) and entry.decision == "expulsion" else None
+
+
 def _blow_dates(case: Case, known: list[Event]) -> dict[str, list[HistDate]]:
     """When each person other than the accused was struck: arrested, expelled, sentenced or exiled."""
     dates: dict[str, list[HistDate]] = {}
     for e in known:
-        person = getattr(e, "person", None) if isinstance(e, BLOWS) else (
-            e.subject if isinstance(e, Hearing) and e.decision == "expulsion" else None)
+        person = struck_person(e)
         if person is not None and person != case.accused:
             dates.setdefault(person, []).append(e.date)
     return dates
@@ -740,7 +746,7 @@ def _denunciation_facts(case: Case, known: list[Event]) -> list[Fact]:
         later = [e for e in known if e is not entry and entry.date.may_precede(e.date)
                  and (getattr(e, "person", None) in targets or isinstance(e, Hearing) and e.subject in targets)]
         cleared = [e for e in later if isinstance(e, CLEARING) or _decided(e, "reinstatement")]
-        struck = [e for e in later if isinstance(e, BLOWS) or _decided(e, "expulsion")]
+        struck = [e for e in later if struck_person(e) is not None]
         attributes: dict[str, Value] = {"target_cleared": bool(cleared), "target_struck": bool(struck)}
         names = ", ".join(case.people[t].name for t in sorted(targets))
         fate = "; since cleared" if cleared else ("; since struck" if struck else "")
