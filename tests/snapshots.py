@@ -8,9 +8,10 @@ every case, `explain` (text, markdown, with and without `--why-not`) and `diagra
 set, `whatif` and `sensitivity` of a case or two, `report` in every format, the schemas, `rules diff`, the
 listings, the whole casebook folder and the csv and jsonl exports. Each output is a file
 under OUT (stdout as is; a command's exit code and stderr, when it has either, in NAME.err). With
-`--digest FILE` it also writes the sha256 of each file as JSON: `tests/test_snapshots.py` compares a fresh
-run with the committed digest, so that any change to an output fails until the digest is made again on
-purpose (`tests/fixtures/outputs.sha256.json`).
+`--digest FILE` it also writes the sha256 of each file as JSON, with the version of Graphviz that drew the
+SVG outputs (under svg/; the casebook is built without Graphviz, with its Mermaid fallback):
+`tests/test_snapshots.py` compares a fresh run with the committed digest, so that any change to an output
+fails until the digest is made again on purpose (`tests/fixtures/outputs.sha256.json`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 from typer.testing import CliRunner
 
@@ -32,6 +35,7 @@ NORM_SETS = ["auto", "norms-1938", "practice-1937"]
 FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 DIAGRAMS = {"mermaid": "mmd", "markdown": "md", "dot": "dot"}
 SVG_CASES = ["somov", "margolina", "torbeeva"]  # svg runs Graphviz: a few cases are enough
+GRAPHVIZ_MADE = "svg/"  # outputs Graphviz draws: compared only where the same version of Graphviz is installed
 PROCEDURES = ["procedure-base", "review-1935", "transition-1936", "norms-1937", "norms-1938", "practice-1937",
               "practice-1938", "rules-1939"]
 
@@ -64,7 +68,7 @@ def commands() -> Iterator[tuple[str, list[str]]]:
         yield f"explain/{case}.norms-1938.step-1.why-not.txt", ["explain", f"cases/{case}.yaml", "--rules",
                                                                 "norms-1938", "--step", "1", "--why-not"]
     for case in SVG_CASES:
-        yield f"diagram/{case}.auto.svg", ["diagram", f"cases/{case}.yaml", "--format", "svg"]
+        yield f"{GRAPHVIZ_MADE}{case}.auto.svg", ["diagram", f"cases/{case}.yaml", "--format", "svg"]
     for normset in PROCEDURES:
         for format in ("text", "markdown"):
             yield f"procedure/{normset}.{FORMATS[format]}", ["explain", "--procedure", normset, "--format", format]
@@ -104,7 +108,10 @@ def run(out: Path) -> None:
     for name, args in [("casebook", ["casebook", "--out", str(out / "casebook")]),
                        ("export-csv", ["export", "--format", "csv", "--out", str(out / "export-csv")]),
                        ("export-jsonl", ["export", "--format", "jsonl", "--out", str(out / "export-jsonl")])]:
-        result = runner.invoke(app, args)
+        # The casebook's pages without Graphviz's SVG (its Mermaid fallback), so that they do not depend on
+        # the Graphviz installed; `diagram --format svg` covers the drawing.
+        with mock.patch("case_procedure.diagram.graphviz_available", return_value=False):
+            result = runner.invoke(app, args)
         log = f"exit {result.exit_code}\n{result.stdout}\n--- stderr\n{result.stderr}"
         (out / f"{name}.log").write_text(log.replace(str(out), "OUT"), encoding="utf-8")
 
@@ -115,12 +122,22 @@ def digest(out: Path) -> dict[str, str]:
             for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def graphviz_version() -> str:
+    """The Graphviz that drew the SVG outputs (`dot -V`), or "none"."""
+    try:
+        done = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False)
+    except OSError:
+        return "none"
+    return (done.stderr or done.stdout).strip()
+
+
 def main(argv: list[str]) -> None:
     out = Path(argv[0]).resolve()
     os.chdir(ROOT)
     run(out)
     if argv[1:2] == ["--digest"]:
-        Path(argv[2]).write_text(json.dumps(digest(out), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        made = {"graphviz": graphviz_version(), "outputs": digest(out)}
+        Path(argv[2]).write_text(json.dumps(made, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

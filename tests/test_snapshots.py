@@ -47,7 +47,12 @@ def test_the_commands_cover_every_case_and_format() -> None:
 
 @pytest.mark.slow
 def test_every_output_over_the_corpus_is_unchanged(tmp_path: Path) -> None:
+    """Every output byte for byte; the SVG Graphviz draws only where the same Graphviz drew the digest."""
     out = tmp_path / "outputs"
     snapshots.run(out)
-    expected = json.loads(snapshots.DIGEST.read_text(encoding="utf-8"))
-    assert _changes(expected, snapshots.digest(out)) == {"changed": [], "missing": [], "new": []}
+    made = json.loads(snapshots.DIGEST.read_text(encoding="utf-8"))
+    expected, found = made["outputs"], snapshots.digest(out)
+    if snapshots.graphviz_version() != made["graphviz"]:
+        expected, found = ({n: d for n, d in names.items() if not n.startswith(snapshots.GRAPHVIZ_MADE)}
+                           for names in (expected, found))
+    assert _changes(expected, found) == {"changed": [], "missing": [], "new": []}
