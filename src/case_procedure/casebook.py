@@ -1,8 +1,10 @@
 """The casebook: a static site of the corpus for teachers and students.
 
-`build` writes an index of the cases, a page per case (timeline, people and ties, the
-replay under every norm set side by side with a switcher, diagrams, sources), a page per
-norm set, and a page explaining the procedure to a first-time reader. The site works
+`build` writes, from the corpus's runs (`run.corpus_runs`: every case replayed and simulated
+under every norm set, with the rules considered and what would have changed each hearing), an
+index of the cases, a page per case (timeline, people and ties, the replay under every norm set
+side by side with a switcher, diagrams, sources), a page per norm set, and a page explaining the
+procedure to a first-time reader. It runs no rule itself. The site works
 opened from disk: no network, no CDN; the switcher is a few lines of plain JavaScript and
 without it every norm set is shown. The whole folder is built beside the target and
 swapped in, so an interrupted build leaves the previous casebook intact.
