@@ -35,3 +35,20 @@ def book():
     from case_procedure.replay import RuleBook
 
     return RuleBook(load_norm_sets(ROOT / "rules"))
+
+
+def build_casebook(out, cases, book, engine, progress=None, **options):
+    """The casebook of `cases` as the command builds it: the corpus run (`run.corpus_runs`), then the site."""
+    from case_procedure import casebook, run
+    from case_procedure.progress import silent
+
+    progress = progress or silent
+    return casebook.build(out, run.corpus_runs(cases, book, engine, progress), book.norm_sets, progress, **options)
+
+
+def explained(case, norm_set, book, engine, format="text", step=None, why_not=False):
+    """`explain CASE` as the command tells it: the case run (`run.run_case`), then the explanation."""
+    from case_procedure.explain import explain_case
+    from case_procedure.run import run_case
+
+    return explain_case(run_case(case, norm_set, book, engine, why_not=why_not), format, step)

@@ -24,6 +24,16 @@ def test_replay_is_what_the_command_line_prints() -> None:
     assert api.replay(corpus, "somov", "norms-1937").model_dump(mode="json") == json.loads(printed.output)
 
 
+def test_explain_of_a_run_is_what_the_command_line_prints() -> None:
+    corpus = api.load()
+    run = api.run(corpus, "somov", "norms-1938", why_not=True)
+    printed = CliRunner().invoke(app, ["explain", "somov", "--rules", "norms-1938", "--why-not"])
+    assert printed.exit_code == 0, printed.output
+    assert api.explain(run) == printed.output
+    assert set(run.why_not) == {h.id for h in run.case.hearings()} and run.simulation is not None
+    assert run.simulation.lawful is None and api.run(corpus, "somov", paths=True).simulated().lawful is not None
+
+
 def test_records_are_flat_and_one_per_step(corpus: api.Workspace) -> None:
     trace = api.replay(corpus, "zhukov", "auto")
     rows = api.records(trace)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from conftest import build_casebook as build
 
 from case_procedure import corpus
-from case_procedure.casebook import DIFFERING, build, replay_sets
+from case_procedure.casebook import DIFFERING, replay_sets
 from case_procedure.codebook import factory_name, label
 from case_procedure.replay import replay
 

@@ -11,11 +11,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import FIXTURES, ROOT
+from conftest import build_casebook as build
 from test_safe_text import RAW
 from typer.testing import CliRunner
 
 from case_procedure import corpus
-from case_procedure.casebook import DIFFERING, build, replay_sets
+from case_procedure.casebook import DIFFERING, replay_sets
 from case_procedure.cli import app
 from case_procedure.codebook import factory_name
 from case_procedure.progress import Tick

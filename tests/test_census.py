@@ -404,7 +404,7 @@ class _Links(HTMLParser):
 
 
 def test_the_casebook_has_a_census_page_linked_from_its_index(tmp_path: Path, book, engine) -> None:
-    from case_procedure.casebook import build
+    from conftest import build_casebook as build
 
     text = changed(RECORDS, "    records: \"<b>Named</b> & once\"\n")
     census = load_text(tmp_path, text)

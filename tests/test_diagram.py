@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, explained
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -16,7 +16,6 @@ from case_procedure import corpus, diagram
 from case_procedure.cli import app
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import UsageError
-from case_procedure.explain import explain_case
 from case_procedure.norms import load_norm_sets
 from case_procedure.replay import RuleBook, replay
 from case_procedure.simulate import simulate
@@ -135,7 +134,7 @@ def test_the_diagram_command_draws_a_case_and_a_procedure_in_every_format() -> N
 
 
 def test_markdown_explanations_carry_the_pathway_as_mermaid(book, engine) -> None:
-    text = explain_case(CASES["torbeeva"], "norms-1938", book, engine, "markdown")
+    text = explained(CASES["torbeeva"], "norms-1938", book, engine, "markdown")
     assert "## The pathway" in text and "```mermaid\nflowchart" in text and "simulated 1:" in text
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, explained
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -21,18 +21,17 @@ from case_procedure.compiler import compile_pattern
 from case_procedure.engine import PythonEngine, holds
 from case_procedure.errors import RouteLoop
 from case_procedure.explain import (
-    considerations,
     event_sentence,
-    explain_case,
     explain_procedure,
     pattern_words,
     rule_order,
     table,
-    tell,
 )
 from case_procedure.norms import load_norm_sets
 from case_procedure.render import cell
 from case_procedure.replay import AUTO, RuleBook, replay, situation_at
+from case_procedure.run import run_case
+from case_procedure.whynot import considerations
 
 CASE_FILES = corpus.case_files(ROOT / "cases")
 NORM_SETS = sorted(p.stem for p in (ROOT / "rules").glob("*.yaml"))
@@ -107,8 +106,8 @@ def test_a_cell_is_one_line_without_unescaped_pipes(text: str) -> None:
 def test_explain_every_case_under_every_norm_set(case_id: str, norm_set: str, book, engine) -> None:
     case = CASES[case_id]
     trace = replay(case, norm_set, book, engine)
-    text = explain_case(case, norm_set, book, engine, "text")
-    markdown = explain_case(case, norm_set, book, engine, "markdown", why_not=True)
+    text = explained(case, norm_set, book, engine, "text")
+    markdown = explained(case, norm_set, book, engine, "markdown", why_not=True)
     assert text.startswith(case.title[:40])
     assert all(len(line) <= 80 for line in text.splitlines()), "text is for an 80-column terminal"
     assert not table_problems(markdown)
@@ -123,11 +122,11 @@ def test_explain_every_case_under_every_norm_set(case_id: str, norm_set: str, bo
 
 def test_explain_one_step_shows_only_that_hearing(book, engine) -> None:
     case = max(CASES.values(), key=lambda c: len(c.hearings()))
-    text = explain_case(case, "norms-1937", book, engine, "text", step=2, why_not=True)
+    text = explained(case, "norms-1937", book, engine, "text", step=2, why_not=True)
     assert "Hearing 2: " in text and "Hearing 1: " not in text and "Hearing 3: " not in text
     assert "considered" in text
     with pytest.raises(ValueError, match="--step"):
-        explain_case(case, "norms-1937", book, engine, step=len(case.hearings()) + 1)
+        explained(case, "norms-1937", book, engine, step=len(case.hearings()) + 1)
 
 
 def test_an_entry_names_the_body_that_acted_only_when_the_record_does() -> None:
@@ -154,8 +153,8 @@ def test_a_route_loop_stops_only_the_simulation_when_told_to_keep_going(tmp_path
     (tmp_path / "loop.yaml").write_text(yaml.safe_dump(spec))
     book, case = RuleBook(load_norm_sets(tmp_path)), corpus.load_case(FIXTURES / "example.yaml")
     with pytest.raises(RouteLoop):
-        tell(case, "loop", book, PythonEngine())
-    told = tell(case, "loop", book, PythonEngine(), keep_going=True)
+        run_case(case, "loop", book, PythonEngine())
+    told = run_case(case, "loop", book, PythonEngine(), keep_going=True)
     assert told.simulation is None and "route rules involved: r1, r2" in str(told.simulation_error)
     assert len(told.trace.steps) == len(case.hearings())
 
@@ -279,7 +278,7 @@ def test_the_explanation_tells_the_simulated_path_step_by_step(case_id: str, boo
 
     sim = simulate(CASES[case_id], "norms-1938", book, engine)
     for fmt in ("text", "markdown"):
-        text = " ".join(explain_case(CASES[case_id], "norms-1938", book, engine, fmt).split())
+        text = " ".join(explained(CASES[case_id], "norms-1938", book, engine, fmt).split())
         told = text[text.index(SIMULATION_HEADING):]
         assert all(f"(rule {s.rule.id})" in told.replace("\\", "") for s in sim.steps if s.rule)
         assert told.count("; the case goes to") + told.count("; the case ends there") + told.count(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, explained
 
 from case_procedure import corpus
 from case_procedure.case import Case, Statement
 from case_procedure.engine import DurableEngine
-from case_procedure.explain import diverges, event_sentence, explain_case, marked, statement_sentence
+from case_procedure.explain import diverges, event_sentence, marked, statement_sentence
 from case_procedure.norms import load_norm_sets
 from case_procedure.replay import AUTO, RuleBook, replay
 from case_procedure.sources import Archive, Source
@@ -18,7 +18,7 @@ from case_procedure.sources import Archive, Source
 CASES = corpus.load_cases(corpus.case_files(ROOT / "cases"))
 BOOK = RuleBook(load_norm_sets(ROOT / "rules"))
 ENGINE = DurableEngine()
-EXPLAINED = {(c.id, f): explain_case(c, AUTO, BOOK, ENGINE, f) for c in CASES for f in ("text", "markdown")}
+EXPLAINED = {(c.id, f): explained(c, AUTO, BOOK, ENGINE, f) for c in CASES for f in ("text", "markdown")}
 
 
 def _statements(case: Case) -> list[Statement]:

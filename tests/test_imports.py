@@ -25,7 +25,15 @@ CORE = {
     "replay", "simulate", "trace", "compare", "diff", "outputs", "guard", "parallel", "progress",
 }
 # The views: they turn results into text, pages and drawings (procedure: a norm set's procedure in words).
-VIEWS = {"explain", "diagram", "casebook", "report", "render", "listing", "procedure"}
+VIEWS = {"explain", "explain_text", "explain_markdown", "narrative", "diagram", "casebook", "report_text", "render",
+         "listing", "procedure"}
+# What runs the rules: the engine and its compiler, replay and simulation, and the computations built on them
+# (the run of a case for the views, why not, comparison, what-if, sensitivity, the report's figures). The views
+# read what these produce (`run_model`, `trace`, `report_model`, `sensitivity_model`) and never import them.
+RUNNERS = {"engine", "compiler", "replay", "simulate", "run", "whynot", "compare", "whatif", "sensitivity", "report",
+           "paths", "precedence", "judgments", "clock", "parallel", "workspace", "api", "export"}
+# The models the views read: data alone, which must not reach what computes it either.
+MODELS = {"trace", "run_model", "report_model", "sensitivity_model"}
 
 
 def imports(path: Path) -> set[str]:
@@ -114,7 +122,7 @@ GRAPH = import_graph()
 
 def test_the_graph_holds_imports_made_inside_functions() -> None:
     assert "checks" in GRAPH["cli"]  # imported on use by `check`
-    assert "diagram" in GRAPH["explain"]  # the pathway section of a Markdown explanation
+    assert "diagram" in GRAPH["explain_markdown"]  # the pathway section of a Markdown explanation
     assert "workspace" in GRAPH["cli"] and "corpus" in GRAPH["cli"]  # `from case_procedure import ...`
 
 
@@ -135,6 +143,27 @@ def test_the_package_has_no_import_cycle() -> None:
 def test_the_core_never_imports_a_view(module: str) -> None:
     via = reached(GRAPH, module)
     assert [chain(via, module, v) for v in sorted(VIEWS & set(via))] == []
+
+
+@pytest.mark.parametrize("module", sorted(VIEWS | MODELS))
+def test_views_and_their_models_never_reach_what_runs_the_rules(module: str) -> None:
+    """A view renders a trace, a run or a report computed before it is called: neither it nor anything it
+    imports (directly or through others) runs the engine, replays or simulates."""
+    via = reached(GRAPH, module)
+    assert [chain(via, module, r) for r in sorted(RUNNERS & set(via))] == []
+
+
+def test_the_explanation_is_split_by_job_and_explain_no_longer_reaches_the_engine() -> None:
+    assert {"narrative", "explain_text", "explain_markdown"} <= GRAPH["explain"]
+    assert "diagram" in GRAPH["explain_markdown"] and "explain" not in reached(GRAPH, "diagram")
+    assert "whynot" in GRAPH["run"] and "engine" in reached(GRAPH, "whynot")
+
+
+def test_the_view_checks_can_fail() -> None:
+    """The checks above see a back edge through another module."""
+    graph = {"view": {"words"}, "words": {"replay"}, "replay": {"engine"}, "engine": set()}
+    via = reached(graph, "view")
+    assert chain(via, "view", "engine") == "view -> words -> replay -> engine"
 
 
 def test_nothing_imports_the_command_line() -> None:

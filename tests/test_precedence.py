@@ -23,11 +23,11 @@ from case_procedure import situation as situations
 from case_procedure.corpus import case_files, load_cases
 from case_procedure.engine import PythonEngine
 from case_procedure.errors import RuleConflict
-from case_procedure.explain import considerations
 from case_procedure.norms import InForce, NormSet, ResolvedRule, Rule, load_norm_sets
 from case_procedure.precedence import resolve
 from case_procedure.replay import RuleBook, replay, situation_at
 from case_procedure.simulate import simulate
+from case_procedure.whynot import considerations
 
 ROOT = Path(__file__).resolve().parent.parent
 NORM_SETS = sorted(load_norm_sets(ROOT / "rules"))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from conftest import build_casebook as build
 from hypothesis import given
 from hypothesis import strategies as st
 
 from case_procedure import corpus, export, parallel, workspace
-from case_procedure.casebook import build
 from case_procedure.progress import QUARTERS, Tick, milestone, shown
 from case_procedure.safe_text import visible
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from case_procedure import corpus, report
+from case_procedure import corpus, report, report_text
 from case_procedure.cli import app
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import load_norm_sets
@@ -51,7 +51,7 @@ def test_the_text_form_prints_the_figures_of_the_json_form(full: report.Report) 
     assert lost and (int(lost[1]), int(lost[2])) == (len(built.expulsions.not_produced), built.expulsions.recorded)
     exercised = [tuple(map(int, m)) for m in re.findall(r"^\S+: (\d+) of (\d+) rules exercised$", text, re.M)]
     assert exercised == [(c.exercised, len(c.rules)) for c in built.coverage]
-    assert all(len(line) <= report.WIDTH for line in text.splitlines())
+    assert all(len(line) <= report_text.WIDTH for line in text.splitlines())
 
 
 def test_the_summary_is_each_norm_set_over_all_hearings(full: report.Report) -> None:
@@ -248,7 +248,7 @@ def test_the_practice_figures_are_printed_in_text_and_markdown(full: report.Repo
     for item in full.practice:
         for name, counts in ((item.period, item.norms), (item.norm_set, item.practice)):
             figures = "".join(f"{n:>8}" for n in counts.figures())
-            assert f"    {name:<{report.LABEL - 2}}{figures}" in text.splitlines()
+            assert f"    {name:<{report_text.LABEL - 2}}{figures}" in text.splitlines()
             assert f"| `{name}` | " + " | ".join(map(str, counts.figures())) + " |" in markdown.splitlines()
         for rule in item.rules:
             assert f"| `{rule.rule}`{' (route)' if rule.route else ''} | " in markdown

@@ -7,7 +7,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, build_casebook
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -194,7 +194,7 @@ def test_the_casebook_shows_what_would_have_changed_each_hearing(tmp_path: Path,
     from case_procedure import casebook
 
     out = tmp_path / "site"
-    casebook.build(out, [CASES["margolina"], CASES["mironov"]], book, engine, progress=lambda _: None, use_svg=False)
+    build_casebook(out, [CASES["margolina"], CASES["mironov"]], book, engine, progress=lambda _: None, use_svg=False)
     page = (out / "cases" / "margolina.html").read_text(encoding="utf-8")
     assert page.count('<details class="whatif">') == len(casebook.replay_sets(book.norm_sets)) + 1  # and auto
     assert "no visit toward Frid" in page and "n37.self-report-distant" in page

@@ -4,6 +4,7 @@
     >>> corpus = api.load()                      # the bundled corpus and norm sets, or your project's
     >>> trace = api.replay(corpus, "somov", "norms-1937")
     >>> rows = api.records(trace)                # pandas.DataFrame(rows)
+    >>> print(api.explain(api.run(corpus, "somov", "norms-1938", why_not=True)))
 
 docs/tutorial.md walks through it. Bad files raise `InputError` (its `problems` name file, line and
 field, as the command line prints them); an unknown case or norm set raises `KeyError` naming the known ones.
@@ -18,12 +19,15 @@ from case_procedure.case import Case
 from case_procedure.compare import Comparison
 from case_procedure.compare import compare as compare_case
 from case_procedure.errors import InputError
+from case_procedure.explain import explain_case
 from case_procedure.norms import NormSet
 from case_procedure.records import records
 from case_procedure.replay import AUTO
 from case_procedure.replay import replay as replay_case
 from case_procedure.report import Report
 from case_procedure.report import build as build_report
+from case_procedure.run import run_case
+from case_procedure.run_model import Run
 from case_procedure.simulate import simulate as simulate_case
 from case_procedure.trace import Simulation, Trace
 from case_procedure.workspace import Workspace
@@ -64,6 +68,18 @@ def replay(corpus: Workspace, case: str | Case, rules: str = AUTO) -> Trace:
 def simulate(corpus: Workspace, case: str | Case, rules: str = AUTO, start: str | None = None) -> Simulation:
     """The case routed by the norm set's rules from the facts known at hearing `start` (default: the first)."""
     return simulate_case(_case(corpus, case), _known(corpus, rules), corpus.book, corpus.engine, start)
+
+
+def run(corpus: Workspace, case: str | Case, rules: str = AUTO, why_not: bool = False, paths: bool = False) -> Run:
+    """Everything `explain` and `diagram` show of the case: its replay, its simulation (with every lawful path
+    when `paths`) and, with `why_not`, every decision rule considered at each hearing and the condition it
+    failed."""
+    return run_case(_case(corpus, case), _known(corpus, rules), corpus.book, corpus.engine, why_not, paths=paths)
+
+
+def explain(run: Run, format: str = "text", step: int | None = None) -> str:
+    """The run told step by step in plain English (`format`: text or markdown), as `explain` prints it."""
+    return explain_case(run, format, step)
 
 
 def compare(corpus: Workspace, case: str | Case, rules: list[str]) -> Comparison:

@@ -1,8 +1,10 @@
 """The casebook: a static site of the corpus for teachers and students.
 
-`build` writes an index of the cases, a page per case (timeline, people and ties, the
-replay under every norm set side by side with a switcher, diagrams, sources), a page per
-norm set, and a page explaining the procedure to a first-time reader. The site works
+`build` writes, from the corpus's runs (`run.corpus_runs`: every case replayed and simulated
+under every norm set, with the rules considered and what would have changed each hearing), an
+index of the cases, a page per case (timeline, people and ties, the replay under every norm set
+side by side with a switcher, diagrams, sources), a page per norm set, and a page explaining the
+procedure to a first-time reader. It runs no rule itself. The site works
 opened from disk: no network, no CDN; the switcher is a few lines of plain JavaScript and
 without it every norm set is shown. The whole folder is built beside the target and
 swapped in, so an interrupted build leaves the previous casebook intact.
@@ -10,7 +12,6 @@ swapped in, so an interrupted build leaves the previous casebook intact.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from dataclasses import dataclass
 from importlib import resources
@@ -20,30 +21,17 @@ from case_procedure import diagram
 from case_procedure.case import Case, Event, Hearing
 from case_procedure.census import Census, Entry, Status, by_chapter, chapter_heading, section_words
 from case_procedure.codebook import BODY_TERMS, DECISION_TERMS, factory_name, label
-from case_procedure.engine import Engine
-from case_procedure.errors import RuleConflict
-from case_procedure.explain import (
-    AGREEMENT_WORDS,
-    Consideration,
-    Told,
-    citations,
-    event_sentence,
-    person_name,
-    place,
-    rule_conditions,
-    tell,
-)
 from case_procedure.files import replacing_folder
+from case_procedure.narrative import AGREEMENT_WORDS, citations, event_sentence, person_name, place, rule_conditions
 from case_procedure.norms import NormSet, ResolvedRule
 from case_procedure.procedure import pattern_words, procedure_bodies, route_steps, rule_order
 from case_procedure.progress import Progress, Tick, silent
 from case_procedure.render import ARREST_WORDS, decision_words, outcome_words
-from case_procedure.replay import AUTO, RuleBook
+from case_procedure.run_model import Consideration, CorpusRuns, Run, replay_sets
 from case_procedure.safe_text import visible
-from case_procedure.sensitivity import ALL, NormSetRun, NormSetWeights, flipped, hearing_runs, weights
+from case_procedure.sensitivity_model import NormSetRun, NormSetWeights
 from case_procedure.sources import BOOK, Source
-from case_procedure.trace import VERDICT_WORDS, Step, Trace
-from case_procedure.variation import Variation, load_variations
+from case_procedure.trace import AUTO, VERDICT_WORDS, Step, Trace
 
 ASSETS = ("casebook.css", "casebook.js")
 AGREEMENT_MARKS = {"agree": "=", "harsher": "▲", "milder": "▼", "no-rule": "–", "unrecorded": "?"}
@@ -133,32 +121,25 @@ def _diagram_files(graph: diagram.Graph) -> dict[str, str]:
 @dataclass(frozen=True)
 class View:
     """A case replayed under one norm set (or `auto`), with the rules considered at each hearing; a route
-    loop or conflict stops its simulation (`told.simulation_error`), not the casebook."""
+    loop or conflict stops its simulation (`run.simulation_error`), not the casebook."""
 
     key: str  # norm set id or 'auto'
     name: str  # for the reader
-    told: Told
+    run: Run
     graph: diagram.Graph  # the case's pathway under this norm set
     sensitivity: NormSetRun | None = None  # what would have changed each hearing (`sensitivity`, depth 1)
 
     @property
     def status(self) -> str:
-        counts = {a: sum(s.agreement == a for s in self.told.trace.steps) for a in AGREEMENT_WORDS}
+        counts = {a: sum(s.agreement == a for s in self.run.trace.steps) for a in AGREEMENT_WORDS}
         told = ", ".join(f"{n} {a}" for a, n in counts.items() if n) or "no hearing to judge"
         return f"Showing the replay under {self.name}: {told}."
 
 
-def replay_sets(norm_sets: dict[str, NormSet]) -> list[NormSet]:
-    """The norm sets a case is replayed under: period norms and practice (a base set only underlies them),
-    oldest first."""
-    return sorted((n for n in norm_sets.values() if n.kind != "base" and n.decision_rules),
-                  key=lambda n: (n.kind != "norms", n.in_force.from_, n.id))
-
-
-def view(case: Case, key: str, book: RuleBook, engine: Engine) -> View:
-    told = tell(case, key, book, engine, why_not=True, keep_going=True)
-    name = "the norm set in force at each hearing" if key == AUTO else f"{book.norm_sets[key].title} ({key})"
-    return View(key, name, told, diagram.case_pathway(case, told.trace, told.simulation))
+def view(run: Run, key: str, norm_sets: dict[str, NormSet], sensitivity: NormSetRun | None = None) -> View:
+    """What the case page shows of a run under one norm set (or `auto`)."""
+    name = "the norm set in force at each hearing" if key == AUTO else f"{norm_sets[key].title} ({key})"
+    return View(key, name, run, diagram.case_pathway(run.case, run.trace, run.simulation), sensitivity)
 
 
 def differing(trace: Trace) -> int:
@@ -174,7 +155,7 @@ def _side_by_side(case: Case, views: list[View]) -> str:
     for n, hearing in enumerate(case.hearings(), start=1):
         cells = []
         for v in views:
-            step = v.told.trace.steps[n - 1]
+            step = v.run.trace.steps[n - 1]
             prescribed = outcome_words(step.prescribed, "nothing")
             cells.append(f'<td data-normset-col="{e(v.key)}">{e(prescribed)}<br>{agreement_badge(step.agreement)}'
                          "</td>")
@@ -209,7 +190,7 @@ def _set_of(item: Consideration) -> str:
 
 def _step_html(case: Case, n: int, step: Step, hearing: Hearing, v: View, root: str) -> str:
     recorded = outcome_words(step.recorded, "no decision recorded")
-    normset = v.told.norm_sets[hearing.id]
+    normset = v.run.norm_sets[hearing.id]
     parts = [f'<li class="step" id="step-{e(v.key)}-{n}"><h4>Hearing {n}: {e(step.date)}, {e(label(step.body))}'
              "</h4><dl>", f"<dt>The record shows</dt><dd>{e(recorded)}</dd>"]
     if step.prescribed is None:
@@ -230,7 +211,7 @@ def _step_html(case: Case, n: int, step: Step, hearing: Hearing, v: View, root: 
             parts.append(f"<dt>Set aside</dt><dd>{e(', '.join(p.overridden))}</dd>")
     parts.append(f"<dt>Verdict</dt><dd>{agreement_badge(step.agreement)} {e(AGREEMENT_WORDS[step.agreement])}</dd>")
     parts.append(f"<dt>Record source</dt><dd>{_case_sources(case, hearing.source)}</dd></dl>")
-    parts.append(_why_not(v.told.why_not[hearing.id], root))
+    parts.append(_why_not(v.run.why_not[hearing.id], root))
     if v.sensitivity is not None:
         parts.append(_would_change(v.sensitivity, n - 1, root))
     parts.append("</li>")
@@ -261,7 +242,7 @@ def _would_change(run: NormSetRun, index: int, root: str) -> str:
 
 def _panel(case: Case, v: View, root: str, use_svg: Drawings) -> str:
     hearings = case.hearings()
-    pairs = enumerate(zip(v.told.trace.steps, hearings, strict=True), start=1)
+    pairs = enumerate(zip(v.run.trace.steps, hearings, strict=True), start=1)
     steps = "".join(_step_html(case, n, s, h, v, root) for n, (s, h) in pairs)
     about = ("Each hearing is judged by the norm set of kind <em>norms</em> in force for most of its date span."
              if v.key == AUTO else f'See the rules of <a href="{root}norms/{e(v.key)}.html">{e(v.key)}</a>.')
@@ -274,10 +255,10 @@ def _panel(case: Case, v: View, root: str, use_svg: Drawings) -> str:
 
 def _judged_html(v: View, root: str) -> str:
     """The dismissals, arrests and appeals the norm set's judgments weigh, each with its verdicts."""
-    if not v.told.trace.judgments:
+    if not v.run.trace.judgments:
         return ""
     items = []
-    for judged in v.told.trace.judgments:
+    for judged in v.run.trace.judgments:
         verdicts = "".join(
             f'<li><strong>{e(VERDICT_WORDS[j.verdict].capitalize())}</strong> by <a href="{root}norms/'
             f'{e(_file_set(j.rule.file))}.html#judgment-{e(j.rule.id)}"><code>{e(j.rule.id)}</code></a>: '
@@ -293,9 +274,9 @@ def _judged_html(v: View, root: str) -> str:
 
 def _simulation_html(case: Case, v: View, root: str) -> str:
     head = f'<h4 id="simulated-{e(v.key)}">The path the norms would have taken on their own (simulated)</h4>'
-    sim = v.told.simulation
+    sim = v.run.simulation
     if sim is None:
-        return f"{head}<p>The simulation stopped: {e(v.told.simulation_error)}</p>"
+        return f"{head}<p>The simulation stopped: {e(v.run.simulation_error)}</p>"
     if not sim.steps:
         return f"{head}<p>{e(NO_SIMULATED_STEP[sim.ended])}</p>"
     start = f" from the facts known at <a href=\"#entry-{e(sim.start)}\">{e(sim.start)}</a>" if sim.start else ""
@@ -552,15 +533,6 @@ def _judgments_html(normset: NormSet) -> str:
             f'<ol class="steps" style="list-style: none; padding-left: 0">{items}</ol>')
 
 
-def _sensitivity_runs(case: Case, rules: str, book: RuleBook, engine: Engine,
-                      variations: list[Variation]) -> list[NormSetRun]:
-    """The case's sensitivity runs (depth 1); none where the rules conflict on the case (the replay says so)."""
-    try:
-        return hearing_runs(case, rules, 1, book, engine, variations)
-    except RuleConflict:
-        return []
-
-
 # -- Index and the procedure page --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -727,34 +699,27 @@ disagreement between the norms and the record is a question to look into, not a 
 
 # -- Build -------------------------------------------------------------------------------------
 
-def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress: Progress = silent,
+def build(out: Path, corpus: CorpusRuns, norm_sets: dict[str, NormSet], progress: Progress = silent,
           use_svg: bool | None = None, census: Census | None = None) -> int:
-    """Write the casebook to `out` (replacing what is there only when the whole build succeeded).
+    """Write the casebook of the corpus's runs (`run.corpus_runs`) to `out`, replacing what is there only when
+    the whole build succeeded.
 
     Returns the number of files written. `use_svg` defaults to whether Graphviz is installed; with a `census`
     the site also has its page, linked from the index.
     """
     if use_svg is None:
         use_svg = diagram.graphviz_available()
-    norm_sets = book.norm_sets
     ordered = replay_sets(norm_sets)
     keys = [AUTO, *(n.id for n in ordered)]
     files: dict[str, str] = {}
     summaries: list[Summary] = []
     prescribed_in: dict[str, dict[str, list[str]]] = {n.id: {} for n in ordered}
-    variations = load_variations()
-    flips: list[dict[str, dict[str, int]]] = []
-    hearings = {n: 0 for n in norm_sets}
-    for i, case in enumerate(cases, start=1):
-        progress(Tick("case", i, len(cases), case.id))
-        runs = {r.norm_set: r for rules in (ALL, AUTO) for r in _sensitivity_runs(case, rules, book, engine,
-                                                                               variations)}
-        views = [dataclasses.replace(view(case, key, book, engine), sensitivity=runs.get(key)) for key in keys]
-        flips.append({n: flipped(r) for n, r in runs.items() if n != AUTO})
-        for n in hearings:
-            hearings[n] += len(case.hearings())
+    cases = [c.case for c in corpus.cases]
+    for ran in corpus.cases:
+        case = ran.case
+        views = [view(ran.runs[key], key, norm_sets, ran.sensitivity.get(key)) for key in keys]
         for v in views[1:]:
-            for step in v.told.trace.steps:
+            for step in v.run.trace.steps:
                 if step.prescribed:
                     found = prescribed_in[v.key].setdefault(step.prescribed.rule.id, [])
                     if case.id not in found:
@@ -763,9 +728,9 @@ def build(out: Path, cases: list[Case], book: RuleBook, engine: Engine, progress
             files.update(_diagram_files(v.graph))
         drawings = diagram.draw_all([diagram.dot(v.graph) for v in views]) if use_svg else {}
         files[f"cases/{case.id}.html"] = case_page(case, views, drawings or use_svg)
-        summaries.append(Summary(case, {v.key: differing(v.told.trace) for v in views[1:]}))
+        summaries.append(Summary(case, {v.key: differing(v.run.trace) for v in views[1:]}))
     all_sets = sorted(norm_sets.values(), key=lambda n: (n.kind != "norms", n.in_force.from_, n.id))
-    corpus_view = {w.norm_set: w for w in weights(flips, hearings, variations)}
+    corpus_view = {w.norm_set: w for w in corpus.weights}
     graphs = {n.id: diagram.procedure_graph(n) for n in all_sets}
     drawn_sets = (diagram.draw_all([diagram.dot(g) for g in graphs.values()]) if use_svg else {}) or use_svg
     for i, normset in enumerate(all_sets, start=1):

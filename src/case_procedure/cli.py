@@ -17,6 +17,7 @@ import typer
 
 from case_procedure import census as censuses
 from case_procedure import corpus, outputs, progress, render, schemas, workspace
+from case_procedure import run as runs
 from case_procedure.compare import compare
 from case_procedure.diff import NormSetDiff, diff
 from case_procedure.errors import UsageError
@@ -28,7 +29,7 @@ from case_procedure.outputs import CASEBOOK
 from case_procedure.replay import AUTO
 from case_procedure.replay import replay as replay_case
 from case_procedure.safe_text import visible
-from case_procedure.simulate import simulate, simulate_from
+from case_procedure.simulate import simulate_from
 from case_procedure.workspace import input_places
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=GuardedGroup,
@@ -250,7 +251,8 @@ def explain(
         return
     loaded = _load(cases, rules_dir, [chosen])
     rules = loaded.known(rules)
-    _echo(explain_case(loaded.cases[0], rules, loaded.book, loaded.engine, format.value, step, why_not), nl=False)
+    run = runs.run_case(loaded.cases[0], rules, loaded.book, loaded.engine, why_not=why_not)
+    _echo(explain_case(run, format.value, step), nl=False)
 
 
 class DiagramFormat(str, Enum):
@@ -283,10 +285,9 @@ def diagram_command(
     else:
         loaded = _load(cases, rules_dir, [chosen])
         rules = loaded.known(rules)
-        case, book, engine = loaded.cases[0], loaded.book, loaded.engine
-        trace = replay_case(case, rules, book, engine)
-        simulation = simulate(case, rules, book, engine, paths=paths)
-        graph = diagram.lawful_tree(case, simulation) if paths else diagram.case_pathway(case, trace, simulation)
+        run = runs.run_case(loaded.cases[0], rules, loaded.book, loaded.engine, paths=paths)
+        graph = diagram.lawful_tree(run.case, run.simulated()) if paths else \
+            diagram.case_pathway(run.case, run.trace, run.simulation)
     _echo(diagram.render(graph, format.value), nl=False)
 
 
@@ -308,7 +309,8 @@ def casebook(
     from case_procedure import casebook as casebooks  # imported on use, like checks
 
     with progress.shown("casebook") as shown:
-        count = casebooks.build(out, loaded.cases, loaded.book, loaded.engine, progress=shown,
+        corpus_runs = runs.corpus_runs(loaded.cases, loaded.book, loaded.engine, progress=shown)
+        count = casebooks.build(out, corpus_runs, loaded.book.norm_sets, progress=shown,
                                 census=census[0] if census else None)
     _echo(casebooks.summary(count, out))
 

@@ -6,35 +6,9 @@ from case_procedure.case import Case
 from case_procedure.engine import Engine
 from case_procedure.replay import RuleBook, replay
 from case_procedure.simulate import simulate
-from case_procedure.trace import Frozen, OutsidePeriod, Simulation, Trace
+from case_procedure.trace import Comparison, FinalRow, HearingRow, Trace
 
-
-class HearingRow(Frozen):
-    hearing: str
-    date: str
-    body: str
-    recorded: str | None
-    prescribed: dict[str, str | None]  # norm set -> decision (None: no rule applies)
-    rules: dict[str, str | None]  # norm set -> rule id
-    differs: bool  # the norm sets prescribe different decisions (or ranges) here
-    words: dict[str, str | None] = {}  # norm set -> what it prescribes in words, a range included
-    outside_period: dict[str, OutsidePeriod] = {}  # norm set -> whether it was out of force at the hearing's date
-
-
-class FinalRow(Frozen):
-    recorded: str | None
-    replayed: dict[str, str | None]  # norm set -> decision prescribed at the last recorded hearing
-    simulated: dict[str, str | None]  # norm set -> the simulation's final decision
-    differs: bool
-
-
-class Comparison(Frozen):
-    case: str
-    title: str
-    norm_sets: list[str]
-    hearings: list[HearingRow]
-    simulations: dict[str, Simulation]
-    final: FinalRow
+__all__ = ["Comparison", "FinalRow", "HearingRow", "compare"]
 
 
 def _differs(values: dict[str, str | None]) -> bool:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from case_procedure.codebook import label
-from case_procedure.compare import Comparison
 from case_procedure.diff import NormSetDiff
 from case_procedure.safe_text import visible
 from case_procedure.trace import (
     VERDICT_WORDS,
+    Comparison,
     Judged,
     LawfulPath,
     LawfulPaths,

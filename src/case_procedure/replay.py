@@ -23,6 +23,7 @@ from case_procedure.engine import Engine
 from case_procedure.norms import NormSet, Range, ResolvedRule
 from case_procedure.precedence import Resolution, resolve
 from case_procedure.trace import (
+    AUTO,
     ChargeCheck,
     ChargeRange,
     CitedSource,
@@ -39,8 +40,6 @@ from case_procedure.trace import (
 )
 
 __all__ = ["AUTO", "Resolution", "RuleBook", "decide", "replay", "replay_steps", "resolve", "route"]
-
-AUTO = "auto"
 
 
 @dataclass

@@ -15,7 +15,7 @@ def model(name: str) -> type[BaseModel]:
 
         return WhatIf
     if name == "sensitivity":
-        from case_procedure.sensitivity import Sensitivity
+        from case_procedure.sensitivity_model import Sensitivity
 
         return Sensitivity
     from case_procedure.case import Case

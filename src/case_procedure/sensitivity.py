@@ -34,76 +34,28 @@ from case_procedure.patch import PathError, changed_data
 from case_procedure.progress import Progress, Tick, silent
 from case_procedure.render import NO_CELL, WIDTH, Markup, code, md_text, table, wrap
 from case_procedure.replay import AUTO, RuleBook, replay_steps
+from case_procedure.sensitivity_model import (
+    CardOutcome,
+    FactWeight,
+    Flip,
+    HearingSensitivity,
+    NormSetRun,
+    NormSetWeights,
+    Sensitivity,
+    VariationInfo,
+    VariedFact,
+)
 from case_procedure.simulate import simulate
-from case_procedure.trace import Frozen, Simulation, Step
+from case_procedure.trace import Simulation, Step
 from case_procedure.variation import Candidate, Variation, candidates
 from case_procedure.whatif import NOTHING, ChangeRef, Prescription, prescribed_words
 
+__all__ = ["ALL", "CardOutcome", "FactWeight", "Flip", "HearingSensitivity", "NormSetRun", "NormSetWeights",
+           "Sensitivity", "VariationInfo", "VariedFact", "as_markdown", "as_text", "flip_counts", "flipped",
+           "kept_card", "sensitivity", "sensitivity_jobs", "weights"]
+
 ALL = "all"
 DEPTHS = (1, 2)
-
-
-class VariedFact(Frozen):
-    """One change a variation made of the case."""
-
-    variation: str
-    key: str  # unique among the case's changes
-    says: str
-    cost: int
-    changes: list[ChangeRef]  # the changes to the case's data (`whatif --set` or a patch file takes them)
-
-
-class Flip(Frozen):
-    """A change set after which something else is prescribed; no smaller part of it does the same."""
-
-    size: int
-    cost: int
-    changes: list[VariedFact]
-    then: Prescription  # what would then be prescribed, by which rule
-
-
-class HearingSensitivity(Frozen):
-    hearing: str
-    date: str
-    body: str
-    recorded: str | None
-    prescribed: Prescription
-    flips: list[Flip]  # single changes first, then pairs; by size, cost, variation order
-    unchanged_by: list[str]  # variations none of whose changes alters what this hearing prescribes
-    conflicts: list[str] = []  # change sets under which the norm set's rules conflict here (keys joined by +)
-
-
-class NormSetRun(Frozen):
-    norm_set: str
-    tried: int  # change sets replayed
-    invalid: list[str]  # changes that would make the case invalid (not tried)
-    hearings: list[HearingSensitivity]
-    changes_nothing: list[str]  # variations none of whose changes alters any hearing's prescription
-
-
-class CardOutcome(Frozen):
-    """Whether the accused keeps the party card when the norm set's rules route the case (`simulate`)."""
-
-    norm_set: str
-    kept: bool | None  # None: nothing to simulate, or the rules loop or conflict
-    final: str | None  # the simulation's final decision
-    keep_if: list[Flip] = []  # where the card is lost: the smallest change sets after which it is kept
-
-
-class VariationInfo(Frozen):
-    id: str
-    about: str
-    cost: int
-
-
-class Sensitivity(Frozen):
-    case: str
-    title: str
-    rules: str  # the norm set asked for, `auto`, or `all`
-    depth: int
-    variations: list[VariationInfo]
-    runs: list[NormSetRun]  # one per norm set (every norm set with `all`)
-    card: list[CardOutcome] = []  # with `all`: the party card under each norm set
 
 
 # -- Replaying changed cases --------------------------------------------------------------------
@@ -352,21 +304,6 @@ def corpus_sensitivity(cases: list[Case], rules: str, depth: int, rules_dir: Any
 
 
 # -- The corpus view -------------------------------------------------------------------------------
-
-class FactWeight(Frozen):
-    """How many prescribed decisions of the corpus some single change of one variation changes."""
-
-    variation: str
-    about: str
-    flips: int  # hearings (of all cases) whose prescription some change of it alters
-    cases: int  # cases with such a hearing
-
-
-class NormSetWeights(Frozen):
-    norm_set: str
-    hearings: int  # hearings replayed
-    facts: list[FactWeight]  # most flips first
-
 
 def flip_counts(case: Case, book: RuleBook, engine: Engine, variations: list[Variation]) -> dict[str, dict[str, int]]:
     """norm set -> variation -> how many of the case's hearings some single change of the variation flips."""

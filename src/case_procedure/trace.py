@@ -17,6 +17,7 @@ from case_procedure.sources import Source
 if TYPE_CHECKING:
     from case_procedure.situation import Fact
 
+AUTO = "auto"  # the norm set named for "the one in force at each hearing" (replay.py resolves it)
 Agreement = Literal["agree", "harsher", "milder", "no-rule", "unrecorded"]
 AGREEMENTS: tuple[Agreement, ...] = ("agree", "harsher", "milder", "no-rule", "unrecorded")
 # exact: the recorded decision is as grave as the typical one; within: it lies in the range, away from the typical
@@ -395,3 +396,33 @@ def range_agreement(prescribed: DecisionRange | None, recorded: str | None) -> t
         return "milder", None
     exact = prescribed.typical is not None and grave == severity(prescribed.typical)
     return "agree", "exact" if exact else "within"
+
+
+# -- Norm sets compared on one case (`compare.compare` computes it) ----------------------------------------
+
+class HearingRow(Frozen):
+    hearing: str
+    date: str
+    body: str
+    recorded: str | None
+    prescribed: dict[str, str | None]  # norm set -> decision (None: no rule applies)
+    rules: dict[str, str | None]  # norm set -> rule id
+    differs: bool  # the norm sets prescribe different decisions (or ranges) here
+    words: dict[str, str | None] = {}  # norm set -> what it prescribes in words, a range included
+    outside_period: dict[str, OutsidePeriod] = {}  # norm set -> whether it was out of force at the hearing's date
+
+
+class FinalRow(Frozen):
+    recorded: str | None
+    replayed: dict[str, str | None]  # norm set -> decision prescribed at the last recorded hearing
+    simulated: dict[str, str | None]  # norm set -> the simulation's final decision
+    differs: bool
+
+
+class Comparison(Frozen):
+    case: str
+    title: str
+    norm_sets: list[str]
+    hearings: list[HearingRow]
+    simulations: dict[str, Simulation]
+    final: FinalRow

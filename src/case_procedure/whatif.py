@@ -9,8 +9,6 @@ JSON Schema is `case-procedure schema whatif`. Keys may be added, never renamed.
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from case_procedure import situation as situations
 from case_procedure.case import Case, Hearing
 from case_procedure.codebook import label
@@ -18,46 +16,15 @@ from case_procedure.engine import Engine
 from case_procedure.patch import Change
 from case_procedure.render import NO_CELL, WIDTH, Markup, code, md_text, table, wrap
 from case_procedure.replay import RuleBook, replay
+from case_procedure.sensitivity_model import NOTHING, ChangeRef, Prescription, prescribed_words
 from case_procedure.simulate import simulate
 from case_procedure.situation import Value
-from case_procedure.trace import Agreement, Frozen, RuleRef, Simulation, Step, Trace
+from case_procedure.trace import Frozen, Simulation, Trace
 
-NOTHING = "nothing"  # what a hearing prescribes when no rule applies (or no norm set is in force)
+__all__ = ["NOTHING", "REMOVED", "ChangeRef", "Prescription", "WhatIf", "as_markdown", "as_text", "compare_runs",
+           "prescribed_words"]
+
 REMOVED = "the hearing is not in the changed case"
-
-
-class ChangeRef(Frozen):
-    """One change to the case's data, as `patch` reads it; `argument` is the same change as a --set argument."""
-
-    path: str
-    op: Literal["set", "add", "remove"]
-    value: Any
-    argument: str
-
-    @classmethod
-    def of(cls, change: Change) -> "ChangeRef":
-        return cls(path=change.path, op=change.op, value=change.value, argument=change.argument())
-
-
-class Prescription(Frozen):
-    """What a norm set prescribes at one hearing: in words, the decision, the rule and its sources."""
-
-    words: str  # the decision or range in words, or "nothing"
-    decision: str | None
-    rule: RuleRef | None
-    norm_set: str | None
-    agreement: Agreement  # with the recorded decision
-
-    @classmethod
-    def of(cls, step: Step) -> "Prescription":
-        chosen = step.prescribed
-        return cls(words=prescribed_words(step), decision=chosen.decision if chosen else None,
-                   rule=chosen.rule if chosen else None, norm_set=step.norm_set, agreement=step.agreement)
-
-
-def prescribed_words(step: Step) -> str:
-    """What a replayed step prescribes, in words: the key by which a change is said to change the decision."""
-    return step.prescribed.words() if step.prescribed else NOTHING
 
 
 class FactChange(Frozen):
