@@ -22,11 +22,12 @@ NAME = "case_procedure"
 CORE = {
     "yamlfile", "scalars", "dates", "sources", "codebook", "errors", "files", "safe_text", "migrate", "case",
     "norms", "corpus", "workspace", "situation", "compiler", "engine", "precedence", "clock", "paths",
-    "replay", "simulate", "trace", "compare", "diff", "outputs", "guard", "parallel", "progress",
+    "replay", "simulate", "trace", "compare", "diff", "outputs", "guard", "parallel", "progress", "judgments",
+    "condition",
 }
 # The views: they turn results into text, pages and drawings (procedure: a norm set's procedure in words).
 VIEWS = {"explain", "explain_text", "explain_markdown", "narrative", "diagram", "casebook", "report_text", "render",
-         "listing", "procedure"}
+         "listing", "procedure", "whatif_text", "sensitivity_text"}
 # What runs the rules: the engine and its compiler, replay and simulation, and the computations built on them
 # (the run of a case for the views, why not, comparison, what-if, sensitivity, the report's figures). The views
 # read what these produce (`run_model`, `trace`, `report_model`, `sensitivity_model`) and never import them.

@@ -23,11 +23,10 @@ from case_procedure.sensitivity import (
     Flip,
     Sensitivity,
     VariedFact,
-    as_markdown,
-    as_text,
     kept_card,
     sensitivity,
 )
+from case_procedure.sensitivity_text import as_markdown, as_text
 from case_procedure.simulate import simulate
 from case_procedure.variation import load_variations
 from case_procedure.whatif import prescribed_words

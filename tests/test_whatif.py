@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from case_procedure import corpus
 from case_procedure.cli import app
 from case_procedure.patch import Change, Given, Place, validate
-from case_procedure.whatif import WhatIf, as_markdown, as_text, compare_runs
+from case_procedure.whatif import WhatIf, compare_runs
+from case_procedure.whatif_text import as_markdown, as_text
 from case_procedure.yamlfile import read_yaml
 
 MARGOLINA = ROOT / "cases" / "margolina.yaml"

@@ -403,14 +403,14 @@ def whatif_command(
 
     The changed case is validated as a case file is: a change that makes it invalid is an error
     naming the change (exit 2)."""
-    from case_procedure import patch, whatif
+    from case_procedure import patch, whatif, whatif_text
 
     patch.require_changes(patch_file, changes)
     loaded = _load(cases, rules_dir, [case_file])
     rules = loaded.known(rules)
     changed, made = patch.changed_file(loaded.paths[0], patch_file, changes)
     result = whatif.compare_runs(loaded.cases[0], changed, made, rules, loaded.book, loaded.engine)
-    _echo(render.results([result], format.value, whatif.as_text, whatif.as_markdown), nl=False)
+    _echo(render.results([result], format.value, whatif_text.as_text, whatif_text.as_markdown), nl=False)
 
 
 @app.command("sensitivity")
@@ -431,7 +431,7 @@ def sensitivity_command(
     (single changes, then with --depth 2 pairs), each replayed in full, with the rule that would then decide;
     and the facts that change nothing. With --rules all: under which norm sets the accused keeps the party
     card, and what would have had to differ under the others."""
-    from case_procedure import sensitivity, variation
+    from case_procedure import sensitivity, sensitivity_text, variation
 
     loaded = _load(cases, rules_dir, [case_file])
     if rules != sensitivity.ALL:
@@ -441,7 +441,7 @@ def sensitivity_command(
     with progress.shown("sensitivity") as shown:
         result = sensitivity.sensitivity_jobs(loaded.cases[0], rules, depth, loaded.book, loaded.engine, variations,
                                               loaded.places.rules, jobs, shown)
-    _echo(render.results([result], format.value, sensitivity.as_text, sensitivity.as_markdown), nl=False)
+    _echo(render.results([result], format.value, sensitivity_text.as_text, sensitivity_text.as_markdown), nl=False)
 
 
 @app.command()

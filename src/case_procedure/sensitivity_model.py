@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from case_procedure.patch import Change
-from case_procedure.trace import Agreement, Frozen, RuleRef, Step
+from case_procedure.situation import Value
+from case_procedure.trace import Agreement, Frozen, RuleRef, Simulation, Step, Trace
 
 NOTHING = "nothing"  # what a hearing prescribes when no rule applies (or no norm set is in force)
 
@@ -128,3 +129,50 @@ class NormSetWeights(Frozen):
     norm_set: str
     hearings: int  # hearings replayed
     facts: list[FactWeight]  # most flips first
+
+
+# -- What-if ----------------------------------------------------------------------------------------
+
+class FactChange(Frozen):
+    """A fact the rules see differently at a hearing; `attribute` is empty for a fact that appears or goes."""
+
+    fact: str
+    attribute: str
+    before: Value | None
+    after: Value | None
+
+
+class WhatIfStep(Frozen):
+    hearing: str
+    body: str
+    date: str
+    changed_date: str  # the hearing's date in the changed case (the same unless a change moved it)
+    recorded: str | None
+    original: Prescription
+    changed: Prescription
+    differs: bool  # what is prescribed differs
+    facts: list[FactChange]  # what the rules see differently here
+
+
+class SimulatedSide(Frozen):
+    original_path: list[str]  # each simulated step as "body: decision"
+    changed_path: list[str]
+    original_final: str | None
+    changed_final: str | None
+    differs: bool
+
+
+class WhatIf(Frozen):
+    """The original case and the changed one under one norm set, side by side."""
+
+    case: str
+    title: str
+    norm_set: str
+    changes: list[ChangeRef]
+    steps: list[WhatIfStep]
+    differs: bool  # some hearing's prescription differs
+    simulation: SimulatedSide
+    original: Trace
+    changed: Trace
+    original_simulation: Simulation
+    changed_simulation: Simulation
