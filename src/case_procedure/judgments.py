@@ -23,7 +23,7 @@ from case_procedure.engine import Engine
 from case_procedure.errors import RuleConflict
 from case_procedure.norms import NormSet, ResolvedJudgment
 from case_procedure.situation import CLOSENESS, Fact, Value
-from case_procedure.trace import CitedSource, EntryJudgment, Judged, MatchedFact, OutsidePeriod, RuleRef
+from case_procedure.trace import EntryJudgment, Judged, MatchedFact, OutsidePeriod, rule_ref
 
 JudgedEvent = Dismissal | Arrest | Appeal
 
@@ -123,12 +123,6 @@ def resolve(normset: NormSet, firings: list[Firing], where: str) -> Verdicts:
     return Verdicts(tuple(left), tuple(sorted(overridden)))
 
 
-def judgment_ref(resolved: ResolvedJudgment) -> RuleRef:
-    judgment = resolved.judgment
-    return RuleRef(id=judgment.id, statement=judgment.statement, reading=judgment.reading,
-                   source=[CitedSource.of(s) for s in resolved.sources], file=resolved.file.as_posix())
-
-
 def judge(case: Case, entry: JudgedEvent, normset: NormSet, compiled: CompiledRuleset, engine: Engine,
           outside: OutsidePeriod) -> Judged:
     """What one norm set says of one entry."""
@@ -137,7 +131,7 @@ def judge(case: Case, entry: JudgedEvent, normset: NormSet, compiled: CompiledRu
     where = f"at {entry.type} {entry.id!r} of case {case.id!r} ({entry.date})"
     found = resolve(normset, engine.run(compiled, f"{case.id}/{entry.id}", [f.engine_fact() for f in facts]),
                     where)
-    judgments = [EntryJudgment(rule=judgment_ref(j), verdict=j.judgment.verdict,
+    judgments = [EntryJudgment(rule=rule_ref(j), verdict=j.judgment.verdict,
                                remedy=j.judgment.remedy.words() if j.judgment.remedy else None,
                                matched=[MatchedFact.of(by_id[i]) for i in firing.matched])
                  for j, firing in found.applying]

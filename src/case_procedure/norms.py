@@ -348,6 +348,11 @@ class ResolvedJudgment:
     def id(self) -> str:
         return self.judgment.id
 
+    @property
+    def rule(self) -> Judgment:
+        """The judgment as written, under the name a resolved rule gives its rule (`trace.rule_ref` reads both)."""
+        return self.judgment
+
 
 @dataclass(frozen=True)
 class NormSet:

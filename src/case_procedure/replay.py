@@ -20,23 +20,22 @@ from case_procedure.case import Case, Hearing
 from case_procedure.compiler import DECISIONS, JUDGMENTS, ROUTES, CompiledRuleset, compile_norm_set
 from case_procedure.dates import HistDate
 from case_procedure.engine import Engine
-from case_procedure.norms import NormSet, Range, ResolvedRule
+from case_procedure.norms import NormSet, Range
 from case_procedure.precedence import Resolution, resolve
 from case_procedure.trace import (
     AUTO,
     ChargeCheck,
     ChargeRange,
-    CitedSource,
     DecisionRange,
     MatchedFact,
     Outcome,
     OutsidePeriod,
     Prescribed,
     Recorded,
-    RuleRef,
     Step,
     Trace,
     range_agreement,
+    rule_ref,
 )
 
 __all__ = ["AUTO", "Resolution", "RuleBook", "decide", "replay", "replay_steps", "resolve", "route"]
@@ -111,11 +110,6 @@ def outside_period(normset: NormSet, date: HistDate) -> OutsidePeriod:
     """Whether a norm set was out of force at a (possibly uncertain) date: on no day of its span, some, or all."""
     days = normset.in_force.days_within(date.earliest, date.latest)
     return "no" if days == (date.latest - date.earliest).days + 1 else ("wholly" if days == 0 else "partly")
-
-
-def rule_ref(rule: ResolvedRule) -> RuleRef:
-    return RuleRef(id=rule.id, statement=rule.rule.statement, reading=rule.rule.reading,
-                   source=[CitedSource.of(s) for s in rule.sources], file=rule.file.as_posix())
 
 
 def matched_facts(situation: situations.Situation, fact_ids: list[str]) -> list[MatchedFact]:

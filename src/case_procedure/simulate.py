@@ -27,10 +27,9 @@ from case_procedure.replay import (
     decision_fields,
     outside_period,
     route,
-    rule_ref,
 )
 from case_procedure.situation import OPENING, Decided
-from case_procedure.trace import Ending, SimStep, Simulation
+from case_procedure.trace import Ending, SimStep, Simulation, rule_ref
 
 
 @dataclass(frozen=True)

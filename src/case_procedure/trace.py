@@ -15,6 +15,7 @@ from case_procedure.codebook import label, severity
 from case_procedure.sources import Source
 
 if TYPE_CHECKING:
+    from case_procedure.norms import ResolvedJudgment, ResolvedRule
     from case_procedure.situation import Fact
 
 AUTO = "auto"  # the norm set named for "the one in force at each hearing" (replay.py resolves it)
@@ -66,6 +67,12 @@ class RuleRef(Frozen):
     reading: str
     source: list[CitedSource]
     file: str
+
+
+def rule_ref(resolved: ResolvedRule | ResolvedJudgment) -> RuleRef:
+    """A rule or a judgment of a norm set as the trace cites it: its statement, reading, sources and file."""
+    return RuleRef(id=resolved.id, statement=resolved.rule.statement, reading=resolved.rule.reading,
+                   source=[CitedSource.of(s) for s in resolved.sources], file=resolved.file.as_posix())
 
 
 class MatchedFact(Frozen):
