@@ -484,10 +484,10 @@ CONDUCT_SUPPORTS = {"concealment": ("concealment",), "insincerity": ("denial", "
 
 
 def charge_status(ground: str, ties: list[Fact], conducts: list[Fact], accused: Fact,
-                  denunciations: list[Fact] | None = None) -> tuple[str, tuple[str, ...]]:
+                  denunciations: list[Fact]) -> tuple[str, tuple[str, ...]]:
     """`supported`, `contradicted` or `unknown`, with the reasons, for one ground."""
     if ground == "slander":
-        return _slander_status(denunciations or [])
+        return _slander_status(denunciations)
     enemies = [t for t in ties if t.attributes["enemy_before"] == "certain"]
     struck = [t for t in ties if t.attributes["enemy_before"] != "none"]
     done = {str(c.attributes["conduct"]) for c in conducts}
